@@ -1,0 +1,21 @@
+// Node 20's test runner takes no globs: find test/**/*.test.ts(x) here and hand them over.
+// Extra arguments are passed on, e.g. `npm test -- --test-name-pattern=deadline`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const find = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return find(path);
+    return /\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+
+const args = process.argv.slice(2);
+const files = args.some((a) => !a.startsWith('-')) ? [] : find('test').sort();
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...args, ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

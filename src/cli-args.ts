@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors.js';
+import { parseDuration } from './util/duration.js';
+
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+export const bundledFixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export type SinkKind = 'ndjson' | 'sqlite' | 'none';
+
+/** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
+export interface CliOptions {
+  sources?: string;
+  concurrency?: number;
+  timeout?: number;
+  deadline?: number;
+  out: string;
+  sink?: SinkKind;
+  ui: boolean;
+  json: boolean;
+  resume: boolean;
+  seed?: number;
+  slowmo?: number;
+  offload: boolean;
+  record?: string;
+  replay?: string;
+}
+
+export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
+
+const positiveInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got "${value}"`);
+  return n;
+};
+const anyInt = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
+  return n;
+};
+const positiveNumber = (flag: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number > 0, got "${value}"`);
+  return n;
+};
+const durationArg = (flag: string) => (value: string) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration like 500ms, 1.2s or 2m, got "${value}"`);
+  return ms;
+};
+
+const examples = `
+Examples:
+  $ ingest-tui                                         the bundled demo, live dashboard
+  $ ingest-tui --sources fixtures --no-ui              the same, plain lines for a log
+  $ ingest-tui --sources fixtures --json | jq -c 'select(.type=="summary")'
+  $ ingest-tui --sources fixtures/lecture/01-gather    a lecture scenario, settings from its ingest.json
+  $ ingest-tui -c 8 --timeout 2s --deadline 10s --out /tmp/out
+  $ ingest-tui serve --port 8787                       offline HTTP server for the http fixtures
+
+Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
+2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
+
+export function parseCommandLine(argv: string[], write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Invocation {
+  let invocation: Invocation | undefined;
+  const program = new Command('ingest-tui')
+    .description('Ingest many sources at once and watch the concurrency live.')
+    .version(version, '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help and exit')
+    .configureOutput({ writeOut: write.out, writeErr: write.err, outputError: () => {} })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)')
+    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", positiveInt('--concurrency'))
+    .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
+    .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
+    .option('--out <dir>', 'where sinks write', 'ingest-out')
+    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
+    .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
+    .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui', false)
+    .option('--resume', 'skip what the last run in --out already persisted', false)
+    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
+    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
+    .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)', false)
+    .option('--record <file>', 'save the event stream to a file')
+    .option('--replay <file>', 'play a recorded event stream back in the dashboard')
+    .addHelpText('after', examples)
+    .action((options: CliOptions) => {
+      invocation = { command: 'run', options };
+    });
+
+  program
+    .command('serve')
+    .description('loopback HTTP server with fixture data, latency and faults (for fixtures/http)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', anyInt('--port'), 8787)
+    .action((options: { port: number }) => {
+      invocation = { command: 'serve', port: options.port };
+    });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
+      throw new UsageError(err.message.replace(/^error: /, ''), { cause: err });
+    }
+    throw err;
+  }
+  return invocation ?? { command: 'exit', code: 0 };
+}

@@ -1,0 +1,51 @@
+/**
+ * Every error ingest-tui raises on purpose carries a stable `code` that scripts and tests can
+ * match on, and the underlying `cause` when there is one.
+ */
+export type ErrorCode =
+  | 'E_USAGE' // bad command line
+  | 'E_CONFIG' // bad source file or ingest.json
+  | 'E_NOT_AVAILABLE' // a flag whose feature is not built yet
+  | 'E_SOURCE' // a source failed while reading
+  | 'E_SINK' // a sink could not persist
+  | 'E_OUT_DIR' // the output directory cannot be created or written
+  | 'E_TIMEOUT' // a source ran past its timeout
+  | 'E_CANCELLED'; // a source was cancelled (key, deadline, signal)
+
+export class IngestError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IngestError';
+    this.code = code;
+  }
+}
+
+/** Configuration and usage errors: the CLI prints the message alone and exits 2. */
+export class ConfigError extends IngestError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_CONFIG', message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export class UsageError extends IngestError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_USAGE', message, options);
+    this.name = 'UsageError';
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+/** A short, single-line description of any thrown value, for events and the screen. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const prefix = typeof code === 'string' && !err.message.includes(code) && !code.startsWith('E_') ? `${code}: ` : '';
+    return (prefix + err.message).split('\n')[0] ?? err.name;
+  }
+  return String(err);
+}

@@ -1,0 +1,84 @@
+/**
+ * The only thing the pipeline says to the outside world. Every event is a plain JSON object, so
+ * the same stream feeds the dashboard, the text and JSON reporters, and --record/--replay.
+ */
+export type SourceState = 'queued' | 'running' | 'done' | 'failed' | 'timed-out' | 'cancelled';
+export const SOURCE_STATES: readonly SourceState[] = ['queued', 'running', 'done', 'failed', 'timed-out', 'cancelled'];
+export const isFinished = (state: SourceState) => state !== 'queued' && state !== 'running';
+
+export interface SourceInfo {
+  name: string;
+  kind: string;
+  expected?: { chunks?: number; bytes?: number };
+}
+
+/** Per-source counts. records = persisted + deadLettered + dropped once the source has ended. */
+export interface SourceCounts {
+  chunks: number;
+  records: number;
+  bytes: number;
+  persisted: number;
+  deadLettered: number;
+  dropped: number;
+}
+
+export interface SourceResult extends SourceCounts {
+  name: string;
+  state: SourceState;
+  ms: number;
+  error?: string;
+}
+
+export interface Summary {
+  wallMs: number;
+  busyMs: number;
+  speedup: number;
+  concurrency: number;
+  states: Record<SourceState, number>;
+  records: number;
+  bytes: number;
+  persisted: number;
+  deadLettered: number;
+  dropped: number;
+  retries: number;
+  peakRssBytes: number;
+  maxLoopLagMs: number;
+  /** Why the run stopped early, when it did: 'deadline', 'SIGINT', 'SIGTERM', 'quit'. */
+  stoppedBy?: string;
+  sources: SourceResult[];
+}
+
+type At<T> = T & { t: number };
+
+export type PipelineEvent =
+  | At<{ type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[] }>
+  | At<{ type: 'source-start'; source: string }>
+  | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
+  | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>
+  | At<{ type: 'note'; source: string; text: string }>
+  | At<{ type: 'dead-letter'; source: string; seq: number; index: number; reason: string }>
+  | At<{ type: 'source-end'; source: string; state: SourceState; ms: number; error?: string } & SourceCounts>
+  | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number }>
+  | At<{ type: 'concurrency'; concurrency: number }>
+  | At<{ type: 'paused'; paused: boolean }>
+  | At<{ type: 'stopping'; reason: string }>
+  | At<{ type: 'summary' } & Summary>;
+
+export type EventType = PipelineEvent['type'];
+export type EventOf<T extends EventType> = Extract<PipelineEvent, { type: T }>;
+export type Emit = (event: PipelineEvent) => void;
+
+/** A tiny fan-out: the pipeline (or a replay) emits, reporters and the store listen. */
+export function createEventBus() {
+  const listeners = new Set<Emit>();
+  return {
+    emit(event: PipelineEvent) {
+      for (const listener of listeners) listener(event);
+    },
+    subscribe(listener: Emit) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,0 +1,229 @@
+import pLimit from 'p-limit';
+import { IngestError, describeError } from '../errors.js';
+import type { DeadLetters } from '../sinks/dead-letter.js';
+import type { Sink } from '../sinks/sink.js';
+import type { Cursor, Source } from '../sources/source.js';
+import { CancelReason, timeoutReason, type CancelKind } from '../util/abort.js';
+import { SOURCE_STATES, type Emit, type SourceResult, type SourceState, type Summary } from './events.js';
+import { startMetrics } from './metrics.js';
+import { createPauseGate } from './pause-gate.js';
+import { transformRecords, type TransformFn } from './transform.js';
+
+/** Where each source stands in persisted data; the persistence layer implements it for --resume. */
+export interface Checkpoints {
+  resumeFrom(source: string): Cursor | undefined;
+  /** Called once the sink has persisted a chunk: the source's checkpoint may move past it. */
+  persisted(source: string, cursor: Cursor): Promise<void>;
+}
+
+export interface RunOptions {
+  concurrency: number;
+  /** Per-source timeout for sources that set none of their own. */
+  timeoutMs?: number;
+  /** Whole-run deadline: sources still queued or running then are cancelled. */
+  deadlineMs?: number;
+  sink: Sink;
+  deadLetters: DeadLetters;
+  out?: string;
+  transform?: TransformFn;
+  checkpoints?: Checkpoints;
+  metricsIntervalMs?: number;
+}
+
+export interface PipelineRun {
+  /** Resolves with the summary once every source has ended and the sinks are closed. */
+  done: Promise<Summary>;
+  cancel(source: string): boolean;
+  setConcurrency(concurrency: number): void;
+  setPaused(paused: boolean): void;
+  /** Stop the whole run: running sources are aborted with this reason, queued ones never start. */
+  stop(kind: CancelKind): void;
+}
+
+export function startPipeline(sources: Source[], options: RunOptions, emit: Emit): PipelineRun {
+  const startedAt = performance.now();
+  const now = () => Math.round(performance.now() - startedAt);
+  const root = new AbortController();
+  // One listener on the root for the whole run, not one per source: nothing to leak or remove.
+  const running = new Map<string, AbortController>();
+  root.signal.addEventListener('abort', () => running.forEach((c) => c.abort(root.signal.reason)), { once: true });
+  const limit = pLimit(options.concurrency);
+  const gate = createPauseGate();
+  const transform = options.transform ?? transformRecords;
+  const results: SourceResult[] = sources.map((s) => ({
+    name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
+  }));
+  let retries = 0;
+
+  const stop = (kind: CancelKind) => {
+    if (root.signal.aborted) return;
+    emit({ type: 'stopping', t: now(), reason: kind });
+    root.abort(new CancelReason(kind));
+  };
+
+  async function persist(source: Source, seq: number, records: unknown[], result: SourceResult) {
+    const { lines, bad } = await transform(source.name, seq, records);
+    try {
+      if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
+      result.persisted += lines.length;
+      await options.deadLetters.write(source.name, seq, bad);
+      result.deadLettered += bad.length;
+    } catch (cause) {
+      // What was not written counts as dropped when the source ends.
+      throw new IngestError('E_SINK', `cannot persist chunk ${seq}: ${describeError(cause)}`, { cause });
+    }
+    for (const b of bad) emit({ type: 'dead-letter', t: now(), source: source.name, seq, index: b.index, reason: b.reason });
+    return { persisted: lines.length, deadLettered: bad.length };
+  }
+
+  async function runSource(source: Source, result: SourceResult) {
+    if (root.signal.aborted) {
+      end(result, 'cancelled', root.signal.reason);
+      return;
+    }
+    const controller = new AbortController();
+    const { signal } = controller;
+    running.set(source.name, controller);
+    const timeoutMs = source.timeoutMs ?? options.timeoutMs;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutReason(timeoutMs)), timeoutMs);
+    const t0 = performance.now();
+    result.state = 'running';
+    emit({ type: 'source-start', t: now(), source: source.name });
+
+    let state: SourceState = 'done';
+    let error: unknown;
+    try {
+      await gate.wait(signal);
+      const chunks = source.read({
+        signal,
+        resumeFrom: options.checkpoints?.resumeFrom(source.name),
+        note: (text) => emit({ type: 'note', t: now(), source: source.name, text }),
+        retry: (attempt, delayMs, reason) => {
+          retries += 1;
+          emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
+        },
+      });
+      for await (const chunk of chunks) {
+        result.chunks += 1;
+        result.records += chunk.records.length;
+        result.bytes += chunk.bytes;
+        const saved = await persist(source, chunk.seq, chunk.records, result);
+        await options.checkpoints?.persisted(source.name, chunk.cursor);
+        emit({ type: 'chunk', t: now(), source: source.name, seq: chunk.seq, records: chunk.records.length, bytes: chunk.bytes, ...saved });
+        signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
+        await gate.wait(signal);
+      }
+    } catch (err) {
+      // The source's own `finally` has run by now; here the task learns why it stopped.
+      if (signal.aborted) {
+        state = (signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'timed-out' : 'cancelled';
+        error = signal.reason;
+      } else {
+        state = 'failed';
+        error = err;
+      }
+    } finally {
+      clearTimeout(timer);
+      running.delete(source.name);
+      result.ms = Math.round(performance.now() - t0);
+    }
+    try {
+      await options.sink.endSource(source.name);
+    } catch (cause) {
+      if (state === 'done') {
+        state = 'failed';
+        error = new IngestError('E_SINK', `cannot close output: ${describeError(cause)}`, { cause });
+      }
+    }
+    end(result, state, error);
+  }
+
+  function end(result: SourceResult, state: SourceState, error: unknown) {
+    result.state = state;
+    result.dropped = result.records - result.persisted - result.deadLettered;
+    if (error !== undefined) result.error = describeError(error);
+    const { name, ...rest } = result;
+    emit({ type: 'source-end', t: now(), source: name, ...rest });
+  }
+
+  async function run(): Promise<Summary> {
+    try {
+      await options.sink.open();
+    } catch (cause) {
+      throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
+    }
+    emit({
+      type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
+      sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
+    });
+    const metrics = startMetrics(emit, now, options.metricsIntervalMs);
+    const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
+    try {
+      await Promise.all(sources.map((source, i) => limit(() => runSource(source, results[i]!))));
+    } finally {
+      clearTimeout(deadline);
+    }
+    // Every path closes every output; the first failure is reported after all had their chance.
+    const closing = await Promise.allSettled([
+      options.sink.flush().then(() => options.sink.close()),
+      options.deadLetters.close(),
+    ]);
+    const totals = metrics.stop();
+    const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw new IngestError('E_SINK', `cannot close outputs: ${describeError(failed.reason)}`, { cause: failed.reason });
+    const summary = summarize(results, now(), limit.concurrency, retries, totals, root.signal.reason);
+    emit({ type: 'summary', t: now(), ...summary });
+    return summary;
+  }
+
+  return {
+    done: run(),
+    cancel(name) {
+      const controller = running.get(name);
+      controller?.abort(new CancelReason('user'));
+      return controller !== undefined;
+    },
+    setConcurrency(concurrency) {
+      limit.concurrency = Math.max(1, Math.floor(concurrency));
+      emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
+    },
+    setPaused(paused) {
+      if (paused === gate.paused) return;
+      gate.set(paused);
+      emit({ type: 'paused', t: now(), paused });
+    },
+    stop,
+  };
+}
+
+function summarize(
+  results: SourceResult[],
+  wallMs: number,
+  concurrency: number,
+  retries: number,
+  totals: { peakRssBytes: number; maxLoopLagMs: number },
+  stopReason: unknown,
+): Summary {
+  const states = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
+  const sum = (key: 'records' | 'bytes' | 'persisted' | 'deadLettered' | 'dropped' | 'ms') => results.reduce((n, r) => n + r[key], 0);
+  for (const r of results) states[r.state] += 1;
+  const busyMs = sum('ms');
+  return {
+    wallMs,
+    busyMs,
+    speedup: wallMs > 0 ? Math.round((busyMs / wallMs) * 100) / 100 : 0,
+    concurrency,
+    states,
+    records: sum('records'),
+    bytes: sum('bytes'),
+    persisted: sum('persisted'),
+    deadLettered: sum('deadLettered'),
+    dropped: sum('dropped'),
+    retries,
+    ...totals,
+    ...(stopReason instanceof CancelReason ? { stoppedBy: stopReason.kind } : {}),
+    sources: results.map(({ name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms, error }) => ({
+      name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms, ...(error === undefined ? {} : { error }),
+    })),
+  };
+}

@@ -1,0 +1,206 @@
+import { SOURCE_STATES, type PipelineEvent, type SourceResult, type SourceState, type Summary } from './events.js';
+
+export interface SourceView extends SourceResult {
+  kind: string;
+  expected?: { chunks?: number; bytes?: number };
+  /** Run time (ms since run start) when the source started and ended. */
+  startedAt?: number;
+  endedAt?: number;
+  retries: number;
+  lastNote?: string;
+}
+
+export interface MetricsView {
+  rss: number;
+  heapUsed: number;
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
+}
+
+export interface Note {
+  t: number;
+  source: string;
+  text: string;
+}
+
+export interface Snapshot {
+  /** Increases with every notification. */
+  version: number;
+  /** Run time of the latest event, ms. */
+  t: number;
+  /** Date.now() at run start, so a view can tick elapsed time between events. */
+  startedAtEpochMs: number;
+  concurrency: number;
+  paused: boolean;
+  stopping?: string;
+  sink: string;
+  /** Every source in configured order. The views are live objects: read them while rendering. */
+  sources: readonly SourceView[];
+  counts: Record<SourceState, number>;
+  records: number;
+  bytes: number;
+  persisted: number;
+  deadLettered: number;
+  retries: number;
+  /** Sum of the run time of finished sources; running ones add (t - startedAt). */
+  finishedBusyMs: number;
+  metrics?: MetricsView;
+  /** The last samples, oldest first, for sparklines. */
+  rssHistory: readonly number[];
+  lagHistory: readonly number[];
+  notes: readonly Note[];
+  summary?: Summary;
+}
+
+const HISTORY = 40;
+const NOTES = 50;
+
+/**
+ * Reduces the event stream into a snapshot that views read. Events arrive thousands of times a
+ * second; subscribers hear about them at most once per `intervalMs` (15 a second by default),
+ * which is what keeps the dashboard calm and cheap.
+ */
+export function createStore({ intervalMs = 66 }: { intervalMs?: number } = {}) {
+  const views: SourceView[] = [];
+  const byName = new Map<string, SourceView>();
+  const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
+  const listeners = new Set<(snapshot: Snapshot) => void>();
+  let state: Omit<Snapshot, 'version' | 'sources' | 'counts' | 'rssHistory' | 'lagHistory' | 'notes'> = {
+    t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none',
+    records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0,
+  };
+  const rssHistory: number[] = [];
+  const lagHistory: number[] = [];
+  const notes: Note[] = [];
+  let version = 0;
+  let snapshot = build();
+  let timer: NodeJS.Timeout | undefined;
+
+  function build(): Snapshot {
+    return { ...state, version, sources: views, counts: { ...counts }, rssHistory: [...rssHistory], lagHistory: [...lagHistory], notes: [...notes] };
+  }
+
+  function flush() {
+    clearTimeout(timer);
+    timer = undefined;
+    version += 1;
+    snapshot = build();
+    for (const listener of listeners) listener(snapshot);
+  }
+
+  function setState(view: SourceView, next: SourceState) {
+    counts[view.state] -= 1;
+    counts[next] += 1;
+    view.state = next;
+  }
+
+  function apply(event: PipelineEvent) {
+    state.t = Math.max(state.t, event.t);
+    switch (event.type) {
+      case 'run-start':
+        state = { ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink };
+        for (const s of event.sources) {
+          const view: SourceView = {
+            name: s.name, kind: s.kind, expected: s.expected, state: 'queued', chunks: 0, records: 0, bytes: 0,
+            persisted: 0, deadLettered: 0, dropped: 0, ms: 0, retries: 0,
+          };
+          views.push(view);
+          byName.set(s.name, view);
+          counts.queued += 1;
+        }
+        break;
+      case 'source-start': {
+        const view = byName.get(event.source);
+        if (view) {
+          setState(view, 'running');
+          view.startedAt = event.t;
+        }
+        break;
+      }
+      case 'chunk': {
+        const view = byName.get(event.source);
+        if (view) {
+          view.chunks += 1;
+          view.records += event.records;
+          view.bytes += event.bytes;
+          view.persisted += event.persisted;
+          view.deadLettered += event.deadLettered;
+        }
+        state.records += event.records;
+        state.bytes += event.bytes;
+        state.persisted += event.persisted;
+        state.deadLettered += event.deadLettered;
+        break;
+      }
+      case 'retry': {
+        const view = byName.get(event.source);
+        if (view) view.retries += 1;
+        state.retries += 1;
+        break;
+      }
+      case 'note': {
+        const view = byName.get(event.source);
+        if (view) view.lastNote = event.text;
+        notes.push({ t: event.t, source: event.source, text: event.text });
+        if (notes.length > NOTES) notes.shift();
+        break;
+      }
+      case 'source-end': {
+        const view = byName.get(event.source);
+        if (view) {
+          setState(view, event.state);
+          view.endedAt = event.t;
+          view.ms = event.ms;
+          view.dropped = event.dropped;
+          if (event.error !== undefined) view.error = event.error;
+          state.finishedBusyMs += event.ms;
+        }
+        break;
+      }
+      case 'metrics':
+        state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
+        rssHistory.push(event.rss);
+        lagHistory.push(event.loopLagP99Ms);
+        if (rssHistory.length > HISTORY) rssHistory.shift();
+        if (lagHistory.length > HISTORY) lagHistory.shift();
+        break;
+      case 'concurrency':
+        state.concurrency = event.concurrency;
+        break;
+      case 'paused':
+        state.paused = event.paused;
+        break;
+      case 'stopping':
+        state.stopping = event.reason;
+        break;
+      case 'summary': {
+        const { type: _type, t: _t, ...summary } = event;
+        state.summary = summary;
+        flush();
+        return;
+      }
+      case 'dead-letter':
+        break;
+    }
+    timer ??= setTimeout(flush, intervalMs);
+  }
+
+  return {
+    apply,
+    getSnapshot: () => snapshot,
+    subscribe(listener: (snapshot: Snapshot) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    /** Notify now, whatever the throttle says (on exit, in tests). */
+    flush,
+  };
+}
+export type Store = ReturnType<typeof createStore>;
+
+/** Busy time so far: finished sources' run time plus the running ones' elapsed time. */
+export function busyMs(snapshot: Snapshot, now = snapshot.t): number {
+  let busy = snapshot.finishedBusyMs;
+  for (const view of snapshot.sources) if (view.state === 'running' && view.startedAt !== undefined) busy += now - view.startedAt;
+  return busy;
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { IngestError } from '../errors.js';
+import { duration } from '../util/duration.js';
+import { commonFields, defineKind, type SourceContext } from './source.js';
+
+export const databaseSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('database'),
+  rows: z.int().min(0).default(100),
+  chunkRows: z.int().min(1).default(50),
+  connectDelay: duration.default(300),
+  rowDelay: duration.default(5),
+  closeDelay: duration.default(50),
+  failAtRow: z.int().min(0).optional(),
+});
+type Config = z.output<typeof databaseSchema>;
+
+/** A pretend database driver: connecting, each row and closing all cost a network round trip. */
+class Connection implements AsyncDisposable {
+  private constructor(private cfg: Config, private note: (text: string) => void) {}
+
+  static async open(cfg: Config, signal: AbortSignal, note: (text: string) => void) {
+    note('connecting…');
+    await sleep(cfg.connectDelay, undefined, { signal });
+    note('connection open');
+    return new Connection(cfg, note);
+  }
+
+  async *rows(from: number, signal: AbortSignal) {
+    for (let id = from; id < this.cfg.rows; id++) {
+      await sleep(this.cfg.rowDelay, undefined, { signal });
+      if (id === this.cfg.failAtRow) throw new IngestError('E_SOURCE', `query failed at row ${id}`);
+      yield { id, source: this.cfg.name, amount: (id * 7919) % 10_000 };
+    }
+  }
+
+  // Not abortable on purpose: cleanup must finish even when the source was cancelled.
+  async [Symbol.asyncDispose]() {
+    await sleep(this.cfg.closeDelay);
+    this.note('connection closed');
+  }
+}
+
+/** The lecture's `async with` + `async for`: the connection closes on success, error and cancel. */
+async function* readDatabase(cfg: Config, { signal, resumeFrom, note }: SourceContext) {
+  await using db = await Connection.open(cfg, signal, note);
+  let seq = resumeFrom?.seq ?? 0;
+  let rows: string[] = [];
+  for await (const row of db.rows(seq * cfg.chunkRows, signal)) {
+    rows.push(JSON.stringify(row));
+    if (rows.length === cfg.chunkRows) {
+      yield { seq, records: rows, bytes: byteLength(rows), cursor: { seq: seq + 1 } };
+      seq += 1;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield { seq, records: rows, bytes: byteLength(rows), cursor: { seq: seq + 1 } };
+}
+
+const byteLength = (lines: string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+
+export const database = defineKind('database', databaseSchema, (cfg) => ({
+  name: cfg.name,
+  kind: 'database',
+  expected: { chunks: Math.ceil(cfg.rows / cfg.chunkRows) },
+  timeoutMs: cfg.timeout,
+  read: (ctx) => readDatabase(cfg, ctx),
+}));

@@ -1,0 +1,9 @@
+import { database } from './database.js';
+import { file } from './file.js';
+import { simulated } from './simulated.js';
+import type { SourceKind } from './source.js';
+
+/** Every kind a source file may name. A new kind is one file plus one line here. */
+export const sourceKinds: ReadonlyMap<string, SourceKind> = new Map(
+  [simulated, file, database].map((kind) => [kind.kind, kind as SourceKind]),
+);

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { IngestError } from '../errors.js';
+import { untilAborted } from '../util/abort.js';
+import { duration } from '../util/duration.js';
+import { randomFor } from './random.js';
+import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
+
+export const simulatedSchema = z.strictObject({
+  ...commonFields,
+  kind: z.literal('simulated'),
+  chunks: z.int().min(0).default(10),
+  recordsPerChunk: z.int().min(0).default(10),
+  latency: duration.default(100),
+  jitter: z.number().min(0).max(1).default(0),
+  payloadBytes: z.int().min(0).max(1_000_000).default(16),
+  failAt: z.int().min(0).optional(),
+  hangAt: z.int().min(0).optional(),
+  badRecords: z.number().min(0).max(1).default(0),
+});
+type Config = z.output<typeof simulatedSchema>;
+
+/** A fake remote source: every chunk costs `latency` of waiting, like a network round trip. */
+async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signal, resumeFrom }: SourceContext) {
+  for (let seq = resumeFrom?.seq ?? 0; seq < cfg.chunks; seq++) {
+    const random = randomFor(seed, cfg.name, seq);
+    if (seq === cfg.hangAt) await untilAborted(signal); // a call that never answers
+    await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, undefined, { signal });
+    if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
+    yield makeChunk(cfg, seq, random);
+  }
+}
+
+function makeChunk(cfg: Config, seq: number, random: () => number): Chunk {
+  const records: string[] = [];
+  let bytes = 0;
+  const payload = 'x'.repeat(cfg.payloadBytes);
+  for (let index = 0; index < cfg.recordsPerChunk; index++) {
+    const record = JSON.stringify({ source: cfg.name, seq, index, value: Math.round(random() * 1e6), payload });
+    // A malformed record: the line is cut short, as a torn write or a bad upstream would leave it.
+    const line = random() < cfg.badRecords ? record.slice(0, record.length >> 1) : record;
+    records.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+  }
+  return { seq, records, bytes, cursor: { seq: seq + 1 } };
+}
+
+export const simulated = defineKind('simulated', simulatedSchema, (cfg, env) => ({
+  name: cfg.name,
+  kind: 'simulated',
+  expected: { chunks: cfg.chunks },
+  timeoutMs: cfg.timeout,
+  read: (ctx) => readSimulated(cfg, env.seed, env.slowmo, ctx),
+}));

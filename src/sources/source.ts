@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { duration } from '../util/duration.js';
+
+/** Where a source is, so a later run can continue from there. `seq` is the next chunk's number. */
+export type Cursor = { seq: number } & Record<string, unknown>;
+
+export interface SourceContext {
+  /** Aborted on cancel, per-source timeout, run deadline and Ctrl-C. Every await honours it. */
+  signal: AbortSignal;
+  /** The last persisted position, when resuming. */
+  resumeFrom?: Cursor;
+  /** A line for the dashboard's log ("connection opened"); makes lifecycle steps visible. */
+  note(text: string): void;
+  /** Record a retry so the dashboard and the summary can count it. */
+  retry?(attempt: number, delayMs: number, reason: string): void;
+}
+
+/** Records are raw JSON text (as read off a wire or a file) or already parsed values. */
+export interface Chunk {
+  seq: number;
+  records: unknown[];
+  bytes: number;
+  cursor: Cursor;
+}
+
+export interface Source {
+  name: string;
+  kind: string;
+  expected?: { chunks?: number; bytes?: number };
+  /** Per-source timeout in ms, from the source file; the run's --timeout applies otherwise. */
+  timeoutMs?: number;
+  read(ctx: SourceContext): AsyncGenerator<Chunk>;
+}
+
+/** What a source factory may need besides its own config. */
+export interface SourceEnv {
+  /** The directory of the source file: relative paths resolve against it. */
+  baseDir: string;
+  seed: number;
+  /** Stretches simulated time (2 = twice as slow) so a class can follow. */
+  slowmo: number;
+}
+
+/** Fields every kind accepts. */
+export const commonFields = {
+  name: z.string().min(1, 'must not be empty'),
+  timeout: duration.optional(),
+  count: z.int().min(1).max(1_000_000).optional(),
+};
+
+export interface SourceKind<Config extends { name: string } = any> {
+  kind: string;
+  schema: z.ZodType<Config>;
+  create(config: Config, env: SourceEnv): Source;
+}
+
+export function defineKind<S extends z.ZodType<{ name: string; kind: string }>>(
+  kind: z.output<S>['kind'],
+  schema: S,
+  create: (config: z.output<S>, env: SourceEnv) => Source,
+): SourceKind<z.output<S>> {
+  return { kind, schema: schema as unknown as z.ZodType<z.output<S>>, create };
+}

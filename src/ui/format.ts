@@ -1,0 +1,41 @@
+import prettyBytes from 'pretty-bytes';
+import prettyMs from 'pretty-ms';
+import type { SourceState } from '../pipeline/events.js';
+
+export const bytes = (n: number) => prettyBytes(n, { maximumFractionDigits: 1 });
+export const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** "850ms", "1.02s", "1m 3s": precise where a lecture compares 1.0 s with 2.3 s. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  return prettyMs(ms, { secondsDecimalDigits: 0 });
+}
+
+export function rate(n: number, ms: number): number {
+  return ms > 0 ? (n * 1000) / ms : 0;
+}
+
+export const stateLabel: Record<SourceState, string> = {
+  queued: 'queued',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  'timed-out': 'timed out',
+  cancelled: 'cancelled',
+};
+
+export const stateSymbol: Record<SourceState, string> = {
+  queued: '·',
+  running: '▶',
+  done: '✔',
+  failed: '✖',
+  'timed-out': '⏱',
+  cancelled: '⊘',
+};
+
+/** Fit text in a column: cut with an ellipsis, pad to width. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+}

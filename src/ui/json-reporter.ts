@@ -1,0 +1,11 @@
+import type { EventBus } from '../pipeline/events.js';
+
+/**
+ * --json: every event as one line of JSON on stdout, the summary last. JSON escapes control
+ * characters, so untrusted names cannot reach a terminal raw through this path either.
+ */
+export function attachJsonReporter(bus: EventBus, out: NodeJS.WritableStream = process.stdout) {
+  return bus.subscribe((event) => {
+    out.write(`${JSON.stringify(event)}\n`);
+  });
+}

@@ -1,0 +1,29 @@
+import type { SourceResult, Summary } from '../pipeline/events.js';
+import { safeText } from '../util/sanitize.js';
+import { bytes, count, duration, fit, stateLabel } from './format.js';
+
+const MAX_ROWS = 40;
+
+/** The end-of-run table on stdout: one row per source (the interesting ones first), then totals. */
+export function formatSummary(summary: Summary): string {
+  const rank = (r: SourceResult) => (r.state === 'failed' || r.state === 'timed-out' ? 0 : r.state === 'cancelled' ? 1 : 2);
+  const rows = summary.sources.length > MAX_ROWS ? [...summary.sources].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_ROWS) : summary.sources;
+  const nameWidth = Math.min(32, Math.max(6, ...rows.map((r) => r.name.length)));
+  const header = `${fit('source', nameWidth)}  ${fit('state', 9)}  ${fit('chunks', 7, 'right')}  ${fit('records', 10, 'right')}  ${fit('bytes', 9, 'right')}  ${fit('time', 7, 'right')}  error`;
+  const lines = [header];
+  for (const r of rows) {
+    lines.push(
+      `${fit(safeText(r.name), nameWidth)}  ${fit(stateLabel[r.state], 9)}  ${fit(count(r.chunks), 7, 'right')}  ${fit(count(r.records), 10, 'right')}  ${fit(bytes(r.bytes), 9, 'right')}  ${fit(duration(r.ms), 7, 'right')}  ${r.error ? safeText(r.error, 80) : ''}`.trimEnd(),
+    );
+  }
+  if (rows.length < summary.sources.length) lines.push(`… and ${count(summary.sources.length - rows.length)} more sources`);
+  const s = summary.states;
+  lines.push(
+    '',
+    `states   ${count(s.done)} done · ${count(s.failed)} failed · ${count(s['timed-out'])} timed out · ${count(s.cancelled)} cancelled${s.queued + s.running > 0 ? ` · ${count(s.queued + s.running)} unfinished` : ''}`,
+    `time     wall ${duration(summary.wallMs)} · busy ${duration(summary.busyMs)} · speedup ${summary.speedup.toFixed(2)}× · concurrency ${summary.concurrency}${summary.stoppedBy ? ` · stopped by ${summary.stoppedBy}` : ''}`,
+    `records  ${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped · ${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`,
+    `memory   peak RSS ${bytes(summary.peakRssBytes)} · max event-loop lag ${duration(summary.maxLoopLagMs)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

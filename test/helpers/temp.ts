@@ -1,0 +1,21 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after } from 'node:test';
+
+/** A fresh directory under the OS temp dir, removed when the test file ends. */
+export function tempDir(prefix = 'ingest-tui-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Write files (objects are JSON-encoded) into a directory, creating subdirectories. */
+export function writeFiles(dir: string, files: Record<string, unknown>): string {
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return dir;
+}

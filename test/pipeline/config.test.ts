@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createSources, loadSources } from '../../src/pipeline/config.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+
+const sim = (extra: Record<string, unknown> = {}) => ({ name: 'a', kind: 'simulated', ...extra });
+
+async function configError(files: Record<string, unknown>, path = ''): Promise<string> {
+  const dir = writeFiles(tempDir(), files);
+  try {
+    await loadSources(join(dir, path));
+  } catch (err) {
+    assert.equal((err as { code?: string }).code, 'E_CONFIG');
+    return (err as Error).message;
+  }
+  assert.fail('expected a configuration error');
+}
+
+describe('loadSources', () => {
+  it('reads one source or an array per file, sorted by file name', async () => {
+    const dir = writeFiles(tempDir(), {
+      'b.json': [sim({ name: 'b1' }), sim({ name: 'b2' })],
+      'a.json': sim({ name: 'a1' }),
+      'notes.txt': 'not a source',
+    });
+    const { configs } = await loadSources(dir);
+    assert.deepEqual(configs.map((c) => c.name), ['a1', 'b1', 'b2']);
+  });
+
+  it('expands count into zero-padded names', async () => {
+    const dir = writeFiles(tempDir(), { 'o.json': sim({ name: 'orders', count: 3 }) });
+    const { configs } = await loadSources(dir);
+    assert.deepEqual(configs.map((c) => c.name), ['orders-0001', 'orders-0002', 'orders-0003']);
+  });
+
+  it('parses durations and applies defaults', async () => {
+    const dir = writeFiles(tempDir(), { 'o.json': sim({ latency: '1.2s', timeout: '250ms' }) });
+    const [config] = (await loadSources(dir)).configs;
+    assert.equal((config!.config as any).latency, 1200);
+    assert.equal(config!.config.timeout, 250);
+    assert.equal((config!.config as any).chunks, 10);
+  });
+
+  it('reads run defaults from ingest.json', async () => {
+    const dir = writeFiles(tempDir(), { 'ingest.json': { concurrency: 3, timeout: '5s', deadline: '1.2s' }, 'a.json': sim() });
+    const { defaults, configs } = await loadSources(dir);
+    assert.deepEqual(defaults, { concurrency: 3, timeout: 5000, deadline: 1200 });
+    assert.equal(configs.length, 1, 'ingest.json is not a source');
+  });
+
+  it('accepts a single file and resolves file paths against it', async () => {
+    const dir = writeFiles(tempDir(), { 'sub/events.json': { name: 'e', kind: 'file', path: 'data/e.ndjson' }, 'sub/data/e.ndjson': '{"a":1}\n' });
+    const { configs } = await loadSources(join(dir, 'sub/events.json'));
+    const [source] = createSources(configs, { seed: 1, slowmo: 1 });
+    assert.deepEqual(source!.expected, { bytes: 8 });
+  });
+});
+
+describe('configuration errors name the file and the field', () => {
+  it('unknown kind', async () => {
+    const message = await configError({ 'x.json': { name: 'a', kind: 'ftp' } });
+    assert.match(message, /x\.json: kind: unknown kind "ftp" \(expected one of simulated, file, database/);
+  });
+
+  it('missing kind, with the array index', async () => {
+    const message = await configError({ 'x.json': [sim(), { name: 'b' }] });
+    assert.match(message, /x\.json: \[1\]\.kind: missing/);
+  });
+
+  it('unknown field', async () => {
+    const message = await configError({ 'x.json': sim({ chunkz: 3 }) });
+    assert.match(message, /x\.json: chunkz: unknown field/);
+  });
+
+  it('negative and non-integer counts', async () => {
+    assert.match(await configError({ 'x.json': sim({ chunks: -1 }) }), /x\.json: chunks: .*>=0/);
+    assert.match(await configError({ 'x.json': sim({ count: 2.5 }) }), /x\.json: count: .*int/i);
+  });
+
+  it('bad duration', async () => {
+    assert.match(await configError({ 'x.json': sim({ latency: 'soon' }) }), /x\.json: latency: "soon" is not a duration/);
+  });
+
+  it('duplicate source names across files, including count expansion', async () => {
+    const message = await configError({ 'a.json': sim({ name: 'o', count: 2 }), 'b.json': sim({ name: 'o-0002' }) });
+    assert.match(message, /b\.json: name: duplicate source name "o-0002" \(also in .*a\.json\)/);
+  });
+
+  it('no sources found', async () => {
+    assert.match(await configError({ 'ingest.json': { concurrency: 2 } }), /no sources found/);
+  });
+
+  it('invalid JSON gives line and column', async () => {
+    const message = await configError({ 'x.json': '{\n  "name": "a",\n  "kind": "simulated",,\n}' });
+    assert.match(message, /x\.json: invalid JSON at line 3, column 23/);
+  });
+
+  it('bad ingest.json field', async () => {
+    assert.match(await configError({ 'ingest.json': { concurrency: 0 }, 'a.json': sim() }), /ingest\.json: concurrency: .*>=1/);
+  });
+
+  it('a missing --sources path', async () => {
+    assert.match(await configError({}, 'nope'), /nope: no such file or directory/);
+  });
+
+  it('shows paths relative to the working directory, as the user typed them', async () => {
+    const dir = writeFiles(tempDir(), { 'x.json': sim({ latency: 'x' }) });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await assert.rejects(loadSources('.'), (err: Error) => err.message.startsWith('x.json: latency:'));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { Probe, endOf, run, testSource } from '../helpers/sources.js';
+
+describe('scheduling', () => {
+  it('never runs more than --concurrency sources, and creates a generator only when it gets a slot', async () => {
+    const probe = new Probe();
+    const sources = Array.from({ length: 12 }, (_, i) => testSource(`s${i}`, probe, { chunks: 3, delayMs: 10 }));
+    const { pipeline, events } = run(sources, { concurrency: 3 });
+    await sleep(5);
+    assert.equal(probe.created.length, 3, 'only the first three generators exist at the start');
+    const summary = await pipeline.done;
+    assert.equal(probe.maxRunning, 3);
+    assert.equal(summary.states.done, 12);
+    assert.equal(probe.created.length, 12);
+    const starts = events.filter((e) => e.type === 'source-start').length;
+    assert.equal(starts, 12);
+  });
+
+  it('raising the concurrency live starts queued sources', async () => {
+    const probe = new Probe();
+    const sources = Array.from({ length: 6 }, (_, i) => testSource(`s${i}`, probe, { chunks: 4, delayMs: 30 }));
+    const { pipeline } = run(sources, { concurrency: 1 });
+    await sleep(15);
+    assert.equal(probe.running, 1);
+    pipeline.setConcurrency(6);
+    await sleep(15);
+    assert.equal(probe.running, 6);
+    await pipeline.done;
+  });
+
+  it('pause holds every source before its next pull; resume lets them go on', async () => {
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('a', probe, { chunks: 20, delayMs: 5 })]);
+    await sleep(30);
+    pipeline.setPaused(true);
+    await sleep(20); // the chunk in flight may still land
+    const before = events.filter((e) => e.type === 'chunk').length;
+    await sleep(80);
+    assert.equal(events.filter((e) => e.type === 'chunk').length, before, 'no chunk while paused');
+    pipeline.setPaused(false);
+    const summary = await pipeline.done;
+    assert.equal(summary.sources[0]!.chunks, 20);
+  });
+});
+
+describe('timeouts, cancellation and the deadline', () => {
+  it('a per-source timeout ends the source as timed-out and its cleanup runs', async () => {
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('slow', probe, { hangAt: 1, timeoutMs: 60 })]);
+    const summary = await pipeline.done;
+    assert.equal(summary.states['timed-out'], 1);
+    assert.match(endOf(events, 'slow').error ?? '', /timed out after 60ms/);
+    assert.deepEqual(probe.cleaned, ['slow']);
+  });
+
+  it('the run timeout applies to sources without their own', async () => {
+    const probe = new Probe();
+    const { pipeline } = run([testSource('a', probe, { hangAt: 0 }), testSource('b', probe, { hangAt: 0, timeoutMs: 5000 })], { timeoutMs: 50, deadlineMs: 300 });
+    const summary = await pipeline.done;
+    assert.deepEqual(summary.sources.map((s) => s.state), ['timed-out', 'cancelled']);
+  });
+
+  it('cancel(name) ends that source as cancelled after its cleanup; others go on', async () => {
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('a', probe, { hangAt: 1, cleanupMs: 20 }), testSource('b', probe, { chunks: 5, delayMs: 20 })]);
+    await sleep(30);
+    assert.equal(pipeline.cancel('a'), true);
+    const summary = await pipeline.done;
+    assert.deepEqual(summary.sources.map((s) => s.state), ['cancelled', 'done']);
+    assert.match(endOf(events, 'a').error ?? '', /cancelled by user/);
+    assert.ok(probe.cleaned.includes('a'));
+    assert.equal(pipeline.cancel('nobody'), false);
+  });
+
+  it('the deadline cancels running and queued sources (not failed), like wait(timeout) then cancel()', async () => {
+    const probe = new Probe();
+    const sources = [
+      testSource('fast', probe, { chunks: 2, delayMs: 10 }),
+      testSource('straggler', probe, { chunks: 100, delayMs: 20, cleanupMs: 10 }),
+      testSource('queued', probe, { chunks: 1 }),
+    ];
+    const started = performance.now();
+    const { pipeline } = run(sources, { concurrency: 2, deadlineMs: 150 });
+    const summary = await pipeline.done;
+    const wall = performance.now() - started;
+    assert.equal(summary.stoppedBy, 'deadline');
+    assert.equal(summary.sources.find((s) => s.name === 'fast')!.state, 'done');
+    assert.equal(summary.sources.find((s) => s.name === 'straggler')!.state, 'cancelled');
+    assert.match(summary.sources.find((s) => s.name === 'straggler')!.error ?? '', /deadline/);
+    assert.ok(probe.cleaned.includes('straggler'), 'cleanup ran');
+    assert.ok(wall >= 140 && wall < 2000, `stopped near the deadline (${wall}ms)`);
+  });
+
+  it('sources still queued at a stop are cancelled without ever starting', async () => {
+    const probe = new Probe();
+    const sources = Array.from({ length: 5 }, (_, i) => testSource(`s${i}`, probe, { hangAt: 0 }));
+    const { pipeline } = run(sources, { concurrency: 1 });
+    await sleep(20);
+    pipeline.stop('SIGINT');
+    const summary = await pipeline.done;
+    assert.equal(summary.states.cancelled, 5);
+    assert.deepEqual(probe.created, ['s0'], 'queued generators were never created');
+    assert.equal(summary.stoppedBy, 'SIGINT');
+  });
+
+  it('a thrown error fails the source with a readable reason', async () => {
+    const probe = new Probe();
+    const { pipeline } = run([testSource('bad', probe, { failAt: 1 })]);
+    const summary = await pipeline.done;
+    assert.equal(summary.sources[0]!.state, 'failed');
+    assert.equal(summary.sources[0]!.error, 'boom at 1');
+    assert.deepEqual(probe.cleaned, ['bad']);
+  });
+
+  it('10,000 sources with timeouts leak no abort listeners and print no warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const probe = new Probe();
+      const sources = Array.from({ length: 10_000 }, (_, i) => testSource(`s${i}`, probe, { chunks: 1, delayMs: 1, timeoutMs: 60_000 }));
+      const { pipeline } = run(sources, { concurrency: 500, deadlineMs: 120_000 });
+      const summary = await pipeline.done;
+      assert.equal(summary.states.done, 10_000);
+      await sleep(10);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+});
+
+describe('accounting', () => {
+  it('records read = persisted + dead-lettered + dropped, per source and in total', async () => {
+    const probe = new Probe();
+    const bad = {
+      name: 'mixed', kind: 'test',
+      async *read() {
+        yield { seq: 0, records: ['{"a":1}', '{"a":', '[1,2]', '{"b":2}'], bytes: 30, cursor: { seq: 1 } };
+        yield { seq: 1, records: [{ already: 'parsed' }, 42], bytes: 10, cursor: { seq: 2 } };
+      },
+    };
+    const { pipeline, events } = run([bad, testSource('ok', probe, { chunks: 3, records: 5 })]);
+    const summary = await pipeline.done;
+    const mixed = summary.sources.find((s) => s.name === 'mixed')!;
+    assert.deepEqual([mixed.records, mixed.persisted, mixed.deadLettered, mixed.dropped], [6, 3, 3, 0]);
+    assert.equal(summary.records, 21);
+    assert.equal(summary.records, summary.persisted + summary.deadLettered + summary.dropped);
+    const reasons = events.filter((e) => e.type === 'dead-letter').map((e) => (e as { reason: string }).reason);
+    assert.equal(reasons.length, 3);
+    assert.match(reasons[0]!, /invalid JSON/);
+    assert.match(reasons[1]!, /not a JSON object \(got array\)/);
+  });
+
+  it('busy time, wall time and speedup add up', async () => {
+    const probe = new Probe();
+    const sources = Array.from({ length: 4 }, (_, i) => testSource(`s${i}`, probe, { chunks: 5, delayMs: 20 }));
+    const summary = await run(sources, { concurrency: 4 }).pipeline.done;
+    assert.equal(summary.busyMs, summary.sources.reduce((n, s) => n + s.ms, 0));
+    assert.ok(summary.speedup > 2, `four sources in parallel overlap (speedup ${summary.speedup})`);
+    assert.ok(summary.peakRssBytes > 10_000_000);
+    assert.ok(summary.maxLoopLagMs >= 0);
+  });
+});
