@@ -24,6 +24,7 @@ export interface CliOptions {
   seed?: number;
   slowmo?: number;
   offload: boolean;
+  bufferAll: boolean;
   record?: string;
   replay?: string;
 }
@@ -84,6 +85,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
     .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)', false)
+    .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)', false)
     .option('--record <file>', 'save the event stream to a file')
     .option('--replay <file>', 'play a recorded event stream back in the dashboard')
     .addHelpText('after', examples)

@@ -5,6 +5,7 @@ import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.j
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
 import { createSources, loadSources } from './pipeline/config.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
+import { createOffloadPool } from './pipeline/offload.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
@@ -56,7 +57,6 @@ function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<ty
 
 async function run(options: CliOptions): Promise<number> {
   if (options.resume) notYet('--resume');
-  if (options.offload) notYet('--offload');
 
   const bus = createEventBus();
   const store = createStore();
@@ -80,6 +80,7 @@ async function run(options: CliOptions): Promise<number> {
     const sources = createSources(loaded.configs, { seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1 });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
+    const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
     const pipeline: PipelineRun = startPipeline(
       sources,
       {
@@ -89,6 +90,8 @@ async function run(options: CliOptions): Promise<number> {
         sink: makeSink(sinkKind, out),
         deadLetters: sinkKind === 'none' ? discardDeadLetters : deadLetterFile(out),
         out,
+        transform: pool?.transform,
+        bufferAll: options.bufferAll,
       },
       bus.emit,
     );
@@ -97,6 +100,7 @@ async function run(options: CliOptions): Promise<number> {
       return exitCodeFor(await pipeline.done);
     } finally {
       offSignals();
+      await pool?.close();
     }
   } finally {
     detach();

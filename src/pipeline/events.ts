@@ -41,6 +41,8 @@ export interface Summary {
   deadLettered: number;
   dropped: number;
   retries: number;
+  /** RSS when the run started; (peak - baseline) / sources is the memory cost of one source. */
+  baselineRssBytes: number;
   peakRssBytes: number;
   maxLoopLagMs: number;
   /** Why the run stopped early, when it did: 'deadline', 'SIGINT', 'SIGTERM', 'quit'. */

@@ -11,7 +11,8 @@ const RESOLUTION_MS = 10;
 export function startMetrics(emit: Emit, now: () => number, intervalMs = 250) {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
-  let peakRssBytes = process.memoryUsage.rss();
+  const baselineRssBytes = process.memoryUsage.rss();
+  let peakRssBytes = baselineRssBytes;
   let maxLoopLagMs = 0;
 
   const sample = () => {
@@ -32,7 +33,7 @@ export function startMetrics(emit: Emit, now: () => number, intervalMs = 250) {
       clearInterval(timer);
       sample();
       delay.disable();
-      return { peakRssBytes, maxLoopLagMs };
+      return { baselineRssBytes, peakRssBytes, maxLoopLagMs };
     },
   };
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
   transform?: TransformFn;
   checkpoints?: Checkpoints;
   metricsIntervalMs?: number;
+  /** The anti-pattern, for contrast: read each source to the end before persisting anything. */
+  bufferAll?: boolean;
 }
 
 export interface PipelineRun {
@@ -62,7 +64,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   };
 
   async function persist(source: Source, seq: number, records: unknown[], result: SourceResult) {
-    const { lines, bad } = await transform(source.name, seq, records);
+    const { lines, bad } = await transform({ source: source.name, seq, records, cpuCostMs: source.cpuCostMs });
     try {
       if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
       result.persisted += lines.length;
@@ -94,7 +96,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     let error: unknown;
     try {
       await gate.wait(signal);
-      const chunks = source.read({
+      const read = source.read({
         signal,
         resumeFrom: options.checkpoints?.resumeFrom(source.name),
         note: (text) => emit({ type: 'note', t: now(), source: source.name, text }),
@@ -103,6 +105,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
         },
       });
+      const chunks = options.bufferAll ? readToEnd(read) : read;
       for await (const chunk of chunks) {
         result.chunks += 1;
         result.records += chunk.records.length;
@@ -196,12 +199,19 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   };
 }
 
+/** --buffer-all: what "read everything, then process" costs in memory. */
+async function* readToEnd<T>(chunks: AsyncGenerator<T>) {
+  const all: T[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  yield* all;
+}
+
 function summarize(
   results: SourceResult[],
   wallMs: number,
   concurrency: number,
   retries: number,
-  totals: { peakRssBytes: number; maxLoopLagMs: number },
+  totals: { baselineRssBytes: number; peakRssBytes: number; maxLoopLagMs: number },
   stopReason: unknown,
 ): Summary {
   const states = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;

@@ -1,3 +1,5 @@
+import { pbkdf2Sync } from 'node:crypto';
+
 /**
  * Parse, validate and map one chunk of records. Pure and synchronous, so it can run inline or in
  * a worker thread (--offload) unchanged. A record that fails goes to the dead-letter list with
@@ -15,9 +17,18 @@ export interface Transformed {
   bad: BadRecord[];
 }
 
-export type TransformFn = (source: string, seq: number, records: unknown[]) => Transformed | Promise<Transformed>;
+export interface TransformJob {
+  source: string;
+  seq: number;
+  records: unknown[];
+  /** CPU time to spend on the chunk, standing in for a synchronous library (see cpuCost). */
+  cpuCostMs?: number;
+}
 
-export function transformRecords(source: string, seq: number, records: unknown[]): Transformed {
+export type TransformFn = (job: TransformJob) => Transformed | Promise<Transformed>;
+
+export function transformRecords({ source, seq, records, cpuCostMs }: TransformJob): Transformed {
+  const digest = cpuCostMs ? burnCpu(`${source}:${seq}`, cpuCostMs) : undefined;
   const lines: string[] = [];
   const bad: BadRecord[] = [];
   for (let index = 0; index < records.length; index++) {
@@ -36,8 +47,22 @@ export function transformRecords(source: string, seq: number, records: unknown[]
       bad.push({ index, reason: `not a JSON object (got ${got})`, excerpt: String(typeof raw === 'string' ? raw : JSON.stringify(raw)).slice(0, 200) });
       continue;
     }
-    (value as Record<string, unknown>)._ingest = { source, seq, index };
-    lines.push(JSON.stringify(value));
+    const record = value as Record<string, unknown>;
+    record._ingest = { source, seq, index };
+    if (digest) record._digest = digest;
+    lines.push(JSON.stringify(record));
   }
   return { lines, bad };
+}
+
+/**
+ * Key stretching, the kind of synchronous library call the lecture warns about: while it runs,
+ * nothing else on this thread does. Runs rounds until `ms` of CPU time is spent.
+ */
+function burnCpu(input: string, ms: number): string {
+  const until = performance.now() + ms;
+  let key = Buffer.from(input);
+  do key = pbkdf2Sync(key, 'ingest-tui', 2_000, 32, 'sha256');
+  while (performance.now() < until);
+  return key.toString('hex').slice(0, 16);
 }

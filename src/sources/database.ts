@@ -65,5 +65,6 @@ export const database = defineKind('database', databaseSchema, (cfg) => ({
   kind: 'database',
   expected: { chunks: Math.ceil(cfg.rows / cfg.chunkRows) },
   timeoutMs: cfg.timeout,
+  cpuCostMs: cfg.cpuCost,
   read: (ctx) => readDatabase(cfg, ctx),
 }));

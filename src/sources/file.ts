@@ -69,6 +69,7 @@ export const file = defineKind('file', fileSchema, (cfg, env) => {
     kind: 'file',
     expected: size === undefined ? undefined : { bytes: size },
     timeoutMs: cfg.timeout,
+    cpuCostMs: cfg.cpuCost,
     read: (ctx) => readFile(path, cfg.chunkRecords, ctx),
   };
 });

@@ -17,17 +17,28 @@ export const simulatedSchema = z.strictObject({
   failAt: z.int().min(0).optional(),
   hangAt: z.int().min(0).optional(),
   badRecords: z.number().min(0).max(1).default(0),
+  /** Time the source's cleanup takes when it ends, however it ends (shown as notes). */
+  cleanup: duration.optional(),
 });
 type Config = z.output<typeof simulatedSchema>;
 
 /** A fake remote source: every chunk costs `latency` of waiting, like a network round trip. */
-async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signal, resumeFrom }: SourceContext) {
-  for (let seq = resumeFrom?.seq ?? 0; seq < cfg.chunks; seq++) {
-    const random = randomFor(seed, cfg.name, seq);
-    if (seq === cfg.hangAt) await untilAborted(signal); // a call that never answers
-    await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, undefined, { signal });
-    if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
-    yield makeChunk(cfg, seq, random);
+async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signal, resumeFrom, note }: SourceContext) {
+  try {
+    for (let seq = resumeFrom?.seq ?? 0; seq < cfg.chunks; seq++) {
+      const random = randomFor(seed, cfg.name, seq);
+      if (seq === cfg.hangAt) await untilAborted(signal); // a call that never answers
+      await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, undefined, { signal });
+      if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
+      yield makeChunk(cfg, seq, random);
+    }
+  } finally {
+    // Runs on success, failure and cancellation alike; the abort error propagates after it.
+    if (cfg.cleanup !== undefined) {
+      note(signal.aborted ? `cleaning up after: ${(signal.reason as Error).message}` : 'cleaning up');
+      await sleep(cfg.cleanup * slowmo);
+      note('cleanup done');
+    }
   }
 }
 
@@ -50,5 +61,6 @@ export const simulated = defineKind('simulated', simulatedSchema, (cfg, env) => 
   kind: 'simulated',
   expected: { chunks: cfg.chunks },
   timeoutMs: cfg.timeout,
+  cpuCostMs: cfg.cpuCost,
   read: (ctx) => readSimulated(cfg, env.seed, env.slowmo, ctx),
 }));

@@ -29,6 +29,8 @@ export interface Source {
   expected?: { chunks?: number; bytes?: number };
   /** Per-source timeout in ms, from the source file; the run's --timeout applies otherwise. */
   timeoutMs?: number;
+  /** CPU time each chunk's transform costs, like a synchronous library call (hashing, PDF). */
+  cpuCostMs?: number;
   read(ctx: SourceContext): AsyncGenerator<Chunk>;
 }
 
@@ -46,6 +48,7 @@ export const commonFields = {
   name: z.string().min(1, 'must not be empty'),
   timeout: duration.optional(),
   count: z.int().min(1).max(1_000_000).optional(),
+  cpuCost: duration.optional(),
 };
 
 export interface SourceKind<Config extends { name: string } = any> {

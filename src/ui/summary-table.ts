@@ -23,7 +23,14 @@ export function formatSummary(summary: Summary): string {
     `states   ${count(s.done)} done · ${count(s.failed)} failed · ${count(s['timed-out'])} timed out · ${count(s.cancelled)} cancelled${s.queued + s.running > 0 ? ` · ${count(s.queued + s.running)} unfinished` : ''}`,
     `time     wall ${duration(summary.wallMs)} · busy ${duration(summary.busyMs)} · speedup ${summary.speedup.toFixed(2)}× · concurrency ${summary.concurrency}${summary.stoppedBy ? ` · stopped by ${summary.stoppedBy}` : ''}`,
     `records  ${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped · ${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`,
-    `memory   peak RSS ${bytes(summary.peakRssBytes)} · max event-loop lag ${duration(summary.maxLoopLagMs)}`,
+    `memory   peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)} · max event-loop lag ${duration(summary.maxLoopLagMs)}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** With many sources, what one costs: the lecture's "ten thousand connections, cheap in memory". */
+function perSource(summary: Summary): string {
+  const grown = summary.peakRssBytes - summary.baselineRssBytes;
+  if (summary.sources.length < 100 || grown <= 0) return '';
+  return ` (+${bytes(grown)} for ${count(summary.sources.length)} sources ≈ ${bytes(grown / summary.sources.length)} each)`;
 }

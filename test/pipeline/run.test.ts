@@ -164,3 +164,33 @@ describe('accounting', () => {
     assert.ok(summary.maxLoopLagMs >= 0);
   });
 });
+
+describe('contrast and offload modes', () => {
+  it('bufferAll reads each source to the end before the first chunk is persisted', async () => {
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('a', probe, { chunks: 5, delayMs: 20 })], { bufferAll: true });
+    const summary = await pipeline.done;
+    const chunkTimes = events.filter((e) => e.type === 'chunk').map((e) => e.t);
+    assert.equal(chunkTimes.length, 5);
+    assert.ok(chunkTimes[0]! >= 90, `first chunk persisted at ${chunkTimes[0]}ms, after all five were read`);
+    assert.equal(summary.persisted, 10);
+  });
+
+  it('the offload pool runs the same transform in worker threads', async () => {
+    const { createOffloadPool } = await import('../../src/pipeline/offload.js');
+    const pool = createOffloadPool(2);
+    try {
+      const probe = new Probe();
+      const source = { ...testSource('a', probe, { chunks: 3, records: 4 }), cpuCostMs: 20 };
+      const { pipeline } = run([source], { transform: pool.transform });
+      const summary = await pipeline.done;
+      assert.equal(summary.persisted, 12);
+      const direct = await pool.transform({ source: 's', seq: 0, records: ['{"a":1}', 'nope'], cpuCostMs: 5 });
+      assert.equal(direct.lines.length, 1);
+      assert.match(JSON.parse(direct.lines[0]!)._digest, /^[0-9a-f]{16}$/);
+      assert.equal(direct.bad[0]!.index, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { TransformFn, TransformJob, Transformed } from './transform.js';
+
+/**
+ * --offload: transforms run in a pool of worker threads, Node's run_in_executor. The event loop
+ * only ships chunks out and results back, so a CPU-heavy transform no longer freezes it.
+ */
+export function createOffloadPool(threads = Math.max(1, availableParallelism())) {
+  // Under tsx (tests, `npm run bench`) this module is .ts and so is its worker.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const pool = new Piscina<TransformJob, Transformed>({
+    filename: new URL(`./transform-worker${extension}`, import.meta.url).href,
+    minThreads: 1,
+    maxThreads: threads,
+    idleTimeout: 1_000,
+  });
+  const transform: TransformFn = (job) => pool.run(job);
+  return { transform, threads, close: () => pool.destroy() };
+}

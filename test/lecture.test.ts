@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseEvents, runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp.js';
+
+/** Each lecture scenario runs with no flag but --json and shows the lecture's numbers. */
+async function scenario(dir: string, ...flags: string[]) {
+  const r = await runCli(['--sources', `fixtures/lecture/${dir}`, '--json', '--out', tempDir(), ...flags], { cwd: process.cwd() });
+  const events = parseEvents(r.stdout);
+  const summary = events.at(-1)!;
+  assert.equal(summary.type, 'summary', r.stderr);
+  const source = (name: string) => summary.sources.find((s: { name: string }) => s.name === name);
+  return { code: r.code, events, summary, source };
+}
+
+describe('the lecture, runnable', () => {
+  it('01-gather: three fetches together take as long as the longest one', async () => {
+    const { code, summary, events } = await scenario('01-gather');
+    assert.equal(code, 0);
+    assert.ok(summary.wallMs >= 950 && summary.wallMs <= 1300, `wall ${summary.wallMs}ms ≈ 1.0 s`);
+    assert.ok(summary.busyMs >= 2250 && summary.busyMs <= 2600, `busy ${summary.busyMs}ms ≈ 2.3 s`);
+    assert.ok(summary.speedup >= 1.9 && summary.speedup <= 2.5, `speedup ${summary.speedup} ≈ 2.3×`);
+    const order = events.filter((e) => e.type === 'source-end').map((e) => e.source);
+    assert.deepEqual(order, ['fetch-0.5s', 'fetch-0.8s', 'fetch-1.0s']);
+  });
+
+  it('01-gather with -c 1 is the sequential version: 2.3 s', async () => {
+    const { summary } = await scenario('01-gather', '-c', '1');
+    assert.ok(summary.wallMs >= 2250 && summary.wallMs <= 2800, `wall ${summary.wallMs}ms`);
+  });
+
+  it('02-wait-timeout: two jobs done, the straggler cancelled at 1.2 s after its cleanup, exit 0', async () => {
+    const { code, summary, events, source } = await scenario('02-wait-timeout');
+    assert.equal(code, 0);
+    assert.deepEqual([source('job-0.5s').state, source('job-1.0s').state, source('job-2.0s').state], ['done', 'done', 'cancelled']);
+    const stopping = events.find((e) => e.type === 'stopping')!;
+    assert.equal(stopping.reason, 'deadline');
+    assert.ok(stopping.t >= 1190 && stopping.t <= 1400, `cancelled at ${stopping.t}ms`);
+    const notes = events.filter((e) => e.type === 'note' && e.source === 'job-2.0s').map((e) => e.text);
+    assert.deepEqual(notes, ['cleaning up after: cancelled at the run deadline', 'cleanup done']);
+    const end = events.find((e) => e.type === 'source-end' && e.source === 'job-2.0s')!;
+    assert.ok(end.t >= stopping.t + 90, 'the task ended only after its cleanup');
+    assert.equal(summary.stoppedBy, 'deadline');
+  });
+
+  it('03-async-with: the connection closes on success, on error and on cancel', async () => {
+    const { events, source } = await scenario('03-async-with');
+    assert.deepEqual([source('warehouse').state, source('ledger').state, source('archive').state], ['done', 'failed', 'cancelled']);
+    assert.match(source('ledger').error, /query failed at row 60/);
+    for (const name of ['warehouse', 'ledger', 'archive']) {
+      const notes = events.filter((e) => e.type === 'note' && e.source === name).map((e) => e.text);
+      assert.deepEqual(notes, ['connecting…', 'connection open', 'connection closed'], name);
+      const closed = events.findIndex((e) => e.type === 'note' && e.source === name && e.text === 'connection closed');
+      const ended = events.findIndex((e) => e.type === 'source-end' && e.source === name);
+      assert.ok(closed < ended, `${name} closed before the task ended`);
+    }
+  });
+
+  it('05-blocking: a synchronous transform freezes the loop; --offload keeps it responsive doing the same work', async () => {
+    const blocking = await scenario('05-blocking');
+    const offloaded = await scenario('05-blocking', '--offload');
+    assert.ok(blocking.summary.maxLoopLagMs >= 200, `blocking lag ${blocking.summary.maxLoopLagMs}ms`);
+    assert.ok(offloaded.summary.maxLoopLagMs < 100, `offloaded lag ${offloaded.summary.maxLoopLagMs}ms`);
+    assert.equal(offloaded.summary.persisted, blocking.summary.persisted);
+    // The tickers only wait on timers: frozen, they take longer than the 2 s they need.
+    assert.ok(blocking.source('ticker-0001').ms > offloaded.source('ticker-0001').ms + 500);
+  });
+
+  it('06-c10k: ten thousand sources at once complete', async () => {
+    const { code, summary } = await scenario('06-c10k');
+    assert.equal(code, 0);
+    assert.equal(summary.states.done, 10_000);
+    assert.equal(summary.concurrency, 10_000);
+    assert.ok(summary.wallMs < summary.busyMs / 1000, 'overlap: wall is a tiny fraction of busy');
+  });
+});
