@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
+import { sleep } from '../util/abort.js';
 import { duration } from '../util/duration.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
@@ -22,14 +23,14 @@ class Connection implements AsyncDisposable {
 
   static async open(cfg: Config, signal: AbortSignal, note: (text: string) => void) {
     note('connecting…');
-    await sleep(cfg.connectDelay, undefined, { signal });
+    await sleep(cfg.connectDelay, signal);
     note('connection open');
     return new Connection(cfg, note);
   }
 
   async *rows(from: number, signal: AbortSignal) {
     for (let id = from; id < this.cfg.rows; id++) {
-      await sleep(this.cfg.rowDelay, undefined, { signal });
+      await sleep(this.cfg.rowDelay, signal);
       if (id === this.cfg.failAtRow) throw new IngestError('E_SOURCE', `query failed at row ${id}`);
       yield { id, source: this.cfg.name, amount: (id * 7919) % 10_000 };
     }
@@ -37,7 +38,7 @@ class Connection implements AsyncDisposable {
 
   // Not abortable on purpose: cleanup must finish even when the source was cancelled.
   async [Symbol.asyncDispose]() {
-    await sleep(this.cfg.closeDelay);
+    await pause(this.cfg.closeDelay);
     this.note('connection closed');
   }
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { untilAborted } from '../util/abort.js';
+import { sleep, untilAborted } from '../util/abort.js';
 import { duration } from '../util/duration.js';
 import { randomFor } from './random.js';
 import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
@@ -28,7 +28,7 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
     for (let seq = resumeFrom?.seq ?? 0; seq < cfg.chunks; seq++) {
       const random = randomFor(seed, cfg.name, seq);
       if (seq === cfg.hangAt) await untilAborted(signal); // a call that never answers
-      await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, undefined, { signal });
+      await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, signal);
       if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
       yield makeChunk(cfg, seq, random);
     }
@@ -36,7 +36,7 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
     // Runs on success, failure and cancellation alike; the abort error propagates after it.
     if (cfg.cleanup !== undefined) {
       note(signal.aborted ? `cleaning up after: ${(signal.reason as Error).message}` : 'cleaning up');
-      await sleep(cfg.cleanup * slowmo);
+      await pause(cfg.cleanup * slowmo); // not abortable: cleanup finishes
       note('cleanup done');
     }
   }

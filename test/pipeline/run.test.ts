@@ -194,3 +194,21 @@ describe('contrast and offload modes', () => {
     }
   });
 });
+
+describe('abortable waits', () => {
+  it('sleep resolves after its time, rejects at once with the reason on abort, and keeps one listener per signal', async () => {
+    const { sleep } = await import('../../src/util/abort.js');
+    const controller = new AbortController();
+    const t0 = performance.now();
+    await sleep(20, controller.signal);
+    assert.ok(performance.now() - t0 >= 19);
+    const waits = Array.from({ length: 100 }, () => sleep(10_000, controller.signal));
+    const { getEventListeners } = await import('node:events');
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
+    const reason = new DOMException('stop', 'TimeoutError');
+    controller.abort(reason);
+    const results = await Promise.allSettled(waits);
+    assert.ok(results.every((r) => r.status === 'rejected' && r.reason === reason));
+    await assert.rejects(sleep(1, controller.signal), (err) => err === reason);
+  });
+});
