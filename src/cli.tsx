@@ -81,7 +81,7 @@ async function run(options: CliOptions): Promise<number> {
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
-    if (server) process.stderr.write(`ingest-tui: offline server at ${server.url} for this run\n`);
+    if (server) process.stderr.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
     const sources = createSources(loaded.configs, {
       seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url,
     });

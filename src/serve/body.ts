@@ -60,7 +60,9 @@ export async function sendLines(res: ServerResponse, lines: Iterable<string>, fa
       await out.write(batch);
       await out.drained();
       if (n === faults.stallAt) await untilAborted(gone);
-      res.socket?.resetAndDestroy();
+      // Closed under the body: the client sees the connection end mid-body (ECONNRESET to got).
+      // A close rather than a TCP RST, so every record sent before it arrives, run after run.
+      res.socket?.destroy();
       return;
     }
     n += 1;

@@ -5,6 +5,7 @@ import { IngestError } from '../errors.js';
 
 export interface ServeProcess extends AsyncDisposable {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -38,5 +39,5 @@ export async function startServeProcess(port: number, startTimeoutMs = 10_000): 
     child.once('exit', (code) => (clearTimeout(timer), resolve({ error: stderr.trim().split('\n').at(-1) || `exited with code ${code}` })));
   });
   if (!first.url) return await fail(first.error ?? 'no URL');
-  return { url: first.url, stop, [Symbol.asyncDispose]: stop };
+  return { url: first.url, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };
 }

@@ -13,7 +13,7 @@ export interface Faults {
   /** Answer this status instead of the body, with Retry-After when `retryAfter` is set. */
   status?: number;
   retryAfter?: number;
-  /** Drop the connection after this many records (TCP reset). */
+  /** Drop the connection after this many records, mid-body. */
   resetAt?: number;
   /** Stop sending after this many records and keep the connection open: the client sees silence. */
   stallAt?: number;

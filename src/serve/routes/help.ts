@@ -12,7 +12,7 @@ Faults and pacing (any route, in the query)
   delay=2s          slow first byte: wait before answering
   rate=2kb          drip: at most this many bytes per second
   status=503        answer this status instead (retryAfter=1 adds Retry-After: 1)
-  resetAt=500       reset the connection after 500 records
+  resetAt=500       drop the connection after 500 records (mid-body)
   stallAt=500       go silent after 500 records, keeping the connection open
   malformed=50      every 50th record is torn (pages: every 50th item is not an object)
   notJsonAt=3       (pages) page 3 is an HTML error page

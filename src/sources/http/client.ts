@@ -87,7 +87,7 @@ export function describeHttpError(err: unknown): string {
   if (err instanceof RequestError) {
     if (err.code === 'ERR_UNSUPPORTED_PROTOCOL') return `refused a redirect to a non-http(s) URL (${safeText(err.message, 120)})`;
     const text = safeText(err.message.split('\n')[0] ?? '', 200);
-    return err.code.startsWith('E') && !text.includes(err.code) ? `${err.code}: ${text}` : text;
+    return /^E[A-Z]+$/.test(err.code) && !text.includes(err.code) ? `${err.code}: ${text}` : text; // errno codes (ECONNRESET) say the most
   }
   return err instanceof Error ? safeText(err.message.split('\n')[0] ?? err.name, 200) : String(err);
 }

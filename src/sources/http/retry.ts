@@ -29,8 +29,8 @@ export async function retryOrThrow(err: unknown, attempt: number, policy: RetryP
   const asked = retryAfterMs(err);
   const delayMs = Math.round(Math.min(asked ?? backoff(attempt, policy.retryDelay), policy.maxRetryDelay));
   if (ctx.timeoutAt !== undefined && performance.now() + delayMs >= ctx.timeoutAt) {
-    const wait = asked === undefined ? `the next retry (in ${delayMs}ms)` : `Retry-After ${Math.round(asked / 1000)}s`;
-    throw new IngestError('E_SOURCE', `${reason}${tries}; ${wait} would be past the source's timeout`, { cause: err });
+    const why = asked === undefined ? '' : `, Retry-After ${Math.round(asked / 1000)}s`;
+    throw new IngestError('E_SOURCE', `${reason}${tries}; the next try (in ${delayMs}ms${why}) would be past the source's timeout`, { cause: err });
   }
   ctx.retry?.(attempt, delayMs, reason);
   await sleep(delayMs, undefined, { signal: ctx.signal });
