@@ -84,5 +84,9 @@ describe('ingest-tui --sources fixtures/http (built CLI, offline server)', () =>
     const r = await runCli(['--sources', dir, '--no-ui']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^ingest-tui: .*api\.json: url: "\/orders\.ndjson" is a path on the offline server: add "serve": \{\} to ingest\.json, or give a full URL\n$/);
+    writeFiles(dir, { 'ingest.json': { serve: { port: 70000 } } });
+    const bad = await runCli(['--sources', dir, '--no-ui']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^ingest-tui: .*ingest\.json: serve\.port: .+\n$/);
   });
 });

@@ -59,7 +59,7 @@ async function* readNdjson(cfg: Config, client: Got, ctx: SourceContext) {
   for (let attempt = 1; ; attempt++) {
     const skip = delivered;
     let seen = 0;
-    records = [];
+    records = []; // a chunk cut short by a failed attempt is read again
     bytes = 0;
     try {
       for await (const lines of lineBatches(client.stream(cfg.url, { signal: ctx.signal }), cfg.maxBytes)) {
