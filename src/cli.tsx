@@ -9,6 +9,8 @@ import { createOffloadPool } from './pipeline/offload.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
+import { startServeProcess } from './serve/child.js';
+import { serveCommand } from './serve/command.js';
 import { deadLetterFile, discardDeadLetters } from './sinks/dead-letter.js';
 import { ndjsonSink } from './sinks/ndjson.js';
 import { noneSink, type Sink } from './sinks/sink.js';
@@ -77,7 +79,12 @@ async function run(options: CliOptions): Promise<number> {
 
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
-    const sources = createSources(loaded.configs, { seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1 });
+    // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
+    await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
+    if (server) process.stderr.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
+    const sources = createSources(loaded.configs, {
+      seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url,
+    });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
@@ -112,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
-    if (invocation.command === 'serve') notYet('ingest-tui serve');
+    if (invocation.command === 'serve') return await serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
     const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_NOT_AVAILABLE' || err.code === 'E_OUT_DIR'));

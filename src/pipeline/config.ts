@@ -15,6 +15,8 @@ export const runDefaultsSchema = z.strictObject({
   slowmo: z.number().positive().max(1000).optional(),
   sink: z.enum(['ndjson', 'sqlite', 'none']).optional(),
   offload: z.boolean().optional(),
+  /** Start the offline HTTP server (`ingest-tui serve`) for the run; "/path" URLs resolve against it. */
+  serve: z.strictObject({ port: z.int().min(0).max(65535).default(0) }).optional(),
 });
 export type RunDefaults = z.output<typeof runDefaultsSchema>;
 
@@ -64,7 +66,15 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
 }
 
 export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'baseDir'>): Source[] {
-  return configs.map((c) => sourceKinds.get(c.kind)!.create({ ...c.config, name: c.name }, { ...env, baseDir: c.baseDir }));
+  return configs.map((c) => {
+    try {
+      return sourceKinds.get(c.kind)!.create({ ...c.config, name: c.name }, { ...env, baseDir: c.baseDir });
+    } catch (err) {
+      // A kind may find a problem only once it sees the run (e.g. no server for a relative URL).
+      if (err instanceof ConfigError) throw new ConfigError(`${show(c.file)}: ${err.message}`, { cause: err });
+      throw err;
+    }
+  });
 }
 
 async function loadDefaults(file: string): Promise<RunDefaults> {

@@ -104,6 +104,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           retries += 1;
           emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
         },
+        timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs,
       });
       const chunks = options.bufferAll ? readToEnd(read) : read;
       for await (const chunk of chunks) {
@@ -122,7 +123,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
         state = (signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'timed-out' : 'cancelled';
         error = signal.reason;
       } else {
-        state = 'failed';
+        // A source may time out on its own terms too (an HTTP phase timeout): it says so by code.
+        state = err instanceof IngestError && err.code === 'E_TIMEOUT' ? 'timed-out' : 'failed';
         error = err;
       }
     } finally {

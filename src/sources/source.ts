@@ -13,6 +13,8 @@ export interface SourceContext {
   note(text: string): void;
   /** Record a retry so the dashboard and the summary can count it. */
   retry?(attempt: number, delayMs: number, reason: string): void;
+  /** `performance.now()` at which the source's timeout fires, when it has one: no wait should pass it. */
+  timeoutAt?: number;
 }
 
 /** Records are raw JSON text (as read off a wire or a file) or already parsed values. */
@@ -41,6 +43,8 @@ export interface SourceEnv {
   seed: number;
   /** Stretches simulated time (2 = twice as slow) so a class can follow. */
   slowmo: number;
+  /** Base URL of the offline server started for this run ("serve" in ingest.json), if any. */
+  serveUrl?: string;
 }
 
 /** Fields every kind accepts. */

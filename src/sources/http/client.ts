@@ -1,0 +1,93 @@
+import got, { CancelError, HTTPError, MaxRedirectsError, ParseError, RequestError, TimeoutError, type BeforeRedirectHook, type Got } from 'got';
+import prettyBytes from 'pretty-bytes';
+import { IngestError } from '../../errors.js';
+import { safeText } from '../../util/sanitize.js';
+
+export interface ClientOptions {
+  connectTimeout: number;
+  responseTimeout: number;
+  idleTimeout: number;
+  headers: Record<string, string>;
+}
+
+export const MAX_REDIRECTS = 10;
+
+/**
+ * One got instance per source. got owns the per-phase timeouts, redirects and decompression;
+ * retries are ours (got's are off) so that every attempt is reported and an NDJSON body can
+ * resume where it broke.
+ */
+export function httpClient(o: ClientOptions): Got {
+  return got.extend({
+    timeout: { lookup: o.connectTimeout, connect: o.connectTimeout, secureConnect: o.connectTimeout, response: o.responseTimeout, socket: o.idleTimeout },
+    retry: { limit: 0 },
+    headers: { 'user-agent': 'ingest-tui', ...o.headers },
+    maxRedirects: MAX_REDIRECTS,
+    hooks: { beforeRedirect: [refuseLoops] },
+  });
+}
+
+// got already refuses a redirect to a non-http(s) scheme and stops after MAX_REDIRECTS; a URL
+// seen twice is a loop we can name at once instead of following it ten times.
+const refuseLoops: BeforeRedirectHook = (options, response) => {
+  const target = String(options.url);
+  const earlier = [response.requestUrl.href, ...response.redirectUrls.slice(0, -1).map((u) => u.href)];
+  if (earlier.includes(target)) throw new Error(`redirect loop back to ${target}`);
+};
+
+/** A page of a paginated API, parsed; `bytes` is its size on the wire. */
+export async function getJson(client: Got, url: string, maxBytes: number, signal: AbortSignal) {
+  let tooLarge = false;
+  const request = client(url, { signal, responseType: 'json' });
+  request.on('downloadProgress', ({ transferred }) => {
+    if (transferred > maxBytes && !tooLarge) {
+      tooLarge = true;
+      request.cancel();
+    }
+  });
+  try {
+    const response = await request;
+    return { body: response.body as unknown, bytes: response.rawBody.length };
+  } catch (err) {
+    if (tooLarge && err instanceof CancelError) throw new IngestError('E_SOURCE', `body larger than maxBytes (${prettyBytes(maxBytes)})`);
+    if (err instanceof ParseError) {
+      const type = err.response.headers['content-type'];
+      throw new IngestError('E_SOURCE', `page ${safeText(new URL(url).pathname, 100)} is not JSON${type ? ` (${safeText(type, 60)})` : ''}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Worth another attempt: network failures, timeouts, 408, 429 and 5xx. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof HTTPError) {
+    const status = err.response.statusCode;
+    return status === 408 || status === 429 || status >= 500;
+  }
+  return err instanceof RequestError && TRANSIENT_CODES.has(err.code);
+}
+
+const TRANSIENT_CODES = new Set([
+  'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE', 'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+]);
+
+const PHASES: Record<string, string> = {
+  lookup: 'DNS lookup', connect: 'connect', secureConnect: 'TLS handshake', socket: 'idle', response: 'response',
+};
+
+/** A short readable reason for a failed request: a status, an error code, a phase. Never a stack. */
+export function describeHttpError(err: unknown): string {
+  if (err instanceof HTTPError) return `HTTP ${err.response.statusCode} ${safeText(err.response.statusMessage ?? '', 80)}`.trim();
+  if (err instanceof TimeoutError) {
+    const ms = /for (\d+)ms/.exec(err.message)?.[1];
+    return `${PHASES[err.event] ?? err.event} timeout${ms ? ` (${ms}ms)` : ''}`;
+  }
+  if (err instanceof MaxRedirectsError) return `more than ${MAX_REDIRECTS} redirects`;
+  if (err instanceof RequestError) {
+    if (err.code === 'ERR_UNSUPPORTED_PROTOCOL') return `refused a redirect to a non-http(s) URL (${safeText(err.message, 120)})`;
+    const text = safeText(err.message.split('\n')[0] ?? '', 200);
+    return /^E[A-Z]+$/.test(err.code) && !text.includes(err.code) ? `${err.code}: ${text}` : text; // errno codes (ECONNRESET) say the most
+  }
+  return err instanceof Error ? safeText(err.message.split('\n')[0] ?? err.name, 200) : String(err);
+}
