@@ -65,7 +65,5 @@ export const database = defineKind('database', databaseSchema, (cfg) => ({
   name: cfg.name,
   kind: 'database',
   expected: { chunks: Math.ceil(cfg.rows / cfg.chunkRows) },
-  timeoutMs: cfg.timeout,
-  cpuCostMs: cfg.cpuCost,
   read: (ctx) => readDatabase(cfg, ctx),
 }));

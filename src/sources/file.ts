@@ -68,8 +68,6 @@ export const file = defineKind('file', fileSchema, (cfg, env) => {
     name: cfg.name,
     kind: 'file',
     expected: size === undefined ? undefined : { bytes: size },
-    timeoutMs: cfg.timeout,
-    cpuCostMs: cfg.cpuCost,
     read: (ctx) => readFile(path, cfg.chunkRecords, ctx),
   };
 });

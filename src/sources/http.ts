@@ -123,7 +123,6 @@ export const http = defineKind('http', httpSchema, (cfg, env) => {
   return {
     name: cfg.name,
     kind: 'http',
-    timeoutMs: cfg.timeout,
     read: (ctx) => (cfg.format === 'ndjson' ? readNdjson(config, client, ctx) : readPages(config, client, ctx)),
   };
 });

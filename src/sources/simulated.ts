@@ -60,7 +60,5 @@ export const simulated = defineKind('simulated', simulatedSchema, (cfg, env) => 
   name: cfg.name,
   kind: 'simulated',
   expected: { chunks: cfg.chunks },
-  timeoutMs: cfg.timeout,
-  cpuCostMs: cfg.cpuCost,
   read: (ctx) => readSimulated(cfg, env.seed, env.slowmo, ctx),
 }));

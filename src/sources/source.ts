@@ -61,10 +61,17 @@ export interface SourceKind<Config extends { name: string } = any> {
   create(config: Config, env: SourceEnv): Source;
 }
 
-export function defineKind<S extends z.ZodType<{ name: string; kind: string }>>(
+type CommonConfig = { name: string; kind: string; timeout?: number; cpuCost?: number };
+
+/** A kind's factory deals with its own fields; the common ones (timeout, cpuCost) apply here. */
+export function defineKind<S extends z.ZodType<CommonConfig>>(
   kind: z.output<S>['kind'],
   schema: S,
   create: (config: z.output<S>, env: SourceEnv) => Source,
 ): SourceKind<z.output<S>> {
-  return { kind, schema: schema as unknown as z.ZodType<z.output<S>>, create };
+  return {
+    kind,
+    schema: schema as unknown as z.ZodType<z.output<S>>,
+    create: (config, env) => ({ timeoutMs: config.timeout, cpuCostMs: config.cpuCost, ...create(config, env) }),
+  };
 }

@@ -57,6 +57,24 @@ describe('loadSources', () => {
   });
 });
 
+describe('common fields', () => {
+  it('timeout and cpuCost apply to every kind', async () => {
+    const common = { timeout: '2s', cpuCost: '30ms' };
+    const dir = writeFiles(tempDir(), {
+      'a.json': [
+        { name: 's', kind: 'simulated', ...common },
+        { name: 'f', kind: 'file', path: 'x.ndjson', ...common },
+        { name: 'd', kind: 'database', ...common },
+        { name: 'h', kind: 'http', url: 'http://127.0.0.1:1/x.ndjson', ...common },
+      ],
+    });
+    const sources = createSources((await loadSources(dir)).configs, { seed: 1, slowmo: 1 });
+    assert.deepEqual(sources.map((s) => [s.kind, s.timeoutMs, s.cpuCostMs]), [
+      ['simulated', 2000, 30], ['file', 2000, 30], ['database', 2000, 30], ['http', 2000, 30],
+    ]);
+  });
+});
+
 describe('configuration errors name the file and the field', () => {
   it('unknown kind', async () => {
     const message = await configError({ 'x.json': { name: 'a', kind: 'ftp' } });
