@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { IngestError, describeError } from '../errors.js';
@@ -14,6 +15,11 @@ import type { Checkpoints } from './run.js';
 /** Checkpoints live beside the outputs they describe: <out>/.checkpoints/<source>.json. */
 export const CHECKPOINT_DIR = '.checkpoints';
 const FORMAT = 'ingest-tui/checkpoint@1';
+/**
+ * Fault injection for the kill/resume tests: widens the moment between a chunk persisted and its
+ * checkpoint written, where a kill -9 leaves data past the checkpoint for --resume to cut away.
+ */
+const delayMs = Number(process.env.INGEST_TUI_CHECKPOINT_DELAY_MS) || 0;
 
 const checkpointSchema = z.strictObject({
   format: z.literal(FORMAT),
@@ -58,7 +64,11 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
   const { out, sink, targets, resume } = options;
   const dir = join(out, CHECKPOINT_DIR);
   await outDir(out, async () => {
-    await mkdir(dir, { recursive: true });
+    await mkdir(out, { recursive: true });
+    // Not recursive: on a read-only mount that reports EROFS, where a recursive mkdir says ENOENT.
+    await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
     await access(dir, constants.W_OK); // a read-only mount says so here, not mid-run
   });
   const fileOf = (name: string) => join(dir, `${safeFileName(name)}.json`);
@@ -95,6 +105,7 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
     const position = sink.position?.(name);
     if (position) checkpoint.position = position;
     const file = fileOf(name);
+    if (delayMs > 0) await sleep(delayMs);
     try {
       await writeFile(`${file}.tmp`, `${JSON.stringify(checkpoint)}\n`);
       await rename(`${file}.tmp`, file);
