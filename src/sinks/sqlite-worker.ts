@@ -47,16 +47,17 @@ function open(path: string) {
   };
 }
 
-let store: ReturnType<typeof open>;
+let store: ReturnType<typeof open> | undefined;
 try {
   store = open((workerData as { path: string }).path);
   port.postMessage({ id: 0 } satisfies Reply);
 } catch (err) {
-  port.postMessage(fail(0, err));
-  process.exit(1);
+  port.postMessage(fail(0, err)); // and with nothing to listen to, the thread ends
 }
 
-port.on('message', (request: Request) => {
+if (store) port.on('message', (request: Request) => answer(store!, request));
+
+function answer(store: ReturnType<typeof open>, request: Request) {
   try {
     if (request.type === 'write') store.write(request.chunks);
     else if (request.type === 'rewind') store.rewind(request.to);
@@ -71,4 +72,4 @@ port.on('message', (request: Request) => {
     // The transaction rolled back: nothing of this message is in the database.
     port.postMessage(fail(request.id, err));
   }
-});
+}

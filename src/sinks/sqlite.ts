@@ -82,7 +82,13 @@ export function sqliteSink(outDir: string): Sink {
       worker.on('error', onGone);
       worker.on('exit', (code) => onGone(new Error(`the SQLite writer stopped (exit code ${code})`)));
       // The start reply (id 0) says whether the database could be opened.
-      await new Promise<void>((resolve, reject) => replies.set(0, { resolve, reject }));
+      try {
+        await new Promise<void>((resolve, reject) => replies.set(0, { resolve, reject }));
+      } catch (err) {
+        broken ??= err as Error;
+        await worker.terminate();
+        throw err;
+      }
       worker.unref();
     })();
     return opening;
