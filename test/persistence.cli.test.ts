@@ -3,12 +3,15 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli, startCli } from './helpers/cli.js';
-import { killResumeRound, readOutput, uncheckpointed, writeKillResumeSources, type Sink } from './helpers/kill-resume.js';
+import { checkpointsBehind, killResumeRound, readOutput, writeKillResumeSources, type Sink } from './helpers/kill-resume.js';
 import { mountTmpfs, remountTmpfs } from './helpers/mount.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 const sim = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'simulated', chunks: 3, recordsPerChunk: 4, latency: '5ms', ...extra });
 const checkpointOf = (out: string, file: string) => JSON.parse(readFileSync(join(out, '.checkpoints', file), 'utf8'));
+/** A checkpoint that may not have been written yet: none means "from the start". */
+const checkpointOrStart = (out: string, file: string) =>
+  existsSync(join(out, '.checkpoints', file)) ? checkpointOf(out, file) : { cursor: { seq: 0 }, position: { bytes: 0 } };
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
 
@@ -27,8 +30,9 @@ describe('kill -9, Ctrl-C and --resume (built CLI)', () => {
 
   for (const sink of ['ndjson', 'sqlite'] as Sink[]) {
     it(`${sink}: stopped at random moments (SIGKILL, SIGINT, SIGTERM, two SIGINTs) and resumed, nothing lost or doubled`, async () => {
-      for (let round = 0; round < 2; round++) {
-        const r = await killResumeRound({ sources, out: join(dir, `${sink}-${round}`), sink, reference, kills: 2, firstKillMs: [200, 900] });
+      for (let round = 0; round < 1; round++) {
+        const r = await killResumeRound({ sources, out: join(dir, `${sink}-${round}`), sink, reference, kills: 3, firstKillMs: [200, 900] });
+        assert.ok(r.stops.some((stop) => !stop.includes('too late')), 'at least one run was stopped mid-way');
         assert.deepEqual(r.problems, [], r.stops.join(', '));
         assert.deepEqual({ lost: r.lost, doubled: r.doubled, wrong: r.wrong, found: r.found }, { lost: 0, doubled: 0, wrong: 0, found: reference.size }, r.stops.join(', '));
       }
@@ -37,9 +41,9 @@ describe('kill -9, Ctrl-C and --resume (built CLI)', () => {
 });
 
 describe('two-stage Ctrl-C (built CLI)', () => {
-  const slowSources = (dir: string, closeDelay = '10ms') =>
+  const slowSources = (dir: string, closeDelay = '10ms', tickerChunks = 1000) =>
     writeFiles(dir, {
-      'a.json': [sim('ticker', { chunks: 1000, latency: '15ms' }), { name: 'db', kind: 'database', rows: 100_000, chunkRows: 10, rowDelay: '1ms', connectDelay: '10ms', closeDelay }],
+      'a.json': [sim('ticker', { chunks: tickerChunks, latency: '10ms' }), { name: 'db', kind: 'database', rows: 100_000, chunkRows: 10, rowDelay: '1ms', connectDelay: '10ms', closeDelay }],
     });
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
@@ -63,11 +67,29 @@ describe('two-stage Ctrl-C (built CLI)', () => {
         assert.equal(lines(join(out, `${s.name}.ndjson`)).length, s.persisted);
       }
       assert.match(r.stderr, /continue with: --resume --out /);
+      assert.deepEqual(checkpointsBehind(r, out), []);
     });
   }
 
-  it('a cleanup that hangs is cut off after the grace period; what was reported persisted is checkpointed', async () => {
-    const dir = slowSources(tempDir(), '30s');
+  /** The checkpoint is never ahead of the data: everything before it is in the file, whole lines. */
+  const assertBehindData = (out: string, name: string) => {
+    const cp = checkpointOrStart(out, `${name}.json`);
+    const text = readFileSync(join(out, `${name}.ndjson`), 'utf8').slice(0, cp.position.bytes);
+    assert.ok(text === '' || text.endsWith('\n'), 'whole lines up to the checkpoint');
+    const seqs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l)._ingest.seq as number);
+    assert.deepEqual([...new Set(seqs)], Array.from({ length: cp.cursor?.seq ?? 0 }, (_, i) => i), `${name}: every chunk before the checkpoint`);
+  };
+  const resumeTicker = async (dir: string, out: string) => {
+    const only = writeFiles(dir, { 'a.json': [sim('ticker', { chunks: 80, latency: '10ms' })] });
+    const r = await runCli(['--sources', only, '--out', out, '--no-ui', '--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    const keys = lines(join(out, 'ticker.ndjson')).map((l) => JSON.stringify(JSON.parse(l)._ingest));
+    assert.equal(keys.length, 320);
+    assert.equal(new Set(keys).size, 320, 'no record twice');
+  };
+
+  it('a cleanup that hangs is cut off after the grace period; --resume then loses and doubles nothing', async () => {
+    const dir = slowSources(tempDir(), '30s', 80);
     const out = join(dir, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--json'], { env: { INGEST_TUI_GRACE: '1s' } });
     await cli.waitFor(/"source":"db","seq":2,/);
@@ -78,12 +100,15 @@ describe('two-stage Ctrl-C (built CLI)', () => {
     assert.equal(r.code, 130);
     assert.ok(ms >= 900 && ms < 6000, `left after ${Math.round(ms)}ms`);
     assert.match(r.stderr, /drain receipt · SIGINT: grace period of 1\.00s ran out, leaving .* · 1 still stopping/);
-    assert.match(r.stderr, /\n {2}db +stopping +[\d,]+ +0 {2}\d+ chunks/);
-    assert.deepEqual(uncheckpointed(r, out), []);
+    assert.match(r.stderr, /\n {2}db +stopping +[\d,]+ +0 {2}(\d+ chunks|none)/);
+    assert.match(r.stderr, /\n {2}ticker +cancelled +[\d,]+ +0 {2}\d+ chunks/);
+    assertBehindData(out, 'db');
+    assertBehindData(out, 'ticker');
+    await resumeTicker(dir, out);
   });
 
-  it('a second Ctrl-C leaves at once; the next --resume loses nothing that was reported persisted', async () => {
-    const dir = slowSources(tempDir(), '30s');
+  it('a second Ctrl-C leaves at once; --resume then loses and doubles nothing', async () => {
+    const dir = slowSources(tempDir(), '30s', 80);
     const out = join(dir, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--json'], { env: { INGEST_TUI_GRACE: '20s' } });
     await cli.waitFor(/"source":"db","seq":2,/);
@@ -95,16 +120,8 @@ describe('two-stage Ctrl-C (built CLI)', () => {
     assert.equal(r.code, 130);
     assert.ok(performance.now() - t0 < 3000, 'left at once');
     assert.match(r.stderr, /drain receipt · second SIGINT: leaving at once/);
-    assert.deepEqual(uncheckpointed(r, out), []);
-    const reported = new Map<string, number>();
-    for (const e of parseEvents(r.stdout)) if (e.type === 'chunk') reported.set(e.source, (reported.get(e.source) ?? 0) + e.persisted);
-    // Resume only the ticker with a short config: its file must start with everything reported.
-    const again = writeFiles(dir, { 'a.json': [sim('ticker', { chunks: 1000, latency: '15ms' }), { name: 'db', kind: 'database', rows: 100_000, chunkRows: 10, rowDelay: '1ms', connectDelay: '10ms', closeDelay: '30s' }] });
-    const resumed = startCli(['--sources', again, '--out', out, '--json', '--resume']);
-    await resumed.waitFor(/"type":"run-start"/);
-    for (const [source, persisted] of reported) assert.ok(lines(join(out, `${source}.ndjson`)).length >= persisted, `${source}: ${persisted} reported persisted are in the file`);
-    resumed.child.kill('SIGKILL');
-    await resumed.result;
+    assertBehindData(out, 'db');
+    await resumeTicker(dir, out);
   });
 });
 
@@ -202,11 +219,12 @@ describe('disk faults (built CLI)', () => {
       assert.equal(big.state, 'failed');
       assert.match(big.error, /ENOSPC|SQLITE_FULL|disk is full/);
       assert.equal(summary.records, summary.persisted + summary.deadLettered + summary.dropped);
-      const cp = checkpointOf(out, 'big.json');
+      // The last checkpoint may not fit on the full disk either: then an older one (or none) stands.
+      const cp = checkpointOrStart(out, 'big.json');
       assert.ok(cp.cursor.seq < 150);
       const persisted = [...readOutput(out, sink).keys()].filter((k) => k.startsWith('record big/'));
       for (let seq = 0; seq < cp.cursor.seq; seq++) for (let i = 0; i < 20; i++) assert.ok(persisted.includes(`record big/${seq}/${i}`), `chunk ${seq} before the checkpoint is there`);
-      if (sink === 'ndjson') assert.equal(cp.position.bytes, statSync(join(out, 'big.ndjson')).size, 'no torn tail after the checkpoint');
+      if (sink === 'ndjson') assert.ok(cp.position.bytes <= statSync(join(out, 'big.ndjson')).size);
 
       remountTmpfs(out, '16m');
       const resumed = await runCli(['--sources', dir, '--out', out, '--sink', sink, '--no-ui', '--resume']);
