@@ -7,22 +7,18 @@ import { createSources, loadSources } from './pipeline/config.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
 import { createOffloadPool } from './pipeline/offload.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
+import { openPersistence } from './pipeline/persistence.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import { startServeProcess } from './serve/child.js';
 import { serveCommand } from './serve/command.js';
-import { deadLetterFile, discardDeadLetters } from './sinks/dead-letter.js';
-import { ndjsonSink } from './sinks/ndjson.js';
-import { noneSink, type Sink } from './sinks/sink.js';
+import { watchInterrupts } from './interrupt.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
+import { parseDuration } from './util/duration.js';
 import { safeText } from './util/sanitize.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
-
-function notYet(what: string): never {
-  throw new IngestError('E_NOT_AVAILABLE', `${what} is not available yet`);
-}
 
 function exitCodeFor(summary: Summary): number {
   if (summary.stoppedBy === 'SIGINT') return EXIT.SIGINT;
@@ -30,20 +26,19 @@ function exitCodeFor(summary: Summary): number {
   return summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok;
 }
 
-function makeSink(kind: string, out: string): Sink {
-  if (kind === 'none') return noneSink();
-  if (kind === 'sqlite') notYet('--sink sqlite');
-  return ndjsonSink(out);
-}
+/** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
+const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
 
-/** Ctrl-C once: stop gracefully (cleanup runs, outputs close). Twice: leave now. */
-function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM') => void) {
+/**
+ * Every SIGINT/SIGTERM goes to `stop`. For a run, the pipeline turns a second one into a forced
+ * stop and watchInterrupts leaves at once; a replay leaves on the second signal itself.
+ */
+function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM', repeated: boolean) => void) {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     let seen = false;
     const handler = () => {
-      if (seen) process.exit(EXIT[signal]);
+      stop(signal, seen);
       seen = true;
-      stop(signal);
     };
     process.on(signal, handler);
     return () => process.off(signal, handler);
@@ -58,8 +53,6 @@ function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<ty
 }
 
 async function run(options: CliOptions): Promise<number> {
-  if (options.resume) notYet('--resume');
-
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
@@ -69,7 +62,7 @@ async function run(options: CliOptions): Promise<number> {
   try {
     if (options.replay) {
       const replay = new AbortController();
-      const offSignals = onSignals(() => replay.abort());
+      const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : replay.abort()));
       try {
         return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
       } finally {
@@ -82,20 +75,22 @@ async function run(options: CliOptions): Promise<number> {
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
     if (server) process.stderr.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
-    const sources = createSources(loaded.configs, {
-      seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url,
-    });
+    const seed = options.seed ?? defaults.seed ?? 1;
+    const sources = createSources(loaded.configs, { seed, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
+    const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
+    const offInterrupts = watchInterrupts({ bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs() });
     const pipeline: PipelineRun = startPipeline(
-      sources,
+      persistence.sources,
       {
         concurrency: options.concurrency ?? defaults.concurrency ?? 4,
         timeoutMs: options.timeout ?? defaults.timeout,
         deadlineMs: options.deadline ?? defaults.deadline,
-        sink: makeSink(sinkKind, out),
-        deadLetters: sinkKind === 'none' ? discardDeadLetters : deadLetterFile(out),
+        sink: persistence.sink,
+        deadLetters: persistence.deadLetters,
+        checkpoints: persistence.checkpoints,
         out,
         transform: pool?.transform,
         bufferAll: options.bufferAll,
@@ -107,6 +102,7 @@ async function run(options: CliOptions): Promise<number> {
       return exitCodeFor(await pipeline.done);
     } finally {
       offSignals();
+      offInterrupts();
       await pool?.close();
     }
   } finally {
@@ -122,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'serve') return await serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_NOT_AVAILABLE' || err.code === 'E_OUT_DIR'));
+    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_NOT_AVAILABLE' || err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
     process.stderr.write(`ingest-tui: ${safeText(describeError(err), 2000)}\n`);
     if (usage) {
       if (err instanceof UsageError) process.stderr.write('Try ingest-tui --help\n');

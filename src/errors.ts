@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'E_SOURCE' // a source failed while reading
   | 'E_SINK' // a sink could not persist
   | 'E_OUT_DIR' // the output directory cannot be created or written
+  | 'E_CHECKPOINT' // a checkpoint in --out is corrupt or belongs to another configuration
   | 'E_TIMEOUT' // a source ran past its timeout
   | 'E_CANCELLED'; // a source was cancelled (key, deadline, signal)
 

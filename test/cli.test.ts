@@ -58,7 +58,7 @@ describe('ingest-tui (built CLI)', () => {
     assert.ok(events.some((e) => e.type === 'metrics'));
     // Files written: one per source plus dead letters, lines that parse.
     const files = readdirSync(out).sort();
-    assert.deepEqual(files, ['a.ndjson', 'b.ndjson', 'dead-letter.ndjson']);
+    assert.deepEqual(files, ['.checkpoints', 'a.ndjson', 'b.ndjson', 'dead-letter.ndjson']);
     const lines = readFileSync(join(out, 'a.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 12);
     assert.deepEqual(lines[0]._ingest, { source: 'a', seq: 0, index: 0 });

@@ -63,7 +63,7 @@ export type PipelineEvent =
   | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number }>
   | At<{ type: 'concurrency'; concurrency: number }>
   | At<{ type: 'paused'; paused: boolean }>
-  | At<{ type: 'stopping'; reason: string }>
+  | At<{ type: 'stopping'; reason: string; force?: true }>
   | At<{ type: 'summary' } & Summary>;
 
 export type EventType = PipelineEvent['type'];

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { LineFile } from '../sinks/line-file.js';
+import { jsonLine } from '../util/sanitize.js';
 import type { EventBus, PipelineEvent } from './events.js';
 
 /** --record FILE: the event stream as NDJSON, exactly what --json prints. */
@@ -10,7 +11,7 @@ export function recordEvents(path: string, bus: EventBus) {
   const file = new LineFile(path);
   let writes = Promise.resolve();
   const unsubscribe = bus.subscribe((event) => {
-    writes = writes.then(() => file.write(`${JSON.stringify(event)}\n`));
+    writes = writes.then(() => file.write(`${jsonLine(event)}\n`));
   });
   return async () => {
     unsubscribe();

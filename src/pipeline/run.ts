@@ -14,6 +14,8 @@ export interface Checkpoints {
   resumeFrom(source: string): Cursor | undefined;
   /** Called once the sink has persisted a chunk: the source's checkpoint may move past it. */
   persisted(source: string, cursor: Cursor): Promise<void>;
+  /** Called when a source has ended and its output is closed; a 'done' source need not run again. */
+  finished?(source: string, state: SourceState): Promise<void>;
 }
 
 export interface RunOptions {
@@ -58,7 +60,11 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   let retries = 0;
 
   const stop = (kind: CancelKind) => {
-    if (root.signal.aborted) return;
+    if (root.signal.aborted) {
+      // A second Ctrl-C (or SIGTERM) while draining: the CLI leaves at once on this event.
+      if (kind === 'SIGINT' || kind === 'SIGTERM') emit({ type: 'stopping', t: now(), reason: kind, force: true });
+      return;
+    }
     emit({ type: 'stopping', t: now(), reason: kind });
     root.abort(new CancelReason(kind));
   };
@@ -138,6 +144,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       if (state === 'done') {
         state = 'failed';
         error = new IngestError('E_SINK', `cannot close output: ${describeError(cause)}`, { cause });
+      }
+    }
+    try {
+      await options.checkpoints?.finished?.(source.name, state);
+    } catch (cause) {
+      if (state === 'done') {
+        state = 'failed';
+        error = cause;
       }
     }
     end(result, state, error);

@@ -1,5 +1,18 @@
 import type { Chunk } from '../sources/source.js';
 
+/** Where a source's output stood after a write: what a checkpoint remembers beside the cursor. */
+export interface SinkPosition {
+  /** Length of the source's output file (NDJSON). */
+  bytes?: number;
+}
+
+/** How far a source's output is kept when a run starts: up to its checkpoint, or nothing. */
+export interface RewindTo {
+  source: string;
+  /** Absent: the source starts over and everything it wrote before goes. */
+  checkpoint?: { seq: number; position?: SinkPosition };
+}
+
 /**
  * Where transformed records go. `records` in a written chunk are JSON lines. The pipeline calls
  * endSource() when a source finishes (so 10,000 sources never hold 10,000 open files) and
@@ -7,11 +20,20 @@ import type { Chunk } from '../sources/source.js';
  */
 export interface Sink {
   readonly kind: string;
+  /** Idempotent: the persistence layer may open the sink before the pipeline does. */
   open(): Promise<void>;
+  /** Resolves once the chunk is persisted: only then may its checkpoint move past it. */
   write(source: string, chunk: Chunk): Promise<void>;
   endSource(source: string): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** The source's output position after its last write, for the checkpoint. */
+  position?(source: string): SinkPosition | undefined;
+  /**
+   * Before a run: cut each source's output back to its checkpoint (--resume) or empty it (a fresh
+   * run), so what follows is appended exactly once.
+   */
+  rewind?(to: RewindTo[]): Promise<void>;
 }
 
 /** --sink none: counts as persisted, writes nothing. For measuring the pipeline alone. */

@@ -62,7 +62,7 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
         say(event.t, event.paused ? 'paused' : 'resumed');
         break;
       case 'stopping':
-        say(event.t, `stopping (${event.reason}): running sources are cancelled, their cleanup runs`);
+        if (!event.force) say(event.t, `stopping (${event.reason}): running sources are cancelled, their cleanup runs`);
         break;
       case 'summary': {
         clearInterval(progress);

@@ -1,0 +1,92 @@
+import type { CheckpointStore } from './pipeline/checkpoints.js';
+import type { EventBus } from './pipeline/events.js';
+import { formatReceipt, type ReceiptRow } from './ui/drain-receipt.js';
+import { duration } from './ui/format.js';
+
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export interface InterruptOptions {
+  bus: EventBus;
+  checkpoints?: CheckpointStore;
+  out?: string;
+  /** How long the first Ctrl-C may take to drain before the process leaves anyway. */
+  graceMs: number;
+  err?: NodeJS.WritableStream;
+  /** Leave the process; `now` when nothing should be waited for (a second signal). */
+  exit?: (code: number, now: boolean) => void;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) in two stages, whoever asked for it (a signal or the dashboard's key):
+ * the first `stopping` event lets the pipeline drain — in-flight chunks persist, checkpoints
+ * move, outputs close — and prints a drain receipt; if that takes longer than the grace period
+ * the process leaves anyway. A second one (`force`) leaves at once. Either way nothing reported
+ * persisted is lost: chunk events come only after the chunk and its checkpoint are written.
+ */
+export function watchInterrupts(options: InterruptOptions): () => void {
+  const err = options.err ?? process.stderr;
+  const exit = options.exit ?? leave;
+  const rows = new Map<string, ReceiptRow>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const print = (headline: string) =>
+    err.write(formatReceipt({ headline, rows: [...rows.values()], checkpoint: (s) => options.checkpoints?.current(s), checkpointDir: options.checkpoints?.dir, out: options.out }));
+
+  const unsubscribe = options.bus.subscribe((event) => {
+    switch (event.type) {
+      case 'run-start':
+        for (const s of event.sources) rows.set(s.name, { name: s.name, state: 'queued', records: 0, persisted: 0, deadLettered: 0 });
+        break;
+      case 'source-start': {
+        const row = rows.get(event.source);
+        if (row) row.state = 'running';
+        break;
+      }
+      case 'chunk': {
+        const row = rows.get(event.source);
+        if (row) {
+          row.records += event.records;
+          row.persisted += event.persisted;
+          row.deadLettered += event.deadLettered;
+        }
+        break;
+      }
+      case 'source-end':
+        rows.set(event.source, { name: event.source, state: event.state, records: event.records, persisted: event.persisted, deadLettered: event.deadLettered });
+        break;
+      case 'stopping': {
+        const code = EXIT_CODES[event.reason];
+        if (code === undefined) break;
+        if (event.force) {
+          clearTimeout(timer);
+          print(`second ${event.reason}: leaving at once`);
+          exit(code, true);
+        } else {
+          timer ??= setTimeout(() => {
+            print(`${event.reason}: grace period of ${duration(options.graceMs)} ran out, leaving`);
+            exit(code, false);
+          }, options.graceMs);
+        }
+        break;
+      }
+      case 'summary':
+        clearTimeout(timer);
+        timer = undefined;
+        if (event.stoppedBy && EXIT_CODES[event.stoppedBy] !== undefined) print(`${event.stoppedBy}: drained, outputs flushed and closed`);
+        break;
+      default:
+        break;
+    }
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
+}
+
+function leave(code: number, now: boolean) {
+  if (now) process.exit(code);
+  // Let what stdout holds (--json events) drain, but not for long.
+  setTimeout(() => process.exit(code), 500).unref();
+  process.stdout.write('', () => process.exit(code));
+}
