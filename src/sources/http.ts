@@ -81,13 +81,27 @@ async function* readNdjson(cfg: Config, client: Got, ctx: SourceContext) {
 /** A paginated API: each body is {"items": [...], "next": url | null}; one page is one chunk. */
 async function* readPages(cfg: Config, client: Got, ctx: SourceContext) {
   let seq = ctx.resumeFrom?.seq ?? 0;
-  let url = ctx.resumeFrom ? (ctx.resumeFrom.next as string | null) : cfg.url;
+  let url = ctx.resumeFrom ? resumeUrl(ctx.resumeFrom.next, cfg.url) : cfg.url;
   while (url !== null) {
     const page = await fetchPage(cfg, client, url, ctx);
-    yield { seq, records: page.items, bytes: page.bytes, cursor: { seq: seq + 1, next: page.next } };
+    yield { seq, records: page.items, bytes: page.bytes, cursor: { seq: seq + 1, next: cursorUrl(page.next, cfg.url) } };
     seq += 1;
     url = page.next;
   }
+}
+
+/**
+ * A page cursor on the source's own server is kept as a path, so a resumed run follows it on
+ * that server even when its port changed (the offline server picks a free one every run).
+ */
+function cursorUrl(next: string | null, base: string): string | null {
+  if (next === null) return null;
+  const url = new URL(next);
+  return url.origin === new URL(base).origin ? url.pathname + url.search : url.href;
+}
+
+function resumeUrl(next: unknown, base: string): string | null {
+  return typeof next === 'string' ? new URL(next, base).href : null;
 }
 
 const pageSchema = z.object({ items: z.array(z.unknown()), next: z.string().nullable() });

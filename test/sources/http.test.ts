@@ -208,7 +208,17 @@ describe('http source: json-pages', () => {
     await pipeline.done;
     const end = endOf(events, 'api');
     assert.deepEqual([end.state, end.chunks, end.records, end.persisted, end.deadLettered], ['done', 4, 100, 90, 10]);
-    assert.deepEqual(cursors.map((c) => c.next), [2, 3, 4].map((n) => `${server.url}/pages/${n}?pages=4&per=25&malformed=10`).concat([null as never]));
+    assert.deepEqual(cursors.map((c) => c.next), [2, 3, 4].map((n) => `/pages/${n}?pages=4&per=25&malformed=10`).concat([null as never]));
+  });
+
+  it('a cursor on the source\'s own server is a path, so a resume follows it when the port changed', async (t) => {
+    const server = await startTestServer(t);
+    const { sink, ids } = collectingSink();
+    const checkpoints = { resumeFrom: () => ({ seq: 2, next: '/pages/3?pages=4&per=10' }), persisted: async () => {} };
+    const { pipeline, events } = run([httpSource({ url: '/pages/1?pages=4&per=10', format: 'json-pages' }, server.url)], { sink, checkpoints });
+    await pipeline.done;
+    assert.equal(endOf(events, 'api').chunks, 2);
+    assert.deepEqual(ids(), Array.from({ length: 20 }, (_, i) => i + 21));
   });
 
   it('resumes at the page its cursor names', async (t) => {
