@@ -11,8 +11,10 @@ import { createStore } from './pipeline/store.js';
 import { deadLetterFile, discardDeadLetters } from './sinks/dead-letter.js';
 import { ndjsonSink } from './sinks/ndjson.js';
 import { noneSink, type Sink } from './sinks/sink.js';
+import type { DashboardControls } from './ui/controls.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
+import { CancelReason } from './util/abort.js';
 import { safeText } from './util/sanitize.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
@@ -48,9 +50,16 @@ function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM') => void) {
   return () => handlers.forEach((off) => off());
 }
 
-function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>) {
+async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined) {
   if (options.json) return attachJsonReporter(bus);
-  // The Ink dashboard comes with its own issue; until then every run is headless.
+  // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
+  if (options.ui && process.stdout.isTTY && !isInCi) {
+    // Loaded only here, so headless runs never load React; and React's production build,
+    // as the development one re-checks every render.
+    process.env.NODE_ENV ??= 'production';
+    const { startDashboard } = await import('./ui/dashboard.js');
+    return startDashboard({ store, controls, replay: options.replay !== undefined }).unmount;
+  }
   return attachTextReporter(bus, store);
 }
 
@@ -61,15 +70,22 @@ async function run(options: CliOptions): Promise<number> {
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
-  const detach = attachReporter(options, bus, store);
+  let controls: DashboardControls | undefined;
+  const detach = await attachReporter(options, bus, store, () => controls);
   const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
 
   try {
     if (options.replay) {
       const replay = new AbortController();
-      const offSignals = onSignals(() => replay.abort());
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
+      controls = { stop };
+      const offSignals = onSignals(stop);
       try {
         return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
+      } catch (err) {
+        const reason: unknown = replay.signal.reason;
+        if (!(reason instanceof CancelReason)) throw err;
+        return reason.kind === 'SIGINT' || reason.kind === 'SIGTERM' ? EXIT[reason.kind] : EXIT.ok;
       } finally {
         offSignals();
       }
@@ -92,6 +108,7 @@ async function run(options: CliOptions): Promise<number> {
       },
       bus.emit,
     );
+    controls = pipeline;
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
       return exitCodeFor(await pipeline.done);

@@ -39,3 +39,9 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
   return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
 }
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** A count in at most 7 characters: "99,999", then "123.4K", "12M". */
+export const shortCount = (n: number) => (n < 100_000 ? count(n) : compact.format(n));
+/** Per second, short: "850/s", "12.5K/s". */
+export const perSecond = (n: number) => `${n < 10 && n > 0 ? n.toFixed(1) : shortCount(n)}/s`;
