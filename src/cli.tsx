@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './ui/react-production.js';
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
@@ -54,9 +55,7 @@ async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnT
   if (options.json) return attachJsonReporter(bus);
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
-    // Loaded only here, so headless runs never load React; and React's production build,
-    // as the development one re-checks every render.
-    process.env.NODE_ENV ??= 'production';
+    // Loaded only here: headless runs never load React.
     const { startDashboard } = await import('./ui/dashboard.js');
     return startDashboard({ store, controls, replay: options.replay !== undefined }).unmount;
   }

@@ -62,7 +62,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
     say,
     forceExit,
   });
-  if (hidden || !plan.aggregate) return null;
+  if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
   const cols = rowColumns(width, nameWidth);
   return (
     <Box flexDirection="column" width={width}>

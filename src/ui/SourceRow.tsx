@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { SourceView } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import { indeterminateBar, progressBar } from './bars.js';
-import { bytes, duration, fit, perSecond, rate, shortCount, stateSymbol } from './format.js';
+import { duration, fit, perSecond, rate, shortBytes, shortCount, stateSymbol } from './format.js';
 import type { RowColumns } from './layout.js';
 import { useTheme } from './theme.js';
 
@@ -50,11 +50,11 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
       <Text color={color} dimColor={view.state === 'queued' && theme.faint}>{bar}</Text>
       {`${percent} `}
       {cell(shortCount(view.records), w.records)}
-      {cell(bytes(view.bytes), w.bytes)}
+      {cell(shortBytes(view.bytes), w.bytes)}
       {cell(elapsed ? perSecond(rate(view.records, elapsed)) : '', w.rate)}
       {cell(elapsed === undefined ? '' : duration(elapsed), w.time)}
       {w.detail > 0 && detail && (
-        <Text color={view.error ? color : theme.muted}>{fit(safeText(detail, 200), w.detail)}</Text>
+        <Text color={view.error ? color : theme.muted}>{safeText(detail, w.detail)}</Text>
       )}
     </Text>
   );

@@ -1,4 +1,6 @@
-import { render, type Instance } from 'ink';
+import { render, renderToString, type Instance } from 'ink';
+import { SOURCE_STATES } from '../pipeline/events.js';
+import { createStore } from '../pipeline/store.js';
 import type { Store } from '../pipeline/store.js';
 import { App } from './App.js';
 import type { DashboardControls } from './controls.js';
@@ -24,18 +26,36 @@ export interface Dashboard {
 }
 
 /**
- * The live dashboard on the terminal. It appears when the run announces its sources, so a
- * configuration error is printed on a clean screen, and it ends with the summary table (the
- * same one `--no-ui` prints) left on screen.
+ * Render a made-up run off screen once: the first render of React and Ink (compiling their code)
+ * takes 50-100 ms, and it should happen before the run starts, not as event-loop lag inside it.
+ */
+function warmUp() {
+  const store = createStore({ intervalMs: 1 });
+  const sources = Array.from({ length: 40 }, (_, i) => ({ name: `warm-up-${i}`, kind: 'simulated', expected: { chunks: 4 } }));
+  store.apply({ type: 'run-start', t: 0, concurrency: 4, sink: 'none', sources });
+  sources.forEach(({ name }, i) => {
+    const state = SOURCE_STATES[i % SOURCE_STATES.length]!;
+    if (state === 'queued') return;
+    store.apply({ type: 'source-start', t: i, source: name });
+    store.apply({ type: 'chunk', t: i + 1, source: name, seq: 0, records: 10, bytes: 100, persisted: 10, deadLettered: 0 });
+    if (state !== 'running') store.apply({ type: 'source-end', t: i + 2, source: name, state, ms: 2, chunks: 1, records: 10, bytes: 100, persisted: 10, deadLettered: 0, dropped: 0 });
+  });
+  store.apply({ type: 'metrics', t: 50, rss: 1e8, heapUsed: 5e7, loopLagP99Ms: 1, loopLagMaxMs: 1 });
+  store.flush();
+  for (let i = 0; i < 3; i++) renderToString(<App store={store} controls={() => undefined} forceExit={() => {}} />, { columns: 120 });
+}
+
+/**
+ * The live dashboard on the terminal. It appears when the run announces its sources and ends
+ * with the summary table (the same one `--no-ui` prints) left on screen.
  */
 export function startDashboard(options: DashboardOptions): Dashboard {
   const { store } = options;
   const stdout = options.stdout ?? process.stdout;
-  let instance: Instance | undefined;
   let closed = false;
   const theme = themeFor(options.env);
   const forceExit = () => {
-    instance?.unmount();
+    instance.unmount();
     (options.forceExit ?? (() => process.exit(130)))();
   };
   const tree = (hidden: boolean) => (
@@ -43,41 +63,29 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       <App store={store} controls={options.controls} replay={options.replay} hidden={hidden} forceExit={forceExit} />
     </ThemeContext.Provider>
   );
+  warmUp();
   // Ink repaints the current frame on resize before React has re-rendered for the new size; when
   // the terminal got shorter, that frame is too tall and scrolls it (ink#359). Re-rendering
   // synchronously ahead of Ink's own handler means Ink repaints a frame that fits.
-  const relayout = () => instance?.rerender(tree(false));
-  const mount = () => {
-    stdout.prependListener('resize', relayout);
-    // Ctrl-C reaches the app as a key (stdin is in raw mode); the app stops the run gracefully.
-    instance = render(tree(false), { stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false });
-  };
-  const ready = () => store.getSnapshot().sources.length > 0;
-  let unsubscribe: (() => void) | undefined;
-  if (ready()) mount();
-  else
-    unsubscribe = store.subscribe(() => {
-      if (!ready()) return;
-      unsubscribe?.();
-      unsubscribe = undefined;
-      mount();
-    });
+  const relayout = () => instance.rerender(tree(false));
+  stdout.prependListener('resize', relayout);
+  // Mounted now, before the run starts, so its set-up is not event-loop lag inside the run; the
+  // app draws nothing until the run announces its sources (a config error prints on a clean screen).
+  // Ctrl-C reaches the app as a key (stdin is in raw mode); the app stops the run gracefully.
+  const instance: Instance = render(tree(false), { stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false });
 
   return {
     unmount() {
       if (closed) return;
       closed = true;
-      unsubscribe?.();
       stdout.off('resize', relayout);
-      if (instance) {
-        instance.rerender(tree(true));
-        instance.unmount();
-      }
+      instance.rerender(tree(true));
+      instance.unmount();
       const summary = store.getSnapshot().summary;
       if (summary) stdout.write(formatSummary(summary));
     },
     waitUntilExit: async () => {
-      await instance?.waitUntilExit();
+      await instance.waitUntilExit();
     },
   };
 }

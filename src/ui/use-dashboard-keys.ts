@@ -39,7 +39,8 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
       const snap = keys.store.getSnapshot();
       const controls = keys.controls();
       if (key.ctrl && input === 'c') {
-        if (stopping.current) return keys.forceExit();
+        // Before the run has started there is nothing to clean up: leave at once.
+        if (stopping.current || !controls) return keys.forceExit();
         stopping.current = true;
         controls?.stop('SIGINT');
         return;

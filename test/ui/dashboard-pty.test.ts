@@ -21,6 +21,7 @@ function assertFitsScreen(lines: string[], rows: number) {
   assert.equal(lines.length, rows, 'capture-pane shows the whole screen');
   assert.match(lines[0]!, /^ingest-tui/, `the header is on the first row:\n${lines.join('\n')}`);
   assert.equal(lines.at(-1)!.trim(), '', `the last row stays free:\n${lines.join('\n')}`);
+  assert.equal(lines.filter((l) => l.startsWith('ingest-tui')).length, 1, `no copies of earlier frames left behind:\n${lines.join('\n')}`);
 }
 
 describe('dashboard in a real terminal (tmux)', { skip }, () => {
@@ -40,7 +41,7 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     term.keys('p');
     await term.waitForScreen(/⏸ paused/);
     term.keys('p');
-    await term.waitForScreen(/▶ running {2}/);
+    assertFitsScreen(await term.waitForScreen(/▶ running {2}/), 30);
     term.keys('?');
     await term.waitForScreen(/Keys\n {2}↑ \/ ↓/);
     term.keys('?');
