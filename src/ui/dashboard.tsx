@@ -20,7 +20,7 @@ export interface DashboardOptions {
 }
 
 export interface Dashboard {
-  /** Take the dashboard off the screen, restore the terminal and print the summary in its place. */
+  /** Restore the terminal and print the summary in place of the dashboard (if the run got that far). */
   unmount(): void;
   waitUntilExit(): Promise<void>;
 }
@@ -79,9 +79,11 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       if (closed) return;
       closed = true;
       stdout.off('resize', relayout);
-      instance.rerender(tree(true));
-      instance.unmount();
       const summary = store.getSnapshot().summary;
+      // With a summary, the table replaces the dashboard; without one (a replay stopped early,
+      // an error) the last frame stays, to show where things stood.
+      if (summary) instance.rerender(tree(true));
+      instance.unmount();
       if (summary) stdout.write(formatSummary(summary));
     },
     waitUntilExit: async () => {

@@ -20,6 +20,8 @@ export interface TerminalRun {
   screen(): string[];
   /** The screen as text, wrapped lines joined. */
   text(): string;
+  /** The screen between two frames: captured until two captures in a row agree (no frame half drawn). */
+  settledScreen(): Promise<string[]>;
   keys(...keys: string[]): void;
   resize(columns: number, rows: number): void;
   waitForScreen(pattern: RegExp, timeoutMs?: number): Promise<string[]>;
@@ -57,6 +59,16 @@ export function runInTerminal(args: string[], { columns = 100, rows = 30, env = 
   return {
     screen,
     text,
+    async settledScreen() {
+      let last = screen();
+      for (let i = 0; i < 50; i++) {
+        await sleep(30);
+        const next = screen();
+        if (next.join('\n') === last.join('\n')) return next;
+        last = next;
+      }
+      return last;
+    },
     keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
     resize: (c, r2) => void tmux('resize-window', '-t', name, '-x', String(c), '-y', String(r2)),
     async waitForScreen(pattern, timeoutMs = 15_000) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 import { runInTerminal, tmuxAvailable } from '../helpers/tmux.js';
 
@@ -27,21 +29,22 @@ function assertFitsScreen(lines: string[], rows: number) {
 describe('dashboard in a real terminal (tmux)', { skip }, () => {
   it('shows the run, obeys c, +, p and ?, and q stops gracefully with exit 0', async () => {
     const term = runInTerminal(['--sources', slowSources()], { columns: 100, rows: 30 });
-    let screen = await term.waitForScreen(/5 sources: ▶ 2 running · 3 queued/);
-    assertFitsScreen(screen, 30);
-    const text = screen.join('\n');
+    await term.waitForScreen(/5 sources: ▶ 2 running · 3 queued/);
+    assertFitsScreen(await term.settledScreen(), 30);
+    const text = term.text();
     assert.match(text, /elapsed .* busy .* speedup/);
     assert.match(text, /event-loop lag p99/);
     assert.match(text, /↑↓ select · c cancel/);
 
     term.keys('Down', 'c');
-    screen = await term.waitForScreen(/⊘ slow-0001 .*cancelled by user/);
+    await term.waitForScreen(/⊘ slow-0001 .*cancelled by user/);
     term.keys('+');
     await term.waitForScreen(/concurrency 3 · 3 running/);
     term.keys('p');
     await term.waitForScreen(/⏸ paused/);
     term.keys('p');
-    assertFitsScreen(await term.waitForScreen(/▶ running {2}/), 30);
+    await term.waitForScreen(/▶ running {2}/);
+    assertFitsScreen(await term.settledScreen(), 30);
     term.keys('?');
     await term.waitForScreen(/Keys\n {2}↑ \/ ↓/);
     term.keys('?');
@@ -69,16 +72,32 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const term = runInTerminal(['--sources', many], { columns: 80, rows: 24 });
     await term.waitForScreen(/1,000 sources: .* of 1,000 shown/);
     for (let i = 0; i < 4; i++) {
-      assertFitsScreen(term.screen(), 24);
+      assertFitsScreen(await term.settledScreen(), 24);
       await new Promise((r) => setTimeout(r, 150));
     }
     term.resize(60, 15);
     await new Promise((r) => setTimeout(r, 300));
-    const small = await term.waitForScreen(/1,000 sources:/);
+    await term.waitForScreen(/1,000 sources:/);
+    const small = await term.settledScreen();
     assertFitsScreen(small, 15);
     for (const line of small) assert.ok([...line].length <= 60);
     term.keys('C-c');
     assert.equal(await term.exitCode(), 130);
+  });
+
+  it('--replay plays a recording in the dashboard; q stops it (exit 0), other run keys are inert', async () => {
+    const dir = slowSources();
+    const recording = join(dir, 'run.ndjson');
+    const recorded = await runCli(['--sources', dir, '--no-ui', '--deadline', '2s', '--record', recording]);
+    assert.equal(recorded.code, 0, recorded.stderr);
+    const term = runInTerminal(['--replay', recording], { columns: 100, rows: 30 });
+    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · q quit · \? help · c \+ - p do nothing in a replay/);
+    term.keys('+');
+    await term.waitForScreen(/the concurrency of a replay is what was recorded/);
+    assert.match(term.text(), /concurrency 2 ·/);
+    term.keys('q');
+    assert.equal(await term.exitCode(), 0);
+    assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
   });
 
   it('plain lines instead of the dashboard with --no-ui or in CI', async () => {
