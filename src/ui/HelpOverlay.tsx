@@ -5,11 +5,11 @@ import { useTheme } from './theme.js';
 
 const KEYS: Array<[string, string]> = [
   ['↑ / ↓', 'select a source row'],
-  ['c', 'cancel the selected source: its cleanup runs, the row says cancelled'],
+  ['c', 'cancel the selected source: its cleanup runs, it ends cancelled'],
   ['+ / -', 'raise / lower the concurrency limit; queued sources start or wait'],
   ['p', 'pause / resume pulling chunks'],
-  ['q', 'stop gracefully: cleanup, flush, summary; exit 0 unless a source failed'],
-  ['Ctrl-C', 'stop the same way, exit code 130; a second Ctrl-C leaves at once'],
+  ['q', 'stop gracefully: cleanup, flush, summary; exit 1 if any failed'],
+  ['Ctrl-C', 'stop the same way, exit code 130; twice: leave at once'],
   ['? / Esc', 'show / hide this help'],
 ];
 
@@ -20,18 +20,18 @@ export function HelpOverlay({ rows, replay }: { rows: number; replay?: boolean }
     <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: only ↑/↓, q, Ctrl-C and ? do something)' : ''}`}</Text>,
     ...KEYS.map(([key, what]) => (
       <Text key={key} wrap="truncate">
-        <Text bold>{`  ${key.padEnd(8)}`}</Text>
+        <Text bold>{`  ${key.padEnd(9)}`}</Text>
         {what}
       </Text>
     )),
     <Text key="states" wrap="truncate">
-      {'  states  '}
+      {'  states   '}
       {SOURCE_STATES.map((s) => (
         <Text key={s} color={theme.state[s]}>{`${stateSymbol[s]} ${stateLabel[s]}  `}</Text>
       ))}
     </Text>,
     <Text key="lag" wrap="truncate">
-      {'  event-loop lag p99: how late timers ran (99th percentile of the last ¼ s); high means something blocked the loop'}
+      {'  lag p99  how late timers ran in the last ¼ s (drawing this screen adds a few ms)'}
     </Text>,
   ];
   return <>{lines.slice(0, Math.max(0, rows))}</>;

@@ -1,7 +1,6 @@
 import { render, renderToString, type Instance } from 'ink';
 import { SOURCE_STATES } from '../pipeline/events.js';
-import { createStore } from '../pipeline/store.js';
-import type { Store } from '../pipeline/store.js';
+import { createStore, type Store } from '../pipeline/store.js';
 import { App } from './App.js';
 import type { DashboardControls } from './controls.js';
 import { formatSummary } from './summary-table.js';
