@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './ui/react-production.js';
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
@@ -13,8 +14,10 @@ import { createStore } from './pipeline/store.js';
 import { startServeProcess } from './serve/child.js';
 import { serveCommand } from './serve/command.js';
 import { watchInterrupts } from './interrupt.js';
+import type { DashboardControls } from './ui/controls.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
+import { CancelReason } from './util/abort.js';
 import { parseDuration } from './util/duration.js';
 import { safeText } from './util/sanitize.js';
 
@@ -46,9 +49,14 @@ function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM', repeated: boolean) => void
   return () => handlers.forEach((off) => off());
 }
 
-function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>) {
+async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined) {
   if (options.json) return attachJsonReporter(bus);
-  // The Ink dashboard comes with its own issue; until then every run is headless.
+  // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
+  if (options.ui && process.stdout.isTTY && !isInCi) {
+    // Loaded only here: headless runs never load React.
+    const { startDashboard } = await import('./ui/dashboard.js');
+    return startDashboard({ store, controls, replay: options.replay !== undefined }).unmount;
+  }
   return attachTextReporter(bus, store);
 }
 
@@ -56,15 +64,22 @@ async function run(options: CliOptions): Promise<number> {
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
-  const detach = attachReporter(options, bus, store);
+  let controls: DashboardControls | undefined;
+  const detach = await attachReporter(options, bus, store, () => controls);
   const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
 
   try {
     if (options.replay) {
       const replay = new AbortController();
-      const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : replay.abort()));
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
+      controls = { stop };
+      const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
+      } catch (err) {
+        const reason: unknown = replay.signal.reason;
+        if (!(reason instanceof CancelReason)) throw err;
+        return reason.kind === 'SIGINT' || reason.kind === 'SIGTERM' ? EXIT[reason.kind] : EXIT.ok;
       } finally {
         offSignals();
       }
@@ -97,6 +112,7 @@ async function run(options: CliOptions): Promise<number> {
       },
       bus.emit,
     );
+    controls = pipeline;
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
       return exitCodeFor(await pipeline.done);

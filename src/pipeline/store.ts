@@ -57,10 +57,12 @@ const NOTES = 50;
 
 /**
  * Reduces the event stream into a snapshot that views read. Events arrive thousands of times a
- * second; subscribers hear about them at most once per `intervalMs` (15 a second by default),
- * which is what keeps the dashboard calm and cheap.
+ * second; subscribers hear about them at most once per `intervalMs` (10 a second by default),
+ * which is what keeps the dashboard calm and cheap. When the views are slow (a big terminal on a
+ * busy machine: an Ink frame can take 10-20 ms of the event loop) notifications are spaced
+ * further, so that views never take more than `1 / viewBudget` of the loop's time from the pipeline.
  */
-export function createStore({ intervalMs = 66 }: { intervalMs?: number } = {}) {
+export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs = 1000 }: { intervalMs?: number; viewBudget?: number; maxIntervalMs?: number } = {}) {
   const views: SourceView[] = [];
   const byName = new Map<string, SourceView>();
   const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
@@ -75,6 +77,8 @@ export function createStore({ intervalMs = 66 }: { intervalMs?: number } = {}) {
   let version = 0;
   let snapshot = build();
   let timer: NodeJS.Timeout | undefined;
+  /** How long the views took for the last notification, ms. */
+  let viewCost = 0;
 
   function build(): Snapshot {
     return { ...state, version, sources: views, counts: { ...counts }, rssHistory: [...rssHistory], lagHistory: [...lagHistory], notes: [...notes] };
@@ -85,7 +89,12 @@ export function createStore({ intervalMs = 66 }: { intervalMs?: number } = {}) {
     timer = undefined;
     version += 1;
     snapshot = build();
+    const started = performance.now();
     for (const listener of listeners) listener(snapshot);
+    // React renders in a microtask queued by the listener: measure once it has run.
+    queueMicrotask(() => {
+      viewCost = performance.now() - started;
+    });
   }
 
   function setState(view: SourceView, next: SourceState) {
@@ -182,7 +191,7 @@ export function createStore({ intervalMs = 66 }: { intervalMs?: number } = {}) {
       case 'dead-letter':
         break;
     }
-    timer ??= setTimeout(flush, intervalMs);
+    timer ??= setTimeout(flush, Math.min(maxIntervalMs, Math.max(intervalMs, viewCost * viewBudget)));
   }
 
   return {

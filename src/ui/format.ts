@@ -3,7 +3,10 @@ import prettyMs from 'pretty-ms';
 import type { SourceState } from '../pipeline/events.js';
 
 export const bytes = (n: number) => prettyBytes(n, { maximumFractionDigits: 1 });
-export const count = (n: number) => Math.round(n).toLocaleString('en-US');
+// One formatter for all counts: toLocaleString builds a new one per call, and the dashboard
+// formats hundreds of numbers a frame.
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const count = (n: number) => integer.format(Math.round(n));
 
 /** "850ms", "1.02s", "1m 3s": precise where a lecture compares 1.0 s with 2.3 s. */
 export function duration(ms: number): string {
@@ -39,3 +42,11 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
   return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
 }
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** A count in at most 7 characters: "99,999", then "123.4K", "12M". */
+export const shortCount = (n: number) => (n < 100_000 ? count(n) : compact.format(n));
+/** Bytes in three significant digits ("88.2 kB", "261 kB"), without a locale lookup: for rows. */
+export const shortBytes = (n: number) => prettyBytes(n);
+/** Per second, short: "850/s", "12.5K/s". */
+export const perSecond = (n: number) => `${n < 10 && n > 0 ? n.toFixed(1) : shortCount(n)}/s`;

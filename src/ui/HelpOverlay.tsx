@@ -1,0 +1,38 @@
+import { Text } from 'ink';
+import { SOURCE_STATES } from '../pipeline/events.js';
+import { stateLabel, stateSymbol } from './format.js';
+import { useTheme } from './theme.js';
+
+const KEYS: Array<[string, string]> = [
+  ['↑ / ↓', 'select a source row'],
+  ['c', 'cancel the selected source: its cleanup runs, it ends cancelled'],
+  ['+ / -', 'raise / lower the concurrency limit; queued sources start or wait'],
+  ['p', 'pause / resume pulling chunks'],
+  ['q', 'stop gracefully: cleanup, flush, summary; exit 1 if any failed'],
+  ['Ctrl-C', 'stop the same way, exit code 130; twice: leave at once'],
+  ['? / Esc', 'show / hide this help'],
+];
+
+/** Replaces the source rows while open, in the same number of lines or fewer. */
+export function HelpOverlay({ rows, replay }: { rows: number; replay?: boolean }) {
+  const theme = useTheme();
+  const lines = [
+    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: only ↑/↓, q, Ctrl-C and ? do something)' : ''}`}</Text>,
+    ...KEYS.map(([key, what]) => (
+      <Text key={key} wrap="truncate">
+        <Text bold>{`  ${key.padEnd(9)}`}</Text>
+        {what}
+      </Text>
+    )),
+    <Text key="states" wrap="truncate">
+      {'  states   '}
+      {SOURCE_STATES.map((s) => (
+        <Text key={s} color={theme.state[s]}>{`${stateSymbol[s]} ${stateLabel[s]}  `}</Text>
+      ))}
+    </Text>,
+    <Text key="lag" wrap="truncate">
+      {'  lag p99  how late timers ran in the last ¼ s (drawing this screen adds a few ms)'}
+    </Text>,
+  ];
+  return <>{lines.slice(0, Math.max(0, rows))}</>;
+}

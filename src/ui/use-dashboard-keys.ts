@@ -1,0 +1,100 @@
+import { useRef } from 'react';
+import { useInput, useStdin } from 'ink';
+import type { Store } from '../pipeline/store.js';
+import { safeText } from '../util/sanitize.js';
+import type { DashboardControls } from './controls.js';
+
+export interface KeyBindings {
+  store: Store;
+  controls: () => DashboardControls | undefined;
+  /** Names of the rows on screen, top to bottom: ↑/↓ move through these. */
+  visible: readonly string[];
+  selected: string | undefined;
+  select(name: string | undefined): void;
+  toggleHelp(): void;
+  closeHelp(): void;
+  say(text: string): void;
+  /** Ctrl-C a second time: leave now, without waiting for cleanup. */
+  forceExit(): void;
+}
+
+/**
+ * The dashboard's keys. Ink reads stdin in raw mode, so Ctrl-C arrives here as a key rather
+ * than as SIGINT (Ink's own exit on Ctrl-C is off): the first one stops the run gracefully,
+ * a second one leaves at once, like the headless signal handler.
+ * Returns whether keys work at all (stdin must be a terminal).
+ */
+export function useDashboardKeys(keys: KeyBindings): boolean {
+  const { isRawModeSupported } = useStdin();
+  const stopping = useRef(false);
+  // Keys can arrive faster than React re-renders (↓↓ in one read): move from the latest choice.
+  const selected = useRef(keys.selected);
+  selected.current = keys.selected;
+  // The snapshot lags the pipeline by up to one throttle interval: repeated presses build on
+  // what was last asked for, not on a value the screen has not caught up with yet.
+  const asked = useRef<{ concurrency?: number; paused?: boolean }>({});
+
+  useInput(
+    (input, key) => {
+      const snap = keys.store.getSnapshot();
+      const controls = keys.controls();
+      if (key.ctrl && input === 'c') {
+        // Before the run has started there is nothing to clean up: leave at once.
+        if (stopping.current || !controls) return keys.forceExit();
+        stopping.current = true;
+        controls?.stop('SIGINT');
+        return;
+      }
+      if (key.upArrow || key.downArrow) {
+        const at = selected.current === undefined ? -1 : keys.visible.indexOf(selected.current);
+        const next = at === -1 ? (key.upArrow ? keys.visible.length - 1 : 0) : Math.min(keys.visible.length - 1, Math.max(0, at + (key.upArrow ? -1 : 1)));
+        selected.current = keys.visible[next];
+        keys.select(selected.current);
+        return;
+      }
+      if (key.escape) return keys.closeHelp();
+      for (const ch of input) {
+        switch (ch) {
+          case 'q':
+            if (!stopping.current) {
+              stopping.current = true;
+              controls?.stop('quit');
+            }
+            break;
+          case '?':
+            keys.toggleHelp();
+            break;
+          case 'c': {
+            if (!controls?.cancel) return keys.say('nothing to cancel in a replay');
+            const name = selected.current;
+            if (name === undefined) return keys.say('select a source with ↑/↓ first, then press c');
+            if (!controls.cancel(name)) keys.say(`${safeText(name, 40)} is not running: only running sources can be cancelled`);
+            break;
+          }
+          case '+':
+          case '=':
+          case '-':
+          case '_': {
+            if (!controls?.setConcurrency) return keys.say('the concurrency of a replay is what was recorded');
+            const current = asked.current.concurrency !== undefined && asked.current.concurrency !== snap.concurrency ? asked.current.concurrency : snap.concurrency;
+            const next = Math.max(1, current + (ch === '+' || ch === '=' ? 1 : -1));
+            asked.current.concurrency = next;
+            if (next !== current) controls.setConcurrency(next);
+            break;
+          }
+          case 'p': {
+            if (!controls?.setPaused) return keys.say('a replay cannot be paused');
+            const paused = asked.current.paused !== undefined && asked.current.paused !== snap.paused ? asked.current.paused : snap.paused;
+            asked.current.paused = !paused;
+            controls.setPaused(!paused);
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    },
+    { isActive: isRawModeSupported },
+  );
+  return isRawModeSupported;
+}

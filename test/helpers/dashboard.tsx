@@ -1,0 +1,103 @@
+import { render } from 'ink-testing-library';
+import type { PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
+import { createStore, type Store } from '../../src/pipeline/store.js';
+import { App } from '../../src/ui/App.js';
+import type { DashboardControls } from '../../src/ui/controls.js';
+import { ThemeContext, colorTheme, type Theme } from '../../src/ui/theme.js';
+
+export interface SourcePlan {
+  name: string;
+  state: SourceState;
+  chunks?: number;
+  expected?: SourceInfo['expected'];
+  error?: string;
+  note?: string;
+  startedAt?: number;
+  ms?: number;
+}
+
+/** A store that has seen a run reach the given states, as the pipeline would have reported them. */
+export function storeWith(sources: SourcePlan[], { t = 2000, concurrency = 4, metrics = true } = {}): Store {
+  const store = createStore({ intervalMs: 1 });
+  const events: PipelineEvent[] = [
+    { type: 'run-start', t: 0, concurrency, sink: 'none', sources: sources.map((s) => ({ name: s.name, kind: 'simulated', ...(s.expected ? { expected: s.expected } : {}) })) },
+  ];
+  for (const [i, s] of sources.entries()) {
+    if (s.state === 'queued') continue;
+    const startedAt = s.startedAt ?? i * 10;
+    events.push({ type: 'source-start', t: startedAt, source: s.name });
+    if (s.note) events.push({ type: 'note', t: startedAt + 1, source: s.name, text: s.note });
+    for (let seq = 0; seq < (s.chunks ?? 0); seq++) {
+      events.push({ type: 'chunk', t: startedAt + seq + 1, source: s.name, seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
+    }
+    if (s.state !== 'running') {
+      const n = s.chunks ?? 0;
+      const ms = s.ms ?? 500;
+      events.push({
+        type: 'source-end', t: startedAt + ms, source: s.name, state: s.state, ms,
+        chunks: n, records: n * 10, bytes: n * 1000, persisted: n * 10, deadLettered: 0, dropped: 0, ...(s.error ? { error: s.error } : {}),
+      });
+    }
+  }
+  if (metrics) for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
+  events.push({ type: 'metrics', t, rss: 140e6, heapUsed: 31e6, loopLagP99Ms: 2.4, loopLagMaxMs: 6 });
+  for (const e of events) store.apply(e);
+  store.flush();
+  return store;
+}
+
+export interface Recorded extends Required<DashboardControls> {
+  calls: string[];
+}
+
+/** Controls that record what the keys asked for. */
+export function recordingControls(): Recorded {
+  const calls: string[] = [];
+  return {
+    calls,
+    stop: (kind) => void calls.push(`stop ${kind}`),
+    cancel: (name) => (calls.push(`cancel ${name}`), true),
+    setConcurrency: (n) => void calls.push(`concurrency ${n}`),
+    setPaused: (paused) => void calls.push(`paused ${paused}`),
+  };
+}
+
+/**
+ * Render the dashboard in ink-testing-library at a given terminal size. The size is set the way
+ * a terminal changes it (a resize event), which is also how a real resize reaches the app.
+ */
+export async function renderDashboard(
+  store: Store,
+  { columns = 120, rows = 40, controls, replay, theme = colorTheme, forceExit = () => {} }: { columns?: number; rows?: number; controls?: DashboardControls; replay?: boolean; theme?: Theme; forceExit?: () => void } = {},
+) {
+  const startedAt = store.getSnapshot().startedAtEpochMs;
+  const clock = () => startedAt + store.getSnapshot().t;
+  const view = render(
+    <ThemeContext.Provider value={theme}>
+      <App store={store} controls={() => controls} replay={replay} forceExit={forceExit} clock={clock} />
+    </ThemeContext.Provider>,
+  );
+  const resize = async (c: number, r: number) => {
+    Object.defineProperty(view.stdout, 'columns', { value: c, configurable: true });
+    Object.defineProperty(view.stdout, 'rows', { value: r, configurable: true });
+    view.stdout.emit('resize');
+    await settle(view.frames);
+  };
+  await resize(columns, rows);
+  const frame = () => view.lastFrame() ?? '';
+  const lines = () => frame().split('\n');
+  return { ...view, frame, lines, resize, settle: () => settle(view.frames) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Let Ink process input and React re-render: until no new frame came for a while (a loaded machine is slow). */
+export async function settle(frames: readonly string[]) {
+  let seen = frames.length;
+  let quiet = 0;
+  for (let i = 0; i < 100 && quiet < 3; i++) {
+    await sleep(25);
+    quiet = frames.length === seen ? quiet + 1 : 0;
+    seen = frames.length;
+  }
+}

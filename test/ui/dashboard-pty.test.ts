@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
+import { runInTerminal, tmuxAvailable } from '../helpers/tmux.js';
+
+// `.ci/run` installs tmux; elsewhere these tests need it too, and say so when it is missing.
+const skip = tmuxAvailable() ? false : 'tmux is not installed (apt-get install tmux)';
+const many = fileURLToPath(new URL('../../fixtures/many', import.meta.url));
+
+/** Five slow sources, two at a time: long enough to press keys while they run. */
+function slowSources() {
+  return writeFiles(tempDir(), {
+    'slow.json': { name: 'slow', kind: 'simulated', count: 5, chunks: 60, recordsPerChunk: 5, latency: '100ms' },
+    'ingest.json': { concurrency: 2, sink: 'none' },
+  });
+}
+
+/** No line past the last-but-one row, the header still on the first: nothing scrolled (ink#359). */
+function assertFitsScreen(lines: string[], rows: number) {
+  assert.equal(lines.length, rows, 'capture-pane shows the whole screen');
+  assert.match(lines[0]!, /^ingest-tui/, `the header is on the first row:\n${lines.join('\n')}`);
+  assert.equal(lines.at(-1)!.trim(), '', `the last row stays free:\n${lines.join('\n')}`);
+  assert.equal(lines.filter((l) => l.startsWith('ingest-tui')).length, 1, `no copies of earlier frames left behind:\n${lines.join('\n')}`);
+}
+
+describe('dashboard in a real terminal (tmux)', { skip }, () => {
+  it('shows the run, obeys c, +, p and ?, and q stops gracefully with exit 0', async () => {
+    const term = runInTerminal(['--sources', slowSources()], { columns: 100, rows: 30 });
+    await term.waitForScreen(/5 sources: ▶ 2 running · 3 queued/);
+    assertFitsScreen(await term.settledScreen(), 30);
+    const text = term.text();
+    assert.match(text, /elapsed .* busy .* speedup/);
+    assert.match(text, /event-loop lag p99/);
+    assert.match(text, /↑↓ select · c cancel/);
+
+    term.keys('Down', 'c');
+    await term.waitForScreen(/⊘ slow-0001 .*cancelled by user/);
+    term.keys('+');
+    await term.waitForScreen(/concurrency 3 · 3 running/);
+    term.keys('p');
+    await term.waitForScreen(/⏸ paused/);
+    term.keys('p');
+    await term.waitForScreen(/▶ running {2}/);
+    assertFitsScreen(await term.settledScreen(), 30);
+    term.keys('?');
+    await term.waitForScreen(/Keys\n {2}↑ \/ ↓/);
+    term.keys('?');
+    await term.waitForScreen(/slow-0002/);
+
+    term.keys('q');
+    assert.equal(await term.exitCode(), 0);
+    await term.waitForScreen(/stopped by quit/);
+    const after = term.text();
+    assert.match(after, /states\s+1 done · 0 failed · 0 timed out · 4 cancelled|states\s+0 done · 0 failed · 0 timed out · 5 cancelled/);
+    assert.doesNotMatch(after, /↑↓ select/, 'the dashboard made way for the summary');
+    assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
+  it('Ctrl-C stops gracefully and exits 130', async () => {
+    const term = runInTerminal(['--sources', slowSources()], { columns: 80, rows: 24 });
+    await term.waitForScreen(/slow-0001 .*\d+ms|slow-0001 .*\ds/);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+    await term.waitForScreen(/stopped by SIGINT/);
+    assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
+  it('1,000 sources at 80x24 and after a resize to 60x15: the frame stays inside the screen', async () => {
+    const term = runInTerminal(['--sources', many], { columns: 80, rows: 24 });
+    await term.waitForScreen(/1,000 sources: .* of 1,000 shown/);
+    for (let i = 0; i < 4; i++) {
+      assertFitsScreen(await term.settledScreen(), 24);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    term.resize(60, 15);
+    await new Promise((r) => setTimeout(r, 300));
+    await term.waitForScreen(/1,000 sources:/);
+    const small = await term.settledScreen();
+    assertFitsScreen(small, 15);
+    for (const line of small) assert.ok([...line].length <= 60);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+  });
+
+  it('--replay plays a recording in the dashboard; q stops it (exit 0), other run keys are inert', async () => {
+    const dir = slowSources();
+    const recording = join(dir, 'run.ndjson');
+    const recorded = await runCli(['--sources', dir, '--no-ui', '--deadline', '2s', '--record', recording]);
+    assert.equal(recorded.code, 0, recorded.stderr);
+    const term = runInTerminal(['--replay', recording], { columns: 100, rows: 30 });
+    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · q quit · \? help · c \+ - p do nothing in a replay/);
+    term.keys('+');
+    await term.waitForScreen(/the concurrency of a replay is what was recorded/);
+    assert.match(term.text(), /concurrency 2 ·/);
+    term.keys('q');
+    assert.equal(await term.exitCode(), 0);
+    assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
+  it('plain lines instead of the dashboard with --no-ui or in CI', async () => {
+    const dir = writeFiles(tempDir(), { 'a.json': { name: 'quick', kind: 'simulated', chunks: 2, latency: '10ms' } });
+    for (const run of [runInTerminal(['--sources', dir, '--no-ui', '--sink', 'none']), runInTerminal(['--sources', dir, '--sink', 'none'], { env: { CI: 'true' }, keepCi: true })]) {
+      assert.equal(await run.exitCode(), 0);
+      const text = run.text();
+      assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 sources/);
+      assert.doesNotMatch(text, /↑↓ select/);
+    }
+  });
+});
