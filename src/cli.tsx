@@ -13,7 +13,7 @@ import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import { startServeProcess } from './serve/child.js';
 import { serveCommand } from './serve/command.js';
-import { watchInterrupts } from './interrupt.js';
+import { leave, watchInterrupts } from './interrupt.js';
 import type { DashboardControls } from './ui/controls.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
@@ -49,13 +49,36 @@ function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM', repeated: boolean) => void
   return () => handlers.forEach((off) => off());
 }
 
-async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined) {
+/**
+ * Lines for stderr (the drain receipt, the offline server's address). While the dashboard owns
+ * the terminal they wait, since Ink would paint over them; they appear once it has closed.
+ */
+function stderrLines() {
+  let held: string[] | undefined;
+  const write = (text: string) => (held ? held.push(text) : process.stderr.write(text));
+  return {
+    stream: { write } as unknown as NodeJS.WritableStream,
+    hold: () => void (held = []),
+    release() {
+      const lines = held ?? [];
+      held = undefined;
+      lines.forEach(write);
+    },
+  };
+}
+
+async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>) {
   if (options.json) return attachJsonReporter(bus);
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
     // Loaded only here: headless runs never load React.
     const { startDashboard } = await import('./ui/dashboard.js');
-    return startDashboard({ store, controls, replay: options.replay !== undefined }).unmount;
+    const dashboard = startDashboard({ store, controls, replay: options.replay !== undefined });
+    notices.hold();
+    return () => {
+      dashboard.unmount();
+      notices.release();
+    };
   }
   return attachTextReporter(bus, store);
 }
@@ -65,7 +88,8 @@ async function run(options: CliOptions): Promise<number> {
   const store = createStore();
   bus.subscribe(store.apply);
   let controls: DashboardControls | undefined;
-  const detach = await attachReporter(options, bus, store, () => controls);
+  const notices = stderrLines();
+  const detach = await attachReporter(options, bus, store, () => controls, notices);
   const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
 
   try {
@@ -89,14 +113,20 @@ async function run(options: CliOptions): Promise<number> {
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
-    if (server) process.stderr.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
+    if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
     const seed = options.seed ?? defaults.seed ?? 1;
     const sources = createSources(loaded.configs, { seed, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
-    const offInterrupts = watchInterrupts({ bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs() });
+    const offInterrupts = watchInterrupts({
+      bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      exit: (code, now) => {
+        detach(); // the terminal back to normal and the receipt on it before leaving
+        leave(code, now);
+      },
+    });
     const pipeline: PipelineRun = startPipeline(
       persistence.sources,
       {

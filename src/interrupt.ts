@@ -84,7 +84,7 @@ export function watchInterrupts(options: InterruptOptions): () => void {
   };
 }
 
-function leave(code: number, now: boolean) {
+export function leave(code: number, now: boolean) {
   if (now) process.exit(code);
   // Let what stdout holds (--json events) drain, but not for long.
   setTimeout(() => process.exit(code), 500).unref();
