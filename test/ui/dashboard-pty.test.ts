@@ -59,12 +59,16 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
   });
 
-  it('Ctrl-C stops gracefully and exits 130', async () => {
+  it('Ctrl-C stops gracefully and exits 130; the drain receipt follows the summary on a clean screen', async () => {
     const term = runInTerminal(['--sources', slowSources()], { columns: 80, rows: 24 });
     await term.waitForScreen(/slow-0001 .*\d+ms|slow-0001 .*\ds/);
     term.keys('C-c');
     assert.equal(await term.exitCode(), 130);
     await term.waitForScreen(/stopped by SIGINT/);
+    await term.waitForScreen(/drain receipt · SIGINT: drained/);
+    const after = term.text();
+    assert.ok(after.indexOf('stopped by SIGINT') < after.indexOf('drain receipt'), after);
+    assert.doesNotMatch(after, /↑↓ select/, 'no torn dashboard frame left behind');
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
   });
 
