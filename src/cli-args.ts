@@ -19,12 +19,12 @@ export interface CliOptions {
   out: string;
   sink?: SinkKind;
   ui: boolean;
-  json: boolean;
-  resume: boolean;
+  json?: boolean;
+  resume?: boolean;
   seed?: number;
   slowmo?: number;
-  offload: boolean;
-  bufferAll: boolean;
+  offload?: boolean;
+  bufferAll?: boolean;
   record?: string;
   replay?: string;
 }
@@ -80,12 +80,12 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--out <dir>', 'where sinks write', 'ingest-out')
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
-    .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui', false)
-    .option('--resume', 'skip what the last run in --out already persisted', false)
+    .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
+    .option('--resume', 'skip what the last run in --out already persisted')
     .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
     .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
-    .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)', false)
-    .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)', false)
+    .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
+    .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--record <file>', 'save the event stream to a file')
     .option('--replay <file>', 'play a recorded event stream back in the dashboard')
     .addHelpText('after', examples)

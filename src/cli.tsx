@@ -118,7 +118,7 @@ async function run(options: CliOptions): Promise<number> {
     const sources = createSources(loaded.configs, { seed, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
-    const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume, configs: loaded.configs, sources, seed });
+    const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
     const offInterrupts = watchInterrupts({
       bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
