@@ -203,7 +203,7 @@ describe('abortable waits', () => {
     await sleep(20, controller.signal);
     assert.ok(performance.now() - t0 >= 19);
     const waits = Array.from({ length: 100 }, () => sleep(10_000, controller.signal));
-    const { getEventListeners } = await import('node:events');
+    const { getEventListeners } = (await import('node:events')).EventEmitter;
     assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
     const reason = new DOMException('stop', 'TimeoutError');
     controller.abort(reason);
