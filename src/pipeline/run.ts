@@ -168,7 +168,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
     const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
     try {
-      await Promise.all(sources.map((source, i) => limit(() => runSource(source, results[i]!))));
+      // With room for every source at once there is nothing to limit, and p-limit's promises and
+      // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
+      const unlimited = sources.length <= limit.concurrency;
+      await Promise.all(sources.map((source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!)))));
     } finally {
       clearTimeout(deadline);
     }
