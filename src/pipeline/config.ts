@@ -64,7 +64,10 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
 }
 
 export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'baseDir'>): Source[] {
-  return configs.map((c) => sourceKinds.get(c.kind)!.create({ ...c.config, name: c.name }, { ...env, baseDir: c.baseDir }));
+  // One env per directory, shared: a "count": 100000 entry would otherwise copy it 100,000 times.
+  const envs = new Map<string, SourceEnv>();
+  const envFor = (baseDir: string) => envs.get(baseDir) ?? envs.set(baseDir, { ...env, baseDir }).get(baseDir)!;
+  return configs.map((c) => sourceKinds.get(c.kind)!.create({ ...c.config, name: c.name }, envFor(c.baseDir)));
 }
 
 async function loadDefaults(file: string): Promise<RunDefaults> {

@@ -155,16 +155,21 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     emit({ type: 'source-end', t: now(), source: name, ...rest });
   }
 
+  // Not inline in run(): its suspended frame would keep this list of every source alive.
+  function emitRunStart() {
+    emit({
+      type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
+      sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
+    });
+  }
+
   async function run(): Promise<Summary> {
     try {
       await options.sink.open();
     } catch (cause) {
       throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
     }
-    emit({
-      type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
-      sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
-    });
+    emitRunStart();
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
     const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
     try {
