@@ -3,9 +3,7 @@ import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
-import { createSources, loadSources } from './pipeline/config.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
-import { createOffloadPool } from './pipeline/offload.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
@@ -75,12 +73,14 @@ async function run(options: CliOptions): Promise<number> {
       }
     }
 
+    // Imported here, not at startup: --help and --version need neither zod (95 files) nor piscina.
+    const { createSources, loadSources } = await import('./pipeline/config.js');
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
     const sources = createSources(loaded.configs, { seed: options.seed ?? defaults.seed ?? 1, slowmo: options.slowmo ?? defaults.slowmo ?? 1 });
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
-    const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
+    const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     const pipeline: PipelineRun = startPipeline(
       sources,
       {
