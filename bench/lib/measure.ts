@@ -28,6 +28,7 @@ export interface MeasureOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep only the stdout lines this accepts: a run may print a million events. */
   keep?: (line: string) => boolean;
+  /** Killed after this long (default 5 minutes). */
   timeoutMs?: number;
   tmpDir: string;
 }
@@ -55,7 +56,8 @@ export async function measure(command: string, args: string[], options: MeasureO
   child.stderr.setEncoding('utf8').on('data', (data: string) => {
     stderr = (stderr + data).slice(-20_000);
   });
-  const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+  // A run that hangs (a dashboard waiting for a key, a deadlock) fails its case instead of the bench.
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c, s) => resolve([c, s]));
