@@ -2,7 +2,7 @@
 export interface Row {
   case: string;
   measure: string;
-  unit: 'ms' | 'MiB' | 'KiB' | 'MB/s' | 'k rec/s' | 'MiB/min';
+  unit: 'ms' | 'MiB' | 'KiB' | 'MB/s' | 'k rec/s';
   /** ingest-tui's figure. */
   ours?: number;
   /** The baseline's figure, and what the baseline is ('raw Node', 'Python asyncio', ...). */
