@@ -1,10 +1,10 @@
-// `npm run bench [-- --quick] [-- --runs N] [-- --keep] [-- --write] [-- NAME...]`
+// `npm run bench [-- --quick] [-- --runs N] [-- --keep] [-- --write] [-- --cli PATH] [-- NAME...]`
 // Runs each measurement next to its baseline, prints the table of ratios and figures, and (on a
 // full run) writes BENCHMARKS.md with the machine and date. Not part of `npm test`.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dashboardLag } from './cases/dashboard-lag.js';
@@ -30,6 +30,8 @@ const { values: flags, positionals: names } = parseArgs({
     write: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    /** Measure another build (e.g. an older commit's dist/cli.js) against the same baselines. */
+    cli: { type: 'string' },
   },
 });
 
@@ -43,14 +45,14 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-if (!flags['no-build']) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+if (!flags['no-build'] && !flags.cli) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 const tmpDir = await mkdtemp(join(tmpdir(), 'ingest-tui-bench-'));
 const started = Date.now();
 const ctx: BenchContext = {
   quick: flags.quick,
   runs: flags.runs ? Number(flags.runs) : flags.quick ? 1 : 3,
   tmpDir,
-  cli: join(root, 'dist', 'cli.js'),
+  cli: flags.cli ? resolve(flags.cli) : join(root, 'dist', 'cli.js'),
   log: (message) => process.stderr.write(`  ${message}\n`),
 };
 
@@ -80,7 +82,7 @@ const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 console.log(`\n${textTable(rows)}\n`);
 console.log(`${m.cpu} · ${m.cores} cores · ${m.memory} · Node ${m.node} · ${date} · ${minutes} min${ctx.quick ? ' · --quick' : ''} · best of ${ctx.runs}`);
 
-const full = selected.length === CASES.length && !ctx.quick;
+const full = selected.length === CASES.length && !ctx.quick && !flags.cli;
 if (full || flags.write) {
   const md = `# Benchmarks
 
