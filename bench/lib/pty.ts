@@ -16,7 +16,9 @@ export async function inTerminal(ctx: BenchContext, args: string[], { dashboard 
   const result = await measure('script', ['-qfec', command, '/dev/null'], {
     tmpDir: ctx.tmpDir,
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false', TERM: 'xterm-256color' },
+    timeoutMs: 90_000,
   });
+  if (result.signal === 'SIGKILL') throw new Error('killed after 90 s in a terminal: does the dashboard exit when the run ends?');
   const screen = result.lines.join('\n');
   if (result.code === 2 && /not available yet/.test(screen)) throw new FeatureNotAvailable(screen.trim().split('\n')[0]!.replace(/^ingest-tui: /, ''));
   // The plain reporter's first line: the CLI stayed headless although stdout is a terminal.
