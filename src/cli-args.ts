@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
-import { parseDuration } from './util/duration.js';
+import { parseDuration } from './util/parse-duration.js';
 
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 export const bundledFixtures = fileURLToPath(new URL('../fixtures', import.meta.url));

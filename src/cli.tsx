@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
-import { createSources, loadSources } from './pipeline/config.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
-import { createOffloadPool } from './pipeline/offload.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { openPersistence } from './pipeline/persistence.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
@@ -109,6 +107,8 @@ async function run(options: CliOptions): Promise<number> {
       }
     }
 
+    // Imported here, not at startup: --help and --version need neither zod (95 files) nor piscina.
+    const { createSources, loadSources } = await import('./pipeline/config.js');
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
@@ -119,7 +119,7 @@ async function run(options: CliOptions): Promise<number> {
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
-    const pool = options.offload || defaults.offload ? createOffloadPool() : undefined;
+    const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     const offInterrupts = watchInterrupts({
       bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
       exit: (code, now) => {

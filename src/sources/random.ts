@@ -3,9 +3,7 @@
  * give the same numbers, so runs repeat and a resumed run regenerates the same chunk.
  */
 export function randomFor(...parts: Array<string | number>): () => number {
-  let h = 2166136261;
-  for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  let state = h >>> 0;
+  let state = hash(parts);
   // mulberry32
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -14,4 +12,22 @@ export function randomFor(...parts: Array<string | number>): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * FNV-1a over the parts joined by NUL, code point by code point (the first UTF-16 unit of each),
+ * without building the joined string: this runs once per simulated chunk.
+ */
+function hash(parts: Array<string | number>): number {
+  let h = 2166136261;
+  for (let p = 0; p < parts.length; p++) {
+    if (p > 0) h = Math.imul(h ^ 0, 16777619);
+    const text = String(parts[p]);
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      h = Math.imul(h ^ unit, 16777619);
+      if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++; // skip the low surrogate
+    }
+  }
+  return h >>> 0;
 }

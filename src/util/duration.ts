@@ -1,12 +1,8 @@
-import ms from 'ms';
 import { z } from 'zod';
+import { parseDuration } from './parse-duration.js';
 
-/** "250ms", "1.2s", "2m" -> milliseconds; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/i.test(text)) return undefined;
-  const value = ms(text.replace(/\s+/g, '') as ms.StringValue);
-  return Number.isFinite(value) && value >= 0 ? value : undefined;
-}
+// Without zod, for the command line: --help must not load zod's 95 files.
+export { parseDuration };
 
 /** A zod schema for a duration string in a source file; parses to milliseconds. */
 export const duration = z.string().transform((text, ctx) => {

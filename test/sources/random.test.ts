@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { randomFor } from '../../src/sources/random.js';
+
+/** The hash as first written: FNV-1a over the joined string, one step per code point. */
+function joinedHash(parts: Array<string | number>): number {
+  let h = 2166136261;
+  for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+function mulberry32(state: number) {
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('randomFor', () => {
+  it('gives the same numbers as hashing the joined parts, for names with NUL, accents, emoji and lone surrogates', () => {
+    const cases: Array<Array<string | number>> = [
+      [1, 'orders-0001', 0], [42, 'x', 17], [0, '', 0], [-5, 'é', 1e9],
+      [7, 'naïve 😀 name\u0000x', 3], [3, 'a\ud800b', 1], [3, 'tail\ud83d', 2], [9, '\udc00lead', 4],
+    ];
+    for (const parts of cases) {
+      const ours = randomFor(...parts);
+      const reference = mulberry32(joinedHash(parts));
+      for (let i = 0; i < 5; i++) assert.equal(ours(), reference(), JSON.stringify(parts));
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { onAbort, sleep, untilAborted } from '../../src/util/abort.js';
+
+describe('abort wait list', () => {
+  it('sleep(0) yields without rounding up to a 1 ms timer: 200 in a row take well under 200 ms', async () => {
+    const signal = new AbortController().signal;
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) await sleep(0, signal);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 100, `200 zero sleeps took ${ms.toFixed(0)} ms`);
+  });
+
+  it('an abort rejects pending sleeps of 0 and of 10 s with the reason, and they never resolve later', async () => {
+    const controller = new AbortController();
+    const settled: string[] = [];
+    const waits = [sleep(0, controller.signal), sleep(10_000, controller.signal)].map((p, i) =>
+      p.then(() => settled.push(`resolved ${i}`), (err) => settled.push(`rejected ${i}: ${(err as Error).message}`)),
+    );
+    controller.abort(new Error('stop'));
+    await Promise.all(waits);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // past the immediate and any stray timer
+    assert.deepEqual(settled.sort(), ['rejected 0: stop', 'rejected 1: stop']);
+  });
+
+  it('a callback that left the list is not called; the others are called once, in any order', () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    onAbort(controller.signal, () => calls.push('a'));
+    const offB = onAbort(controller.signal, () => calls.push('b'));
+    onAbort(controller.signal, () => calls.push('c'));
+    offB();
+    offB(); // leaving twice is harmless
+    controller.abort();
+    controller.abort();
+    assert.deepEqual(calls.sort(), ['a', 'c']);
+  });
+
+  it('untilAborted and sleeps on one signal all reject when it aborts, including waits added after others woke', async () => {
+    const controller = new AbortController();
+    await sleep(1, controller.signal); // joined and left the list
+    const hung = untilAborted(controller.signal);
+    const late = sleep(10_000, controller.signal);
+    const reason = new DOMException('deadline', 'AbortError');
+    controller.abort(reason);
+    await assert.rejects(hung, (err) => err === reason);
+    await assert.rejects(late, (err) => err === reason);
+    await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
+  });
+});
