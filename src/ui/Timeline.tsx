@@ -42,6 +42,7 @@ interface Segment {
 }
 
 const TIME_WIDTH = 7;
+export const MIN_SPAN_MS = 1000;
 
 /**
  * The whiteboard drawing of the lecture, live: one lane per source on a shared time axis,
@@ -55,7 +56,9 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
   const name = Math.max(4, Math.min(nameWidth, 20, Math.floor(width / 4)));
   const prefix = 3 + name + 1; // marker, symbol, space, name, space
   const cells = Math.max(0, width - prefix - 2 - 1 - TIME_WIDTH);
-  const span = Math.max(1, now);
+  // At least a second: in the first moments the bars grow from the left instead of the axis
+  // zooming in on a few milliseconds.
+  const span = Math.max(MIN_SPAN_MS, now);
   const deadlineAt = stoppingAt !== undefined && stopping === 'deadline' ? cellOf(stoppingAt, span, cells) : undefined;
   const stopped = stopping === undefined ? undefined : stoppingAt;
   const lines: ReactElement[] = [];
