@@ -8,7 +8,7 @@ import { pickVisible } from './layout.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
 import { elapsedOf } from './SourceRow.js';
 import { useTheme, type Theme } from './theme.js';
-import { axis, cellOf, laneOf } from './timeline.js';
+import { axis, cellOf, laneOf } from './timeline-geometry.js';
 
 export interface TimelineProps {
   /** The lanes, already chosen by `pickVisible` for `timelinePlan(rows).lanes` rows. */
