@@ -88,13 +88,15 @@ function MemoryLine({ snapshot, width }: { snapshot: Snapshot; width: number }) 
   const cost = memoryPerSource(snapshot);
   const forms = cost
     ? [
-        { spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: `per source ≈ ${bytes(cost.each)} (RSS +${bytes(cost.grown)} / ${count(cost.started)} started)` },
+        { spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
+        { spark: 8, heap: true, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
         { spark: 8, heap: false, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)})` },
         { spark: 0, heap: false, lagLabel: 'lag', cost: `≈ ${bytes(cost.each)} per source` },
       ]
     : [{ spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: '' }];
+  // Counted at the sparkline's full width, so the form does not change as the history fills up.
   const length = (f: (typeof forms)[number]) =>
-    rss.length + (f.spark ? 1 + Math.min(f.spark, snapshot.rssHistory.length) : 0) + (f.heap ? 1 + heap.length : 0) + 3 + f.lagLabel.length + 1 + lagText.length + (f.cost ? 3 + f.cost.length : 0);
+    rss.length + (f.spark ? 1 + f.spark : 0) + (f.heap ? 1 + heap.length : 0) + 3 + f.lagLabel.length + 1 + lagText.length + (f.cost ? 3 + f.cost.length : 0);
   const form = forms.find((f) => length(f) <= width) ?? forms.at(-1)!;
   return (
     <Text wrap="truncate">
