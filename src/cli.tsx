@@ -115,7 +115,11 @@ async function run(options: CliOptions): Promise<number> {
     await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
     if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
     const seed = options.seed ?? defaults.seed ?? 1;
-    const sources = createSources(loaded.configs, { seed, slowmo: options.slowmo ?? defaults.slowmo ?? 1, serveUrl: server?.url });
+    const slowmo = options.slowmo ?? defaults.slowmo ?? 1;
+    const sources = createSources(loaded.configs, { seed, slowmo, serveUrl: server?.url });
+    // The directory's deadline and timeout belong to its simulated timeline: --slowmo stretches
+    // them with it (02-wait-timeout at --slowmo 3 still cancels only the straggler). Flags stay wall time.
+    const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
@@ -131,14 +135,15 @@ async function run(options: CliOptions): Promise<number> {
       persistence.sources,
       {
         concurrency: options.concurrency ?? defaults.concurrency ?? 4,
-        timeoutMs: options.timeout ?? defaults.timeout,
-        deadlineMs: options.deadline ?? defaults.deadline,
+        timeoutMs: options.timeout ?? stretched(defaults.timeout),
+        deadlineMs: options.deadline ?? stretched(defaults.deadline),
         sink: persistence.sink,
         deadLetters: persistence.deadLetters,
         checkpoints: persistence.checkpoints,
         out,
         transform: pool?.transform,
         bufferAll: options.bufferAll,
+        lesson: defaults.lesson,
       },
       bus.emit,
     );

@@ -22,6 +22,26 @@ describe('the lecture, runnable', () => {
     assert.ok(summary.speedup >= 1.9 && summary.speedup <= 2.5, `speedup ${summary.speedup} ≈ 2.3×`);
     const order = events.filter((e) => e.type === 'source-end').map((e) => e.source);
     assert.deepEqual(order, ['fetch-0.5s', 'fetch-0.8s', 'fetch-1.0s']);
+    // run-start says what the scenario teaches (for the dashboard and a replay) and the RSS it started from.
+    assert.equal(events[0]!.lesson.js, 'Promise.all');
+    assert.equal(events[0]!.lesson.asyncio, 'asyncio.gather');
+    assert.ok(events[0]!.baselineRssBytes > 10e6 && events[0]!.baselineRssBytes <= summary.peakRssBytes);
+  });
+
+  it('--no-ui prints the lesson in two lines at the start', async () => {
+    const r = await runCli(['--sources', 'fixtures/lecture/01-gather', '--no-ui', '--sink', 'none'], { cwd: process.cwd() });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    assert.match(lines[1]!, /^\[\s+0\.\d\ds\] lesson: 01 · gather: three fetches at once · Promise\.all ↔ asyncio\.gather$/);
+    assert.match(lines[2]!, /^\[\s+0\.\d\ds\] {3}All three wait at the same time/);
+  });
+
+  it('--slowmo stretches the directory\'s deadline with the simulated time: 02 at 2x still cancels only the straggler', async () => {
+    const { code, events, source } = await scenario('02-wait-timeout', '--slowmo', '2');
+    assert.equal(code, 0);
+    assert.deepEqual([source('job-0.5s').state, source('job-1.0s').state, source('job-2.0s').state], ['done', 'done', 'cancelled']);
+    const stopping = events.find((e) => e.type === 'stopping')!;
+    assert.ok(stopping.t >= 2390 && stopping.t <= 2700, `cancelled at ${stopping.t}ms ≈ 2 × 1.2 s`);
   });
 
   it('01-gather with -c 1 is the sequential version: 2.3 s', async () => {

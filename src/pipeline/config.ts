@@ -6,6 +6,19 @@ import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { duration } from '../util/duration.js';
 
+const line = z.string().min(1, 'must not be empty').max(200);
+const codeLines = z.array(z.string().max(80)).min(1).max(6);
+
+/** A lecture scenario's lesson: the overlay's text. One line each, so it fits a projector. */
+export const lessonSchema = z.strictObject({
+  title: line,
+  js: line,
+  asyncio: line,
+  takeaway: line,
+  code: z.strictObject({ js: codeLines, asyncio: codeLines }).optional(),
+  view: z.enum(['rows', 'timeline', 'lesson']).optional(),
+});
+
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
   concurrency: z.int().min(1).max(1_000_000).optional(),
@@ -17,6 +30,7 @@ export const runDefaultsSchema = z.strictObject({
   offload: z.boolean().optional(),
   /** Start the offline HTTP server (`ingest-tui serve`) for the run; "/path" URLs resolve against it. */
   serve: z.strictObject({ port: z.int().min(0).max(65535).default(0) }).optional(),
+  lesson: lessonSchema.optional(),
 });
 export type RunDefaults = z.output<typeof runDefaultsSchema>;
 

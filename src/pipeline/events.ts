@@ -50,10 +50,27 @@ export interface Summary {
   sources: SourceResult[];
 }
 
+/**
+ * What a lecture scenario teaches (from its ingest.json): the JavaScript construct and its asyncio
+ * twin, shown by the dashboard's lesson overlay and in the first lines of --no-ui.
+ */
+export interface Lesson {
+  title: string;
+  /** The construct in JavaScript, short: "Promise.all". */
+  js: string;
+  /** Its asyncio twin: "asyncio.gather". */
+  asyncio: string;
+  takeaway: string;
+  /** A few lines of code for each side, shown next to each other. */
+  code?: { js: string[]; asyncio: string[] };
+  /** The dashboard view the scenario opens on (01-gather: the timeline, where the overlap shows). */
+  view?: 'rows' | 'timeline' | 'lesson';
+}
+
 type At<T> = T & { t: number };
 
 export type PipelineEvent =
-  | At<{ type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[] }>
+  | At<{ type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[]; lesson?: Lesson; baselineRssBytes?: number }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>

@@ -29,6 +29,7 @@ export function startMetrics(emit: Emit, now: () => number, intervalMs = 250) {
   const timer = setInterval(sample, intervalMs);
 
   return {
+    baselineRssBytes,
     stop() {
       clearInterval(timer);
       sample();

@@ -4,7 +4,7 @@ import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { CancelReason, timeoutReason, type CancelKind } from '../util/abort.js';
-import { SOURCE_STATES, type Emit, type SourceResult, type SourceState, type Summary } from './events.js';
+import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
 import { transformRecords, type TransformFn } from './transform.js';
@@ -32,6 +32,8 @@ export interface RunOptions {
   metricsIntervalMs?: number;
   /** The anti-pattern, for contrast: read each source to the end before persisting anything. */
   bufferAll?: boolean;
+  /** What this run teaches (a lecture scenario's ingest.json); announced in run-start. */
+  lesson?: Lesson;
 }
 
 export interface PipelineRun {
@@ -172,10 +174,12 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   }
 
   // Not inline in run(): its suspended frame would keep this list of every source alive.
-  function emitRunStart() {
+  function emitRunStart(baselineRssBytes: number) {
     emit({
       type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
       sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
+      ...(options.lesson ? { lesson: options.lesson } : {}),
+      baselineRssBytes,
     });
   }
 
@@ -185,8 +189,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     } catch (cause) {
       throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
     }
-    emitRunStart();
+    // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
+    emitRunStart(metrics.baselineRssBytes);
     const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
     try {
       // With room for every source at once there is nothing to limit, and p-limit's promises and

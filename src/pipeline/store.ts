@@ -1,4 +1,4 @@
-import { SOURCE_STATES, type PipelineEvent, type SourceResult, type SourceState, type Summary } from './events.js';
+import { SOURCE_STATES, type Lesson, type PipelineEvent, type SourceResult, type SourceState, type Summary } from './events.js';
 
 export interface SourceView extends SourceResult {
   kind: string;
@@ -33,7 +33,11 @@ export interface Snapshot {
   concurrency: number;
   paused: boolean;
   stopping?: string;
+  /** Run time when the run began to stop (the deadline, q, Ctrl-C). */
+  stoppingAt?: number;
   sink: string;
+  /** What the run teaches, when its directory says (a lecture scenario). */
+  lesson?: Lesson;
   /** Every source in configured order. The views are live objects: read them while rendering. */
   sources: readonly SourceView[];
   counts: Record<SourceState, number>;
@@ -45,6 +49,9 @@ export interface Snapshot {
   /** Sum of the run time of finished sources; running ones add (t - startedAt). */
   finishedBusyMs: number;
   metrics?: MetricsView;
+  /** RSS when the run started (from run-start, else the first sample) and the highest seen since. */
+  baselineRss?: number;
+  peakRss?: number;
   /** The last samples, oldest first, for sparklines. */
   rssHistory: readonly number[];
   lagHistory: readonly number[];
@@ -107,7 +114,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
     state.t = Math.max(state.t, event.t);
     switch (event.type) {
       case 'run-start':
-        state = { ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink };
+        state = { ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes };
         for (const s of event.sources) {
           const view: SourceView = {
             name: s.name, kind: s.kind, expected: s.expected, state: 'queued', chunks: 0, records: 0, bytes: 0,
@@ -168,6 +175,8 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
       }
       case 'metrics':
         state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
+        state.baselineRss ??= event.rss; // a recording made before run-start carried it
+        state.peakRss = Math.max(state.peakRss ?? 0, event.rss);
         rssHistory.push(event.rss);
         lagHistory.push(event.loopLagP99Ms);
         if (rssHistory.length > HISTORY) rssHistory.shift();
@@ -181,6 +190,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         break;
       case 'stopping':
         state.stopping = event.reason;
+        state.stoppingAt ??= event.t;
         break;
       case 'summary': {
         const { type: _type, t: _t, ...summary } = event;

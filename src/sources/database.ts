@@ -61,9 +61,10 @@ async function* readDatabase(cfg: Config, { signal, resumeFrom, note }: SourceCo
 
 const byteLength = (lines: string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
 
-export const database = defineKind('database', databaseSchema, (cfg) => ({
+export const database = defineKind('database', databaseSchema, (cfg, { slowmo }) => ({
   name: cfg.name,
   kind: 'database',
   expected: { chunks: Math.ceil(cfg.rows / cfg.chunkRows) },
-  read: (ctx) => readDatabase(cfg, ctx),
+  // --slowmo stretches the pretend network, so the driver above stays as plain as a real one.
+  read: (ctx) => readDatabase({ ...cfg, connectDelay: cfg.connectDelay * slowmo, rowDelay: cfg.rowDelay * slowmo, closeDelay: cfg.closeDelay * slowmo }, ctx),
 }));

@@ -1,14 +1,17 @@
-import { useMemo, useState } from 'react';
-import { Box } from 'ink';
-import type { Snapshot, Store } from '../pipeline/store.js';
+import { useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { busyMs, type Snapshot, type SourceView, type Store } from '../pipeline/store.js';
 import { AggregateLine } from './AggregateLine.js';
 import type { DashboardControls } from './controls.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { pickVisible, planHeight, rowColumns } from './layout.js';
+import { LessonOverlay } from './LessonOverlay.js';
+import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
 import { SourceList } from './SourceList.js';
-import { useDashboardKeys } from './use-dashboard-keys.js';
+import { Timeline, timelinePlan } from './Timeline.js';
+import { useDashboardKeys, type DashboardView } from './use-dashboard-keys.js';
 import { useFlashMessage } from './use-flash-message.js';
 import { useRates } from './use-rates.js';
 import { useSnapshot } from './use-snapshot.js';
@@ -23,6 +26,8 @@ export interface AppProps {
   forceExit(): void;
   /** Wall clock (epoch ms); tests pass a fixed one. */
   clock?: () => number;
+  /** Told the view on screen, so the dashboard can leave the timeline above the summary. */
+  onView?(view: DashboardView): void;
 }
 
 /** Run time now, ms: the clock between events, the recorded wall time once the run is over. */
@@ -38,11 +43,22 @@ function longestName(sources: Snapshot['sources']): number {
   return longest;
 }
 
-export function App({ store, controls, replay, hidden, forceExit, clock = Date.now }: AppProps) {
+/** Whose code the lesson shows: the selected source, else the first running one, else the first. */
+function focusOf(sources: readonly SourceView[], selected: string | undefined): SourceView | undefined {
+  return (selected === undefined ? undefined : sources.find((v) => v.name === selected)) ?? sources.find((v) => v.state === 'running') ?? sources[0];
+}
+
+/** The notes pane takes what the rows leave free, after a blank line, up to ten lines. */
+const notesRoom = (free: number) => (free - 1 >= MIN_NOTES_ROWS ? Math.min(10, free - 1) : 0);
+
+export function App({ store, controls, replay, hidden, forceExit, clock = Date.now, onView }: AppProps) {
   const snapshot = useSnapshot(store);
   const { columns, rows } = useTerminalSize();
   const [selected, setSelected] = useState<string>();
-  const [help, setHelp] = useState(false);
+  const [chosen, setView] = useState<DashboardView>();
+  // Until a key picks one, the view the scenario opens on (its lesson says which), else the rows.
+  const view = chosen ?? snapshot.lesson?.view ?? 'rows';
+  useEffect(() => onView?.(view), [view, onView]);
   const [message, say] = useFlashMessage();
   const rates = useRates(snapshot);
   const nameWidth = useMemo(() => longestName(snapshot.sources), [snapshot.sources, snapshot.sources.length]);
@@ -50,30 +66,50 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const plan = planHeight(rows);
   // One column short of the width too: a line that fills the last column wraps on some terminals.
   const width = Math.max(1, columns - 1);
-  const visible = pickVisible(snapshot.sources, plan.listRows, selected);
+  // Between the header and the counts line: the rows (with their column header), or a view in their place.
+  const body = plan.listRows + (plan.columnHeader ? 1 : 0);
+  const lanes = timelinePlan(body).lanes;
+  const visible = pickVisible(snapshot.sources, view === 'timeline' ? lanes : plan.listRows, selected);
   const keysWork = useDashboardKeys({
     store,
     controls,
     visible: visible.map((v) => v.name),
     selected,
     select: setSelected,
-    toggleHelp: () => setHelp((h) => !h),
-    closeHelp: () => setHelp(false),
+    toggleView: (next) => setView((v) => ((v ?? snapshot.lesson?.view ?? 'rows') === next ? 'rows' : next)),
+    closeView: () => setView('rows'),
     say,
     forceExit,
   });
   if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
   const cols = rowColumns(width, nameWidth);
+  const notes = (free: number) => <NotesPane notes={snapshot.notes} rows={notesRoom(free)} selected={selected} nameWidth={nameWidth} />;
+  const gap = (free: number) => notesRoom(free) > 0 && snapshot.notes.length > 0 && <Text> </Text>;
   return (
     <Box flexDirection="column" width={width}>
-      {plan.headerLines > 0 && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} />}
-      {help ? (
-        <HelpOverlay rows={plan.listRows + (plan.columnHeader ? 1 : 0)} replay={replay} />
-      ) : (
-        <SourceList views={visible} now={now} columns={cols} selected={selected} columnHeader={plan.columnHeader} />
+      {plan.headerLines > 0 && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
+      {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
+      {view === 'lesson' && <LessonOverlay lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width} />}
+      {view === 'timeline' && (
+        <>
+          <Timeline
+            views={visible} total={snapshot.sources.length} now={now} width={width} rows={body} nameWidth={nameWidth} selected={selected}
+            wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
+            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping}
+          />
+          {gap(lanes - visible.length)}
+          {notes(lanes - visible.length)}
+        </>
+      )}
+      {view === 'rows' && (
+        <>
+          <SourceList views={visible} now={now} columns={cols} selected={selected} columnHeader={plan.columnHeader} />
+          {gap(plan.listRows - visible.length)}
+          {notes(plan.listRows - visible.length)}
+        </>
       )}
       <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={visible.length} width={width} />
-      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} finished={snapshot.summary !== undefined} message={message} />}
+      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} finished={snapshot.summary !== undefined} message={message} width={width} />}
     </Box>
   );
 }

@@ -7,10 +7,21 @@ export interface FooterProps {
   stopping?: string;
   finished: boolean;
   message?: string;
+  width: number;
 }
 
+const RUN_KEYS = [
+  '↑↓ select · c cancel · +/- concurrency · p pause · t timeline · l lesson · q quit · ? help',
+  '↑↓ select · c cancel · +/- limit · p pause · t timeline · l lesson · q quit · ? help',
+  '↑↓ · c cancel · +/- · p pause · t timeline · l lesson · q quit · ? help',
+];
+const REPLAY_KEYS = [
+  'replay · ↑↓ select · t timeline · l lesson · q quit · ? help · c + - p do nothing in a replay',
+  'replay · ↑↓ select · t timeline · l lesson · q quit · ? help',
+];
+
 /** The keys, or what is going on instead (stopping, keys unavailable), plus a passing message. */
-export function Footer({ replay, keysWork, stopping, finished, message }: FooterProps) {
+export function Footer({ replay, keysWork, stopping, finished, message, width }: FooterProps) {
   const theme = useTheme();
   const keys = !keysWork
     ? 'keys off: stdin is not a terminal · Ctrl-C stops'
@@ -18,9 +29,7 @@ export function Footer({ replay, keysWork, stopping, finished, message }: Footer
       ? 'finished · writing the summary'
       : stopping
         ? `stopping (${stopping}): running sources clean up, outputs flush · Ctrl-C again leaves at once`
-        : replay
-          ? 'replay · ↑↓ select · q quit · ? help · c + - p do nothing in a replay'
-          : '↑↓ select · c cancel · +/- concurrency · p pause · q quit · ? help';
+        : fitting(replay ? REPLAY_KEYS : RUN_KEYS, width - (message ? message.length + 2 : 0));
   return (
     <Text wrap="truncate" dimColor={!message && theme.faint}>
       {message && <Text color={theme.warn} bold>{`${message}  `}</Text>}
@@ -28,3 +37,6 @@ export function Footer({ replay, keysWork, stopping, finished, message }: Footer
     </Text>
   );
 }
+
+/** The longest form that fits; the last one (cut by the terminal) when none does. */
+const fitting = (forms: readonly string[], width: number) => forms.find((f) => f.length <= width) ?? forms.at(-1)!;

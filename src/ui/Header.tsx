@@ -12,13 +12,25 @@ export interface HeaderProps {
   /** How many lines there is room for: 1, 2 or 4. */
   lines: number;
   replay?: boolean;
+  width: number;
+}
+
+/** From this many sources on, the memory line says what one costs (the lecture's c10k). */
+export const PER_SOURCE_FROM = 100;
+
+/** RSS growth since the run started over the sources that have started: what one costs. */
+export function memoryPerSource(snapshot: Snapshot): { grown: number; started: number; each: number } | undefined {
+  const started = snapshot.sources.length - snapshot.counts.queued;
+  if (snapshot.sources.length < PER_SOURCE_FROM || started <= 0 || snapshot.baselineRss === undefined || snapshot.peakRss === undefined) return undefined;
+  const grown = Math.max(0, snapshot.peakRss - snapshot.baselineRss);
+  return { grown, started, each: grown / started };
 }
 
 /** Lag is small and it matters whether it is 0.3 ms or 3 ms: one decimal below 10 ms. */
 const lag = (ms: number) => (ms < 10 ? `${ms.toFixed(1)}ms` : duration(ms));
 
 /** Time, concurrency, throughput and memory: the numbers a lecture points at. */
-export function Header({ snapshot, now, rates, lines, replay }: HeaderProps) {
+export function Header({ snapshot, now, rates, lines, replay, width }: HeaderProps) {
   const theme = useTheme();
   const summary = snapshot.summary;
   const wall = summary?.wallMs ?? now;
@@ -58,14 +70,44 @@ export function Header({ snapshot, now, rates, lines, replay }: HeaderProps) {
           {snapshot.retries > 0 && ` · ${count(snapshot.retries)} retries`}
         </Text>
       )}
-      {lines >= 4 && (
-        <Text wrap="truncate">
-          {`memory RSS ${m ? bytes(m.rss) : '…'} `}
-          <Text color={theme.accent}>{sparkline(snapshot.rssHistory, 16)}</Text>
-          {` heap ${m ? bytes(m.heapUsed) : '…'} · event-loop lag p99 `}
-          <Text color={m && m.loopLagP99Ms >= 50 ? theme.state.failed : undefined}>{m ? lag(m.loopLagP99Ms) : '…'}</Text>
-        </Text>
-      )}
+      {lines >= 4 && <MemoryLine snapshot={snapshot} width={width} />}
     </>
+  );
+}
+
+/**
+ * RSS with its sparkline, heap and event-loop lag; with many sources also the memory one costs,
+ * in the first of a few shorter forms that fits the width.
+ */
+function MemoryLine({ snapshot, width }: { snapshot: Snapshot; width: number }) {
+  const theme = useTheme();
+  const m = snapshot.metrics;
+  const rss = `memory RSS ${m ? bytes(m.rss) : '…'}`;
+  const heap = `heap ${m ? bytes(m.heapUsed) : '…'}`;
+  const lagText = m ? lag(m.loopLagP99Ms) : '…';
+  const cost = memoryPerSource(snapshot);
+  const forms = cost
+    ? [
+        { spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
+        { spark: 8, heap: true, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
+        { spark: 8, heap: false, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)})` },
+        { spark: 0, heap: false, lagLabel: 'lag', cost: `≈ ${bytes(cost.each)} per source` },
+      ]
+    : [{ spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: '' }];
+  // Counted at the sparkline's full width, so the form does not change as the history fills up.
+  const length = (f: (typeof forms)[number]) =>
+    rss.length + (f.spark ? 1 + f.spark : 0) + (f.heap ? 1 + heap.length : 0) + 3 + f.lagLabel.length + 1 + lagText.length + (f.cost ? 3 + f.cost.length : 0);
+  const form = forms.find((f) => length(f) <= width) ?? forms.at(-1)!;
+  return (
+    <Text wrap="truncate">
+      {rss}
+      {form.spark > 0 && ' '}
+      {form.spark > 0 && <Text color={theme.accent}>{sparkline(snapshot.rssHistory, form.spark)}</Text>}
+      {form.heap ? ` ${heap} · ` : ' · '}
+      {`${form.lagLabel} `}
+      <Text color={m && m.loopLagP99Ms >= 50 ? theme.state.failed : undefined}>{lagText}</Text>
+      {form.cost && ' · '}
+      {form.cost && <Text bold color={theme.accent}>{form.cost}</Text>}
+    </Text>
   );
 }

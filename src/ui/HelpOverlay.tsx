@@ -10,14 +10,16 @@ const KEYS: Array<[string, string]> = [
   ['p', 'pause / resume pulling chunks'],
   ['q', 'stop gracefully: cleanup, flush, summary; exit 1 if any failed'],
   ['Ctrl-C', 'stop the same way, exit code 130; twice: leave at once'],
-  ['? / Esc', 'show / hide this help'],
+  ['t', 'timeline: a lane per source over time, wall vs busy under it'],
+  ['l', "lesson: the JS construct and its asyncio twin, the source's code"],
+  ['? / Esc', 'show / hide this help (Esc: back to the rows)'],
 ];
 
 /** Replaces the source rows while open, in the same number of lines or fewer. */
 export function HelpOverlay({ rows, replay }: { rows: number; replay?: boolean }) {
   const theme = useTheme();
   const lines = [
-    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: only ↑/↓, q, Ctrl-C and ? do something)' : ''}`}</Text>,
+    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: c, +, - and p do nothing)' : ''}`}</Text>,
     ...KEYS.map(([key, what]) => (
       <Text key={key} wrap="truncate">
         <Text bold>{`  ${key.padEnd(9)}`}</Text>

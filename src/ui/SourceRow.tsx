@@ -40,7 +40,8 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
     : progressBar(fraction, cells);
   const percent = label ? (fraction === undefined ? '' : `${Math.min(100, Math.floor(fraction * 100))}%`).padStart(5) : '';
   const elapsed = elapsedOf(view, now);
-  const detail = view.error ?? (view.state === 'running' ? view.lastNote : undefined);
+  // The error says how it ended; the last note what it did about it ("connection closed").
+  const note = view.lastNote !== undefined && view.state !== 'queued' ? view.lastNote : undefined;
   const cell = (text: string, width: number) => (width > 0 ? `${fit(text, width, 'right')} ` : '');
   return (
     <Text wrap="truncate" inverse={selected && theme.inverse}>
@@ -53,8 +54,9 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
       {cell(shortBytes(view.bytes), w.bytes)}
       {cell(elapsed ? perSecond(rate(view.records, elapsed)) : '', w.rate)}
       {cell(elapsed === undefined ? '' : duration(elapsed), w.time)}
-      {w.detail > 0 && detail && (
-        <Text color={view.error ? color : theme.muted}>{safeText(detail, w.detail)}</Text>
+      {w.detail > 0 && view.error !== undefined && <Text color={color}>{safeText(view.error, w.detail)}</Text>}
+      {w.detail > 0 && note !== undefined && (
+        <Text color={theme.muted}>{`${view.error !== undefined ? ' · ' : ''}${safeText(note, w.detail)}`}</Text>
       )}
     </Text>
   );

@@ -4,6 +4,8 @@ import { createStore, type Store } from '../pipeline/store.js';
 import { App } from './App.js';
 import type { DashboardControls } from './controls.js';
 import { formatSummary } from './summary-table.js';
+import { FinalTimeline } from './Timeline.js';
+import type { DashboardView } from './use-dashboard-keys.js';
 import { ThemeContext, themeFor } from './theme.js';
 
 export interface DashboardOptions {
@@ -57,9 +59,11 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     instance.unmount();
     (options.forceExit ?? (() => process.exit(130)))();
   };
+  let view: DashboardView = 'rows';
+  const onView = (shown: DashboardView) => void (view = shown);
   const tree = (hidden: boolean) => (
     <ThemeContext.Provider value={theme}>
-      <App store={store} controls={options.controls} replay={options.replay} hidden={hidden} forceExit={forceExit} />
+      <App store={store} controls={options.controls} replay={options.replay} hidden={hidden} forceExit={forceExit} onView={onView} />
     </ThemeContext.Provider>
   );
   warmUp();
@@ -83,7 +87,12 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       // an error) the last frame stays, to show where things stood.
       if (summary) instance.rerender(tree(true));
       instance.unmount();
-      if (summary) stdout.write(formatSummary(summary));
+      if (!summary) return;
+      // Closed on the timeline: the picture of the whole run stays, above the table.
+      const picture = view === 'timeline'
+        ? `${renderToString(<ThemeContext.Provider value={theme}><FinalTimeline snapshot={store.getSnapshot()} width={Math.max(20, (stdout.columns || 80) - 1)} /></ThemeContext.Provider>, { columns: stdout.columns || 80 })}\n\n`
+        : '';
+      stdout.write(picture + formatSummary(summary));
     },
     waitUntilExit: async () => {
       await instance.waitUntilExit();

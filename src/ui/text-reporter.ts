@@ -39,6 +39,10 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
       case 'run-start':
         chatty = event.sources.length <= CHATTY_LIMIT;
         say(event.t, `ingest-tui: ${count(event.sources.length)} sources · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
+        if (event.lesson) {
+          say(event.t, `lesson: ${safeText(event.lesson.title)} · ${safeText(event.lesson.js)} ↔ ${safeText(event.lesson.asyncio)}`);
+          say(event.t, `  ${safeText(event.lesson.takeaway)}`);
+        }
         break;
       case 'source-start':
         if (chatty) say(event.t, `${stateSymbol.running} ${safeText(event.source)} started`);

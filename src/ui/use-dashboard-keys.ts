@@ -4,6 +4,9 @@ import type { Store } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import type { DashboardControls } from './controls.js';
 
+/** What fills the space between the header and the counts line. */
+export type DashboardView = 'rows' | 'timeline' | 'lesson' | 'help';
+
 export interface KeyBindings {
   store: Store;
   controls: () => DashboardControls | undefined;
@@ -11,8 +14,10 @@ export interface KeyBindings {
   visible: readonly string[];
   selected: string | undefined;
   select(name: string | undefined): void;
-  toggleHelp(): void;
-  closeHelp(): void;
+  /** Show a view in place of the rows, or go back to the rows if it is showing. */
+  toggleView(view: Exclude<DashboardView, 'rows'>): void;
+  /** Esc: back to the rows. */
+  closeView(): void;
   say(text: string): void;
   /** Ctrl-C a second time: leave now, without waiting for cleanup. */
   forceExit(): void;
@@ -52,7 +57,7 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
         keys.select(selected.current);
         return;
       }
-      if (key.escape) return keys.closeHelp();
+      if (key.escape) return keys.closeView();
       for (const ch of input) {
         switch (ch) {
           case 'q':
@@ -62,7 +67,13 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
             }
             break;
           case '?':
-            keys.toggleHelp();
+            keys.toggleView('help');
+            break;
+          case 't':
+            keys.toggleView('timeline');
+            break;
+          case 'l':
+            keys.toggleView('lesson');
             break;
           case 'c': {
             if (!controls?.cancel) return keys.say('nothing to cancel in a replay');

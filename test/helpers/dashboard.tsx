@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import type { PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
+import type { Lesson, PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
 import { createStore, type Store } from '../../src/pipeline/store.js';
 import { App } from '../../src/ui/App.js';
 import type { DashboardControls } from '../../src/ui/controls.js';
@@ -7,32 +7,44 @@ import { ThemeContext, colorTheme, type Theme } from '../../src/ui/theme.js';
 
 export interface SourcePlan {
   name: string;
+  kind?: string;
   state: SourceState;
   chunks?: number;
   expected?: SourceInfo['expected'];
   error?: string;
   note?: string;
+  /** Notes at the start and, for a source that ended, right before it ended. */
+  notes?: { start?: string[]; end?: string[] };
   startedAt?: number;
   ms?: number;
 }
 
 /** A store that has seen a run reach the given states, as the pipeline would have reported them. */
-export function storeWith(sources: SourcePlan[], { t = 2000, concurrency = 4, metrics = true } = {}): Store {
+export function storeWith(
+  sources: SourcePlan[],
+  { t = 2000, concurrency = 4, metrics = true, lesson, baselineRssBytes, stopping }: { t?: number; concurrency?: number; metrics?: boolean; lesson?: Lesson; baselineRssBytes?: number; stopping?: { t: number; reason: string } } = {},
+): Store {
   const store = createStore({ intervalMs: 1 });
   const events: PipelineEvent[] = [
-    { type: 'run-start', t: 0, concurrency, sink: 'none', sources: sources.map((s) => ({ name: s.name, kind: 'simulated', ...(s.expected ? { expected: s.expected } : {}) })) },
+    {
+      type: 'run-start', t: 0, concurrency, sink: 'none', sources: sources.map((s) => ({ name: s.name, kind: s.kind ?? 'simulated', ...(s.expected ? { expected: s.expected } : {}) })),
+      ...(lesson ? { lesson } : {}), ...(baselineRssBytes !== undefined ? { baselineRssBytes } : {}),
+    },
   ];
+  if (stopping) events.push({ type: 'stopping', ...stopping });
   for (const [i, s] of sources.entries()) {
     if (s.state === 'queued') continue;
     const startedAt = s.startedAt ?? i * 10;
     events.push({ type: 'source-start', t: startedAt, source: s.name });
     if (s.note) events.push({ type: 'note', t: startedAt + 1, source: s.name, text: s.note });
+    for (const text of s.notes?.start ?? []) events.push({ type: 'note', t: startedAt, source: s.name, text });
     for (let seq = 0; seq < (s.chunks ?? 0); seq++) {
       events.push({ type: 'chunk', t: startedAt + seq + 1, source: s.name, seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
     }
     if (s.state !== 'running') {
       const n = s.chunks ?? 0;
       const ms = s.ms ?? 500;
+      for (const text of s.notes?.end ?? []) events.push({ type: 'note', t: startedAt + ms, source: s.name, text });
       events.push({
         type: 'source-end', t: startedAt + ms, source: s.name, state: s.state, ms,
         chunks: n, records: n * 10, bytes: n * 1000, persisted: n * 10, deadLettered: 0, dropped: 0, ...(s.error ? { error: s.error } : {}),
@@ -41,7 +53,8 @@ export function storeWith(sources: SourcePlan[], { t = 2000, concurrency = 4, me
   }
   if (metrics) for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
   events.push({ type: 'metrics', t, rss: 140e6, heapUsed: 31e6, loopLagP99Ms: 2.4, loopLagMaxMs: 6 });
-  for (const e of events) store.apply(e);
+  // In time order, as the pipeline would have sent them.
+  for (const e of events.sort((a, b) => a.t - b.t)) store.apply(e);
   store.flush();
   return store;
 }

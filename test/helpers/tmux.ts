@@ -46,7 +46,14 @@ export function runInTerminal(args: string[], { columns = 100, rows = 30, env = 
     join(dir, 'run.sh'),
     `cd ${sh(dir)}\nenv ${unset} ${vars} ${sh(process.execPath)} ${sh(CLI)} ${args.map(sh).join(' ')}\necho $? > ${sh(codeFile)}.tmp && mv ${sh(codeFile)}.tmp ${sh(codeFile)}\nstty -a > ${sh(sttyFile)}\nexec sleep 120\n`,
   );
-  const r = tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `sh ${sh(join(dir, 'run.sh'))}`);
+  const newSession = () => tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `sh ${sh(join(dir, 'run.sh'))}`);
+  let r = newSession();
+  // The server exits once the previous test's last session is killed; a session asked for in that
+  // moment finds it going away. Ask again once it has gone.
+  for (let i = 0; r.status !== 0 && /server exited unexpectedly/.test(r.stderr) && i < 5; i++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    r = newSession();
+  }
   if (r.status !== 0) throw new Error(`tmux new-session failed: ${r.stderr}`);
   if (!started) {
     started = true;

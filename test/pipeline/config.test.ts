@@ -118,6 +118,17 @@ describe('configuration errors name the file and the field', () => {
     assert.match(await configError({ 'ingest.json': { concurrency: 0 }, 'a.json': sim() }), /ingest\.json: concurrency: .*>=1/);
   });
 
+  it('a lesson in ingest.json: every lecture scenario has one; a bad one names its field', async () => {
+    for (const dir of ['01-gather', '02-wait-timeout', '03-async-with', '04-streaming', '05-blocking', '06-c10k']) {
+      const { lesson } = (await loadSources(`fixtures/lecture/${dir}`)).defaults;
+      assert.ok(lesson && lesson.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
+    }
+    const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x' };
+    assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, asyncio: undefined } }, 'a.json': sim() }), /ingest\.json: lesson\.asyncio: missing/);
+    assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, view: 'graph' } }, 'a.json': sim() }), /ingest\.json: lesson\.view: /);
+    assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, colour: 'red' } }, 'a.json': sim() }), /ingest\.json: lesson\.colour: unknown field/);
+  });
+
   it('a missing --sources path', async () => {
     assert.match(await configError({}, 'nope'), /nope: no such file or directory/);
   });

@@ -9,6 +9,7 @@ import { runInTerminal, tmuxAvailable } from '../helpers/tmux.js';
 // `.ci/run` installs tmux; elsewhere these tests need it too, and say so when it is missing.
 const skip = tmuxAvailable() ? false : 'tmux is not installed (apt-get install tmux)';
 const many = fileURLToPath(new URL('../../fixtures/many', import.meta.url));
+const gather = fileURLToPath(new URL('../../fixtures/lecture/01-gather', import.meta.url));
 
 /** Five slow sources, two at a time: long enough to press keys while they run. */
 function slowSources() {
@@ -95,13 +96,39 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const recorded = await runCli(['--sources', dir, '--no-ui', '--deadline', '2s', '--record', recording]);
     assert.equal(recorded.code, 0, recorded.stderr);
     const term = runInTerminal(['--replay', recording], { columns: 100, rows: 30 });
-    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · q quit · \? help · c \+ - p do nothing in a replay/);
+    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · t timeline · l lesson · q quit · \? help · c \+ - p do nothing in a replay/);
     term.keys('+');
     await term.waitForScreen(/the concurrency of a replay is what was recorded/);
     assert.match(term.text(), /concurrency 2 ·/);
     term.keys('q');
     assert.equal(await term.exitCode(), 0);
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
+  it('01-gather live: opens on the timeline; t and l switch views; the timeline stays above the summary', async () => {
+    // Five times slower than the lecture's 1 s (--slowmo), so there is time to press keys during the run.
+    const term = runInTerminal(['--sources', gather, '--slowmo', '5', '--sink', 'none'], { columns: 120, rows: 40 });
+    await term.waitForScreen(/timeline {2}░ queued[\s\S]* fetch-1\.0s │█+ *│/);
+    assertFitsScreen(await term.settledScreen(), 40);
+    assert.match(term.text(), /wall [\d.]+m?s · busy [\d.]+m?s \(the bars added up\) · speedup \d\.\d\d×/);
+    term.keys('t');
+    await term.waitForScreen(/source\s+progress\s+records/);
+    term.keys('l');
+    await term.waitForScreen(/Lesson 01 · gather: three fetches at once/);
+    const lesson = term.text();
+    assert.match(lesson, /JavaScript Promise\.all {2}↔ {2}asyncio asyncio\.gather/);
+    assert.match(lesson, /const results = await Promise\.all\(\[ +│ results = await asyncio\.gather\(/);
+    assert.match(lesson, /src\/sources\/simulated\.ts · fetch-1\.0s ▶ running, a simulated source/);
+    assert.match(lesson, /\d+ › +await sleep\(cfg\.latency/);
+    assertFitsScreen(await term.settledScreen(), 40);
+    term.keys('t');
+    await term.waitForScreen(/✔ fetch-0\.5s │█+✔ +│/);
+    assert.equal(await term.exitCode(), 0);
+    await term.waitForScreen(/source\s+state\s+chunks/);
+    const after = term.text();
+    assert.match(after, /✔ fetch-1\.0s │█+✔│ +5\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +2\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +4\.\d\ds/, after);
+    assert.ok(after.indexOf('fetch-0.5s │') < after.search(/source\s+state\s+chunks/), 'the timeline, then the summary');
+    assert.doesNotMatch(after, /↑↓ select/);
   });
 
   it('plain lines instead of the dashboard with --no-ui or in CI', async () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Summary } from '../../src/pipeline/events.js';
+import stripAnsi from 'strip-ansi';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 
 const { startDashboard } = await import('../../src/ui/dashboard.js');
@@ -78,6 +79,27 @@ describe('dashboard on a terminal', () => {
     assert.match(after, /source\s+state\s+chunks/);
     assert.match(after, /flaky\s+failed .* boom/);
     assert.match(after, /stopped by quit/);
+    assert.doesNotMatch(after, /sources:|↑↓ select/, 'the live dashboard is gone');
+  });
+
+  it('closed on the timeline, it leaves the picture of the run above the summary table', async () => {
+    const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x', view: 'timeline' as const };
+    const store = storeWith([
+      { name: 'slow', state: 'done', startedAt: 0, ms: 1000 },
+      { name: 'fast', state: 'done', startedAt: 0, ms: 500, notes: { end: ['cleanup done'] } },
+    ], { t: 1000, metrics: false, lesson });
+    const term = new FakeTerminal(100, 30);
+    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: { NO_COLOR: '1' } });
+    await until(() => term.output.includes('2 sources:'), 'the dashboard painted');
+    store.apply({ type: 'summary', t: 1000, ...summaryOf(store) });
+    dashboard.unmount();
+    await dashboard.waitUntilExit();
+    const after = stripAnsi(term.output.slice(term.output.lastIndexOf('\u001b[?25h')));
+    // On the summary's time axis (its wall time is 2 s): slow ends half way, fast a quarter of the way.
+    assert.match(after, / slow +│█{39}✔ +│ +1\.00s\n +✔ fast +│█{19}✔ +│ +500ms/);
+    assert.match(after, /wall 2\.00s · busy 3\.00s \(the bars added up\)/, 'the totals of the summary');
+    assert.match(after, /fast +cleanup done/, 'the last notes');
+    assert.ok(after.indexOf('│') < after.search(/source\s+state\s+chunks/), 'the picture, then the table');
     assert.doesNotMatch(after, /sources:|↑↓ select/, 'the live dashboard is gone');
   });
 

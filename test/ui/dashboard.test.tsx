@@ -46,7 +46,7 @@ describe('dashboard frames (ink-testing-library)', () => {
     assert.match(text, /records 230 \(.+\/s\) · bytes 23 kB \(.+\/s\)/);
     assert.match(text, /memory RSS 140 MB [▁▂▃▄▅▆▇█]+ heap 31 MB · event-loop lag p99 2\.4ms/);
     assert.match(text, /7 sources: ▶ 2 running · 1 queued ✔ 1 done ✖ 1 failed ⏱ 1 timed out ⊘ 1 cancelled/);
-    assert.match(text, /↑↓ select · c cancel · \+\/- concurrency · p pause · q quit · \? help/);
+    assert.match(text, /↑↓ select · c cancel · \+\/- concurrency · p pause · t timeline · l lesson · q quit · \? help/);
     assertFits(all, 120, 40);
   });
 
@@ -162,7 +162,7 @@ describe('dashboard frames (ink-testing-library)', () => {
   it('in a replay only the viewing keys work, and the footer says so', async () => {
     const calls: string[] = [];
     const view = await renderDashboard(storeWith(sixStates), { replay: true, controls: { stop: (kind) => void calls.push(kind) } });
-    assert.match(view.frame(), /replay · ↑↓ select · q quit · \? help · c \+ - p do nothing in a replay/);
+    assert.match(view.frame(), /replay · ↑↓ select · t timeline · l lesson · q quit · \? help · c \+ - p do nothing in a replay/);
     view.stdin.write('\u001b[B');
     await view.settle();
     view.stdin.write('c');
