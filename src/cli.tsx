@@ -121,7 +121,7 @@ async function run(options: CliOptions): Promise<number> {
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     const offInterrupts = watchInterrupts({
-      bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);
