@@ -7,6 +7,7 @@ import { CancelReason, timeoutReason, type CancelKind } from '../util/abort.js';
 import { SOURCE_STATES, type Emit, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
+import { startInSlices } from './time-slices.js';
 import { transformRecords, type TransformFn } from './transform.js';
 
 /** Where each source stands in persisted data; the persistence layer implements it for --resume. */
@@ -192,7 +193,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       // With room for every source at once there is nothing to limit, and p-limit's promises and
       // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
       const unlimited = sources.length <= limit.concurrency;
-      await Promise.all(sources.map((source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!)))));
+      const tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      await Promise.all(tasks);
     } finally {
       clearTimeout(deadline);
     }
