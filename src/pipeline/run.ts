@@ -3,7 +3,7 @@ import { IngestError, describeError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
-import { CancelReason, timeoutReason, type CancelKind } from '../util/abort.js';
+import { CancelReason, WakingAbortController, timeoutReason, type CancelKind } from '../util/abort.js';
 import { SOURCE_STATES, type Emit, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
@@ -98,7 +98,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       end(result, 'cancelled', root.signal.reason);
       return;
     }
-    const controller = new AbortController();
+    const controller = new WakingAbortController();
     const { signal } = controller;
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
