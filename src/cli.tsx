@@ -6,17 +6,13 @@ import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.j
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
-import { openPersistence } from './pipeline/persistence.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
-import { startServeProcess } from './serve/child.js';
-import { serveCommand } from './serve/command.js';
-import { leave, watchInterrupts } from './interrupt.js';
 import type { DashboardControls } from './ui/controls.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
 import { CancelReason } from './util/abort.js';
-import { parseDuration } from './util/duration.js';
+import { parseDuration } from './util/parse-duration.js';
 import { safeText } from './util/sanitize.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
@@ -107,12 +103,15 @@ async function run(options: CliOptions): Promise<number> {
       }
     }
 
-    // Imported here, not at startup: --help and --version need neither zod (95 files) nor piscina.
-    const { createSources, loadSources } = await import('./pipeline/config.js');
+    // Imported here, not at startup: --help and --version need none of zod (95 files), the
+    // checkpoints and sinks, the offline server or piscina.
+    const [{ createSources, loadSources }, { openPersistence }, { leave, watchInterrupts }] = await Promise.all([
+      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./interrupt.js'),
+    ]);
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
-    await using server = defaults.serve ? await startServeProcess(defaults.serve.port) : undefined;
+    await using server = defaults.serve ? await (await import('./serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
     if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
     const seed = options.seed ?? defaults.seed ?? 1;
     const slowmo = options.slowmo ?? defaults.slowmo ?? 1;
@@ -125,7 +124,7 @@ async function run(options: CliOptions): Promise<number> {
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     const offInterrupts = watchInterrupts({
-      bus, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);
@@ -166,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
-    if (invocation.command === 'serve') return await serveCommand(invocation.port);
+    if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
     const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_NOT_AVAILABLE' || err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));

@@ -1,12 +1,15 @@
 import type { CheckpointStore } from './pipeline/checkpoints.js';
 import type { EventBus } from './pipeline/events.js';
-import { formatReceipt, type ReceiptRow } from './ui/drain-receipt.js';
+import type { Store } from './pipeline/store.js';
+import { formatReceipt } from './ui/drain-receipt.js';
 import { duration } from './ui/format.js';
 
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface InterruptOptions {
   bus: EventBus;
+  /** The run's store: its per-source views are what the receipt lists (no second copy here). */
+  store: Store;
   checkpoints?: CheckpointStore;
   out?: string;
   /** How long the first Ctrl-C may take to drain before the process leaves anyway. */
@@ -26,34 +29,13 @@ export interface InterruptOptions {
 export function watchInterrupts(options: InterruptOptions): () => void {
   const err = options.err ?? process.stderr;
   const exit = options.exit ?? leave;
-  const rows = new Map<string, ReceiptRow>();
   let timer: NodeJS.Timeout | undefined;
 
   const print = (headline: string) =>
-    err.write(formatReceipt({ headline, rows: [...rows.values()], checkpoint: (s) => options.checkpoints?.current(s), checkpointDir: options.checkpoints?.dir, out: options.out }));
+    err.write(formatReceipt({ headline, rows: [...options.store.getSnapshot().sources], checkpoint: (s) => options.checkpoints?.current(s), checkpointDir: options.checkpoints?.dir, out: options.out }));
 
   const unsubscribe = options.bus.subscribe((event) => {
     switch (event.type) {
-      case 'run-start':
-        for (const s of event.sources) rows.set(s.name, { name: s.name, state: 'queued', records: 0, persisted: 0, deadLettered: 0 });
-        break;
-      case 'source-start': {
-        const row = rows.get(event.source);
-        if (row) row.state = 'running';
-        break;
-      }
-      case 'chunk': {
-        const row = rows.get(event.source);
-        if (row) {
-          row.records += event.records;
-          row.persisted += event.persisted;
-          row.deadLettered += event.deadLettered;
-        }
-        break;
-      }
-      case 'source-end':
-        rows.set(event.source, { name: event.source, state: event.state, records: event.records, persisted: event.persisted, deadLettered: event.deadLettered });
-        break;
       case 'stopping': {
         const code = EXIT_CODES[event.reason];
         if (code === undefined) break;

@@ -87,9 +87,16 @@ describe('the lecture, runnable', () => {
   });
 
   it('06-c10k: ten thousand sources at once complete', async () => {
-    const { code, summary } = await scenario('06-c10k');
+    const { code, summary, events } = await scenario('06-c10k');
     assert.equal(code, 0);
     assert.equal(summary.states.done, 10_000);
+    let running = 0;
+    let maxRunning = 0;
+    for (const e of events) {
+      if (e.type === 'source-start') maxRunning = Math.max(maxRunning, ++running);
+      if (e.type === 'source-end') running -= 1;
+    }
+    assert.equal(maxRunning, 10_000, 'all ten thousand running at the same moment');
     assert.equal(summary.concurrency, 10_000);
     assert.ok(summary.wallMs < summary.busyMs / 1000, 'overlap: wall is a tiny fraction of busy');
   });

@@ -3,10 +3,11 @@ import { IngestError, describeError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
-import { CancelReason, timeoutReason, type CancelKind } from '../util/abort.js';
+import { CancelReason, WakingAbortController, timeoutReason, type CancelKind } from '../util/abort.js';
 import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
+import { startInSlices } from './time-slices.js';
 import { transformRecords, type TransformFn } from './transform.js';
 
 /** Where each source stands in persisted data; the persistence layer implements it for --resume. */
@@ -99,7 +100,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       end(result, 'cancelled', root.signal.reason);
       return;
     }
-    const controller = new AbortController();
+    const controller = new WakingAbortController();
     const { signal } = controller;
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
@@ -197,7 +198,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       // With room for every source at once there is nothing to limit, and p-limit's promises and
       // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
       const unlimited = sources.length <= limit.concurrency;
-      await Promise.all(sources.map((source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!)))));
+      const tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      await Promise.all(tasks);
     } finally {
       clearTimeout(deadline);
     }

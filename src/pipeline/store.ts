@@ -167,6 +167,14 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
           setState(view, event.state);
           view.endedAt = event.t;
           view.ms = event.ms;
+          // The end's counts are the source's own: they include a chunk read but never persisted
+          // (no chunk event for it), so records = persisted + deadLettered + dropped holds here.
+          state.records += event.records - view.records;
+          state.persisted += event.persisted - view.persisted;
+          state.deadLettered += event.deadLettered - view.deadLettered;
+          view.records = event.records;
+          view.persisted = event.persisted;
+          view.deadLettered = event.deadLettered;
           view.dropped = event.dropped;
           if (event.error !== undefined) view.error = event.error;
           state.finishedBusyMs += event.ms;

@@ -1,5 +1,5 @@
 import { parseBytes } from '../util/bytes.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from '../util/parse-duration.js';
 
 /** A request the server refuses to understand: answered 400 with this message. */
 export class BadRequest extends Error {}

@@ -42,10 +42,14 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
   }
 }
 
+/** 'x' × n, built once per length: every record of every source carries the same filler. */
+const fillers = new Map<number, string>();
+const filler = (n: number) => fillers.get(n) ?? fillers.set(n, 'x'.repeat(n)).get(n)!;
+
 function makeChunk(cfg: Config, seq: number, random: () => number): Chunk {
   const records: string[] = [];
   let bytes = 0;
-  const payload = 'x'.repeat(cfg.payloadBytes);
+  const payload = filler(cfg.payloadBytes);
   for (let index = 0; index < cfg.recordsPerChunk; index++) {
     const record = JSON.stringify({ source: cfg.name, seq, index, value: Math.round(random() * 1e6), payload });
     // A malformed record: the line is cut short, as a torn write or a bad upstream would leave it.

@@ -56,26 +56,42 @@ class WaitList {
     if (waiter.next) waiter.next.prev = waiter.prev;
     waiter.list = waiter.prev = waiter.next = undefined;
   }
-  /** The signal's one listener: wake every waiter (each leaves the list as it is woken). */
-  readonly abort = () => {
+  /** On abort: wake every waiter (each leaves the list as it is woken). */
+  wakeAll() {
     while (this.head) {
       const waiter = this.head;
       this.remove(waiter);
       waiter.aborted();
     }
-  };
+  }
 }
 
 const lists = new WeakMap<AbortSignal, WaitList>();
 
 function waitList(signal: AbortSignal): WaitList {
-  let list = lists.get(signal);
-  if (!list) {
-    list = new WaitList();
-    lists.set(signal, list);
-    signal.addEventListener('abort', list.abort, { once: true });
-  }
+  const known = lists.get(signal);
+  if (known) return known;
+  const list = new WaitList();
+  lists.set(signal, list);
+  signal.addEventListener('abort', () => list.wakeAll(), { once: true }); // the signal's one listener
   return list;
+}
+
+/**
+ * The pipeline's per-source controller: its abort() wakes the waits on its signal itself, so the
+ * signal needs no 'abort' listener of ours (~170 bytes and a slow registration each in Node 20,
+ * times 100,000 sources). Other listeners (got's, a stream's) hear the abort first, as before.
+ */
+export class WakingAbortController extends AbortController {
+  private readonly waits = new WaitList();
+  constructor() {
+    super();
+    lists.set(this.signal, this.waits);
+  }
+  override abort(reason?: unknown) {
+    super.abort(reason);
+    this.waits.wakeAll();
+  }
 }
 
 export function onAbort(signal: AbortSignal, callback: () => void): () => void {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { busyMs, createStore } from '../../src/pipeline/store.js';
+import { noneSink } from '../../src/sinks/sink.js';
 import { Probe, run, testSource } from '../helpers/sources.js';
 
 describe('store', () => {
@@ -30,5 +31,24 @@ describe('store', () => {
     assert.equal(busyMs(snap), summary.busyMs);
     assert.equal(snap.stopping, 'deadline');
     assert.ok(snap.rssHistory.length > 0);
+  });
+
+  it('a source ends with its own counts: a chunk read but never persisted shows as dropped, totals agree', async () => {
+    const store = createStore({ intervalMs: 10 });
+    const probe = new Probe();
+    let writes = 0;
+    const sink = {
+      ...noneSink(),
+      async write() {
+        if (writes++ === 1) throw new Error('disk full');
+      },
+    };
+    const { pipeline, bus } = run([testSource('a', probe, { chunks: 3, records: 2 })], { sink });
+    bus.subscribe(store.apply);
+    const summary = await pipeline.done;
+    const view = store.getSnapshot().sources[0]!;
+    assert.equal(view.state, 'failed');
+    assert.deepEqual([view.records, view.persisted, view.deadLettered, view.dropped], [4, 2, 0, 2]);
+    assert.deepEqual([store.getSnapshot().records, store.getSnapshot().persisted], [summary.records, summary.persisted]);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { onAbort, sleep, untilAborted } from '../../src/util/abort.js';
+import { EventEmitter } from 'node:events';
+import { WakingAbortController, onAbort, sleep, untilAborted } from '../../src/util/abort.js';
 
 describe('abort wait list', () => {
   it('sleep(0) yields without rounding up to a 1 ms timer: 200 in a row take well under 200 ms', async () => {
@@ -45,6 +46,21 @@ describe('abort wait list', () => {
     controller.abort(reason);
     await assert.rejects(hung, (err) => err === reason);
     await assert.rejects(late, (err) => err === reason);
+    await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
+  });
+
+  it("a source's controller wakes its sleeps and callbacks on abort without an 'abort' listener; other listeners hear it first", async () => {
+    const controller = new WakingAbortController();
+    const order: string[] = [];
+    controller.signal.addEventListener('abort', () => order.push('listener'));
+    const waits = [sleep(10_000, controller.signal), untilAborted(controller.signal)];
+    onAbort(controller.signal, () => order.push('callback'));
+    assert.equal(EventEmitter.getEventListeners(controller.signal, 'abort').length, 1, 'only the one added here');
+    const reason = new DOMException('cancelled by user', 'AbortError');
+    controller.abort(reason);
+    const results = await Promise.allSettled(waits);
+    assert.ok(results.every((r) => r.status === 'rejected' && r.reason === reason));
+    assert.deepEqual(order, ['listener', 'callback']);
     await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
   });
 });
