@@ -3,8 +3,11 @@
  * give the same numbers, so runs repeat and a resumed run regenerates the same chunk.
  */
 export function randomFor(...parts: Array<string | number>): () => number {
-  let state = hash(parts);
-  // mulberry32
+  return mulberry32(hash(parts));
+}
+
+/** A small, fast 32-bit generator: uniform numbers in [0, 1) from a 32-bit state. */
+export function mulberry32(state: number): () => number {
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

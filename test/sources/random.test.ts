@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { randomFor } from '../../src/sources/random.js';
+import { mulberry32, randomFor } from '../../src/sources/random.js';
 
 /** The hash as first written: FNV-1a over the joined string, one step per code point. */
 function joinedHash(parts: Array<string | number>): number {
   let h = 2166136261;
   for (const ch of parts.join('\u0000')) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
   return h >>> 0;
-}
-
-function mulberry32(state: number) {
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('randomFor', () => {
