@@ -1,14 +1,16 @@
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { bestOf } from '../lib/best.js';
 import { sourcesFile } from '../lib/data.js';
+import type { Measured } from '../lib/measure.js';
 import { inTerminal } from '../lib/pty.js';
 import { MiB, type BenchCase } from '../lib/types.js';
 import { ingestInput } from './file-ingest.js';
 
 /**
  * The dashboard's cost: the CPU-bound file ingest in a 120×40 pseudo-terminal, with the dashboard
- * and with --no-ui. Any render work shows up directly in the wall time.
+ * and with --no-ui. Any render work shows up directly in the pipeline's wall time; the process
+ * wall adds what loading the dashboard costs once.
  */
 export const uiOverhead: BenchCase = {
   name: 'ui-overhead',
@@ -20,13 +22,28 @@ export const uiOverhead: BenchCase = {
     const args = ['--sources', sources, '--sink', 'ndjson', '--out', out];
     const clean = () => rm(out, { recursive: true, force: true });
     await inTerminal(ctx, [...args, '--sink', 'none'], { dashboard: true }).finally(clean); // n/a early, before the long runs
+    // The recorded summary's wallMs runs from run start to the last source: the pipeline's own
+    // time, without the process start-up and the dashboard's one-off loading (Ink: ~0.4 s).
+    const recording = join(ctx.tmpDir, 'ui-overhead-events.ndjson');
+    const pipelineWall = new WeakMap<Measured, number>();
+    const withPipelineWall = async (run: Promise<Measured>) => {
+      const measured = await run;
+      const last = (await readFile(recording, 'utf8')).trimEnd().split('\n').at(-1)!;
+      pipelineWall.set(measured, (JSON.parse(last) as { wallMs: number }).wallMs);
+      return measured;
+    };
     const best = await bestOf(ctx.runs, {
-      dashboard: () => inTerminal(ctx, args, { dashboard: true }).finally(clean),
-      headless: () => inTerminal(ctx, [...args, '--no-ui'], { dashboard: false }).finally(clean),
+      dashboard: () => withPipelineWall(inTerminal(ctx, [...args, '--record', recording], { dashboard: true }).finally(clean)),
+      headless: () => withPipelineWall(inTerminal(ctx, [...args, '--no-ui', '--record', recording], { dashboard: false }).finally(clean)),
     });
+    const pipeline = { ours: pipelineWall.get(best.dashboard)!, baseline: pipelineWall.get(best.headless)! };
     return [
       {
-        case: 'ui-overhead', measure: 'wall', unit: 'ms', ours: best.dashboard.wallMs, baseline: best.headless.wallMs, against: '--no-ui',
+        case: 'ui-overhead', measure: 'pipeline wall (run start to summary)', unit: 'ms', ours: pipeline.ours, baseline: pipeline.baseline, against: '--no-ui',
+        target: { text: '≤ 1.05×', met: pipeline.ours <= 1.05 * pipeline.baseline },
+      },
+      {
+        case: 'ui-overhead', measure: 'process wall (start-up included)', unit: 'ms', ours: best.dashboard.wallMs, baseline: best.headless.wallMs, against: '--no-ui',
         target: { text: '≤ 1.05×', met: best.dashboard.wallMs <= 1.05 * best.headless.wallMs },
       },
       { case: 'ui-overhead', measure: 'CPU time', unit: 'ms', ours: best.dashboard.cpuMs, baseline: best.headless.cpuMs, against: '--no-ui' },
