@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
+import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
@@ -15,12 +16,8 @@ import { CancelReason } from './util/abort.js';
 import { parseDuration } from './util/parse-duration.js';
 import { safeText } from './util/sanitize.js';
 
-const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
-
 function exitCodeFor(summary: Summary): number {
-  if (summary.stoppedBy === 'SIGINT') return EXIT.SIGINT;
-  if (summary.stoppedBy === 'SIGTERM') return EXIT.SIGTERM;
-  return summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok;
+  return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
 }
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
@@ -97,7 +94,7 @@ async function run(options: CliOptions): Promise<number> {
       } catch (err) {
         const reason: unknown = replay.signal.reason;
         if (!(reason instanceof CancelReason)) throw err;
-        return reason.kind === 'SIGINT' || reason.kind === 'SIGTERM' ? EXIT[reason.kind] : EXIT.ok;
+        return signalExitCode(reason.kind) ?? EXIT.ok;
       } finally {
         offSignals();
       }
@@ -168,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_NOT_AVAILABLE' || err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
+    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
     process.stderr.write(`ingest-tui: ${safeText(describeError(err), 2000)}\n`);
     if (usage) {
       if (err instanceof UsageError) process.stderr.write('Try ingest-tui --help\n');

@@ -5,7 +5,6 @@
 export type ErrorCode =
   | 'E_USAGE' // bad command line
   | 'E_CONFIG' // bad source file or ingest.json
-  | 'E_NOT_AVAILABLE' // a flag whose feature is not built yet
   | 'E_SOURCE' // a source failed while reading
   | 'E_SINK' // a sink could not persist
   | 'E_OUT_DIR' // the output directory cannot be created or written

@@ -1,10 +1,10 @@
+import { signalExitCode } from './exit-codes.js';
 import type { CheckpointStore } from './pipeline/checkpoints.js';
 import type { EventBus } from './pipeline/events.js';
 import type { Store } from './pipeline/store.js';
 import { formatReceipt } from './ui/drain-receipt.js';
 import { duration } from './ui/format.js';
 
-const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface InterruptOptions {
   bus: EventBus;
@@ -37,7 +37,7 @@ export function watchInterrupts(options: InterruptOptions): () => void {
   const unsubscribe = options.bus.subscribe((event) => {
     switch (event.type) {
       case 'stopping': {
-        const code = EXIT_CODES[event.reason];
+        const code = signalExitCode(event.reason);
         if (code === undefined) break;
         if (event.force) {
           clearTimeout(timer);
@@ -54,7 +54,7 @@ export function watchInterrupts(options: InterruptOptions): () => void {
       case 'summary':
         clearTimeout(timer);
         timer = undefined;
-        if (event.stoppedBy && EXIT_CODES[event.stoppedBy] !== undefined) print(`${event.stoppedBy}: drained, outputs flushed and closed`);
+        if (signalExitCode(event.stoppedBy) !== undefined) print(`${event.stoppedBy}: drained, outputs flushed and closed`);
         break;
       default:
         break;

@@ -1,4 +1,5 @@
 import { render, renderToString, type Instance } from 'ink';
+import { EXIT } from '../exit-codes.js';
 import { SOURCE_STATES } from '../pipeline/events.js';
 import { createStore, type Store } from '../pipeline/store.js';
 import { App } from './App.js';
@@ -57,7 +58,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const theme = themeFor(options.env);
   const forceExit = () => {
     instance.unmount();
-    (options.forceExit ?? (() => process.exit(130)))();
+    (options.forceExit ?? (() => process.exit(EXIT.SIGINT)))();
   };
   let view: DashboardView = 'rows';
   const onView = (shown: DashboardView) => void (view = shown);

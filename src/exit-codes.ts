@@ -1,0 +1,7 @@
+/** The exit codes scripts rely on (DESIGN's CLI contract), in one place. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The code for leaving because of a signal, or undefined for any other stop reason. */
+export function signalExitCode(reason: string | undefined): number | undefined {
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? EXIT[reason] : undefined;
+}
