@@ -74,7 +74,7 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
   const byName = new Map(targets.map((t) => [t.name, t]));
   const limit = pLimit(64); // 10,000 sources must not mean 10,000 open files
 
-  await Promise.all(
+  const loaded = await Promise.allSettled(
     targets.map((target) =>
       limit(async () => {
         const file = fileOf(target.name);
@@ -84,6 +84,9 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
       }),
     ),
   );
+  // The first refusal in configured order, not the first to finish: the same error every time.
+  const refused = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (refused) throw refused.reason;
   const keepUntil = (source: string) => known.get(source)?.cursor?.seq ?? 0;
   await outDir(out, async () => {
     await sink.rewind?.(targets.map(({ name }) => {
