@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IngestError } from '../errors.js';
 import { sleep, untilAborted } from '../util/abort.js';
 import { duration } from '../util/duration.js';
-import { randomFor } from './random.js';
+import { SourceRandom } from './random.js';
 import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
 
 export const simulatedSchema = z.strictObject({
@@ -24,11 +24,12 @@ type Config = z.output<typeof simulatedSchema>;
 
 /** A fake remote source: every chunk costs `latency` of waiting, like a network round trip. */
 async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signal, resumeFrom, note }: SourceContext) {
+  const numbers = new SourceRandom(seed, cfg.name);
   try {
     for (let seq = resumeFrom?.seq ?? 0; seq < cfg.chunks; seq++) {
-      const random = randomFor(seed, cfg.name, seq);
+      const random = numbers.chunk(seq); // the same numbers for the same chunk, on every run
       if (seq === cfg.hangAt) await untilAborted(signal); // a call that never answers
-      await sleep(cfg.latency * (1 + cfg.jitter * (random() * 2 - 1)) * slowmo, signal);
+      await sleep(cfg.latency * (1 + cfg.jitter * (random.next() * 2 - 1)) * slowmo, signal);
       if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
       yield makeChunk(cfg, seq, random);
     }
@@ -46,14 +47,14 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
 const fillers = new Map<number, string>();
 const filler = (n: number) => fillers.get(n) ?? fillers.set(n, 'x'.repeat(n)).get(n)!;
 
-function makeChunk(cfg: Config, seq: number, random: () => number): Chunk {
+function makeChunk(cfg: Config, seq: number, random: SourceRandom): Chunk {
   const records: string[] = [];
   let bytes = 0;
   const payload = filler(cfg.payloadBytes);
   for (let index = 0; index < cfg.recordsPerChunk; index++) {
-    const record = JSON.stringify({ source: cfg.name, seq, index, value: Math.round(random() * 1e6), payload });
+    const record = JSON.stringify({ source: cfg.name, seq, index, value: Math.round(random.next() * 1e6), payload });
     // A malformed record: the line is cut short, as a torn write or a bad upstream would leave it.
-    const line = random() < cfg.badRecords ? record.slice(0, record.length >> 1) : record;
+    const line = random.next() < cfg.badRecords ? record.slice(0, record.length >> 1) : record;
     records.push(line);
     bytes += Buffer.byteLength(line) + 1;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, randomFor } from '../../src/sources/random.js';
+import { SourceRandom, mulberry32, randomFor } from '../../src/sources/random.js';
 
 /** The hash as first written: FNV-1a over the joined string, one step per code point. */
 function joinedHash(parts: Array<string | number>): number {
@@ -19,6 +19,17 @@ describe('randomFor', () => {
       const ours = randomFor(...parts);
       const reference = mulberry32(joinedHash(parts));
       for (let i = 0; i < 5; i++) assert.equal(ours(), reference(), JSON.stringify(parts));
+    }
+  });
+});
+
+describe('SourceRandom', () => {
+  it('reseeded per chunk, gives the numbers randomFor(seed, name, seq) gives, in any chunk order', () => {
+    const numbers = new SourceRandom(42, 'orders-0007 😀');
+    for (const seq of [0, 1, 2, 17, 3, 0, 1_000_000]) {
+      const chunk = numbers.chunk(seq);
+      const reference = randomFor(42, 'orders-0007 😀', seq);
+      for (let i = 0; i < 5; i++) assert.equal(chunk.next(), reference(), `chunk ${seq}, number ${i}`);
     }
   });
 });
