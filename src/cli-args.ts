@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import type { SinkKind } from './pipeline/persistence.js';
+import { packageRoot } from './util/package-paths.js';
 import { parseDuration } from './util/parse-duration.js';
 
-export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-export const bundledFixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+export const bundledFixtures = join(packageRoot, 'fixtures');
+const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
 export interface CliOptions {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { entryPoint } from '../util/package-paths.js';
 import type { TransformFn, TransformJob, Transformed } from './transform.js';
 
 /**
@@ -7,10 +8,8 @@ import type { TransformFn, TransformJob, Transformed } from './transform.js';
  * only ships chunks out and results back, so a CPU-heavy transform no longer freezes it.
  */
 export function createOffloadPool(threads = Math.max(1, availableParallelism())) {
-  // Under tsx (tests, `npm run bench`) this module is .ts and so is its worker.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const pool = new Piscina<TransformJob, Transformed>({
-    filename: new URL(`./transform-worker${extension}`, import.meta.url).href,
+    filename: entryPoint('pipeline/transform-worker').href,
     minThreads: 1,
     maxThreads: threads,
     idleTimeout: 1_000,

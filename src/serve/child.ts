@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IngestError } from '../errors.js';
+import { entryPoint } from '../util/package-paths.js';
 
 export interface ServeProcess extends AsyncDisposable {
   url: string;
@@ -9,8 +9,7 @@ export interface ServeProcess extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-// main.js beside this file (main.ts when running from source under tsx).
-const entry = fileURLToPath(new URL(`./main${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const entry = fileURLToPath(entryPoint('serve/main'));
 
 /**
  * Starts the offline server in its own process for the length of a run. Its own process group,

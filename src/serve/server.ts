@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../util/package-paths.js';
 import { BadRequest, RequestCounter, faultsFor } from './faults.js';
 import type { Route } from './route.js';
 import { helpRoute } from './routes/help.js';
@@ -24,7 +25,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const bundledData = fileURLToPath(new URL('../../fixtures/data', import.meta.url));
+const bundledData = join(packageRoot, 'fixtures', 'data');
 
 function routeFor(path: string): Route | undefined {
   if (path === '/') return helpRoute;

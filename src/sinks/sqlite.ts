@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Chunk } from '../sources/source.js';
+import { entryPoint } from '../util/package-paths.js';
 import { startWorker } from '../util/worker.js';
 import type { Sink } from './sink.js';
 import type { ChunkRows, Reply, Request } from './sqlite-worker.js';
@@ -77,7 +78,7 @@ export function sqliteSink(outDir: string): Sink {
   function open() {
     opening ??= (async () => {
       await mkdir(outDir, { recursive: true });
-      worker = startWorker(new URL('./sqlite-worker.js', import.meta.url), { workerData: { path: join(outDir, SQLITE_FILE) } });
+      worker = startWorker(entryPoint('sinks/sqlite-worker'), { workerData: { path: join(outDir, SQLITE_FILE) } });
       worker.on('message', onReply);
       worker.on('error', onGone);
       worker.on('exit', (code) => onGone(new Error(`the SQLite writer stopped (exit code ${code})`)));

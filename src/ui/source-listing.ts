@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../util/package-paths.js';
 
 /**
  * The TypeScript of a source kind, as the lesson overlay shows it: the kind's `async function*`
@@ -33,7 +34,7 @@ interface Block {
   end: number;
 }
 
-const SOURCES_DIR = new URL('../../src/sources/', import.meta.url);
+const SOURCES_DIR = join(packageRoot, 'src', 'sources');
 const cache = new Map<string, string | undefined>();
 
 /** The source text of a kind, or undefined (no such kind, or the package ships without src). */
@@ -43,7 +44,7 @@ export function kindSourceText(kind: string): string | undefined {
   if (!cache.has(kind)) {
     let text: string | undefined;
     try {
-      text = readFileSync(fileURLToPath(new URL(`${kind}.ts`, SOURCES_DIR)), 'utf8');
+      text = readFileSync(join(SOURCES_DIR, `${kind}.ts`), 'utf8');
     } catch {
       text = undefined;
     }
