@@ -242,10 +242,11 @@ describe('hostile source names (built CLI)', () => {
 
   it('files stay inside --out with safe unique names; nothing raw reaches the terminal; Ctrl-C and --resume work by name', async () => {
     const root = tempDir();
-    const dir = writeFiles(join(root, 'sources'), { 'a.json': hostile.map((name) => sim(name, { chunks: 30, recordsPerChunk: 3, latency: '10ms', badRecords: 0.05 })) });
+    const dir = writeFiles(join(root, 'sources'), { 'a.json': hostile.map((name) => sim(name, { chunks: 30, recordsPerChunk: 3, latency: '50ms', badRecords: 0.05 })) });
     const out = join(root, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--no-ui', '-c', '20']);
-    await cli.waitFor(/\d+ records/);
+    // The first progress line comes a second in, halfway through the sources' 1.5 s.
+    await cli.waitFor(/finished · [\d,]+ records/);
     cli.child.kill('SIGINT');
     const stopped = await cli.result;
     assert.equal(stopped.code, 130);
