@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { busyMs, type Snapshot } from '../pipeline/store.js';
 import { sparkline } from './bars.js';
-import { count, duration, perSecond, shortBytes as bytes, stateSymbol } from './format.js';
+import { count, duration, perSecond, bytes, stateSymbol } from './format.js';
 import { useTheme } from './theme.js';
 
 export interface HeaderProps {

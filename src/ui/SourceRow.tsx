@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import type { SourceView } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import { indeterminateBar, progressBar } from './bars.js';
-import { duration, fit, perSecond, rate, shortBytes, shortCount, stateSymbol } from './format.js';
+import { duration, fit, perSecond, rate, bytes, shortCount, stateSymbol } from './format.js';
 import type { RowColumns } from './layout.js';
 import { useTheme } from './theme.js';
 
@@ -51,7 +51,7 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
       <Text color={color} dimColor={view.state === 'queued' && theme.faint}>{bar}</Text>
       {`${percent} `}
       {cell(shortCount(view.records), w.records)}
-      {cell(shortBytes(view.bytes), w.bytes)}
+      {cell(bytes(view.bytes), w.bytes)}
       {cell(elapsed ? perSecond(rate(view.records, elapsed)) : '', w.rate)}
       {cell(elapsed === undefined ? '' : duration(elapsed), w.time)}
       {w.detail > 0 && view.error !== undefined && <Text color={color}>{safeText(view.error, w.detail)}</Text>}
