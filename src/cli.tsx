@@ -138,6 +138,7 @@ async function run(options: CliOptions): Promise<number> {
         checkpoints: persistence.checkpoints,
         out,
         transform: pool?.transform,
+        transformAhead: pool && pool.threads * 2, // every worker busy, and the next chunk ready for each
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
       },

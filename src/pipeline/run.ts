@@ -8,7 +8,7 @@ import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceSt
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
 import { startInSlices } from './time-slices.js';
-import { transformRecords, type TransformFn } from './transform.js';
+import { transformRecords, type TransformFn, type Transformed } from './transform.js';
 
 /** Where each source stands in persisted data; the persistence layer implements it for --resume. */
 export interface Checkpoints {
@@ -35,6 +35,11 @@ export interface RunOptions {
   bufferAll?: boolean;
   /** What this run teaches (a lecture scenario's ingest.json); announced in run-start. */
   lesson?: Lesson;
+  /**
+   * With an asynchronous transform (--offload), how many of a source's chunks may be in the
+   * workers at once while it reads on. They are still written in order.
+   */
+  transformAhead?: number;
 }
 
 export interface PipelineRun {
@@ -57,6 +62,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   const limit = pLimit(options.concurrency);
   const gate = createPauseGate();
   const transform = options.transform ?? transformRecords;
+  const transformAhead = Math.max(1, options.transformAhead ?? 4);
   const results: SourceResult[] = sources.map((s) => ({
     name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
   }));
@@ -73,14 +79,12 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   };
 
   /**
-   * Transform and write one chunk, then report it. This runs once per chunk for every source (a
-   * million times in a 100,000-source run), so it awaits only what is really asynchronous: an
-   * inline transform is synchronous, and most chunks have no bad records and no checkpoint.
+   * Write one transformed chunk, then report it. This runs once per chunk for every source (a
+   * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
+   * chunks have no bad records and no checkpoint.
    */
-  async function persist(source: Source, chunk: Chunk, result: SourceResult) {
+  async function persist(source: Source, chunk: Chunk, { lines, bad }: Transformed, result: SourceResult) {
     const { seq } = chunk;
-    const transformed = transform({ source: source.name, seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
-    const { lines, bad } = transformed instanceof Promise ? await transformed : transformed;
     try {
       if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
       result.persisted += lines.length;
@@ -93,6 +97,16 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     for (const b of bad) emit({ type: 'dead-letter', t: now(), source: source.name, seq, index: b.index, reason: b.reason });
     if (options.checkpoints) await options.checkpoints.persisted(source.name, chunk.cursor);
     emit({ type: 'chunk', t: now(), source: source.name, seq, records: chunk.records.length, bytes: chunk.bytes, persisted: lines.length, deadLettered: bad.length });
+  }
+
+  async function persistOldest(source: Source, ahead: Ahead, result: SourceResult) {
+    const { chunk, transformed } = ahead.shift()!;
+    try {
+      await persist(source, chunk, await transformed, result);
+    } catch (err) {
+      ahead.length = 0; // nothing after a chunk that could not be persisted may be: they are dropped
+      throw err;
+    }
   }
 
   async function runSource(source: Source, result: SourceResult) {
@@ -111,6 +125,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
 
     let state: SourceState = 'done';
     let error: unknown;
+    let ahead: Ahead | undefined;
     try {
       if (gate.paused) await gate.wait(signal);
       const read = source.read({
@@ -124,14 +139,35 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
         timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs,
       });
       const chunks = options.bufferAll ? readToEnd(read) : read;
-      for await (const chunk of chunks) {
-        result.chunks += 1;
-        result.records += chunk.records.length;
-        result.bytes += chunk.bytes;
-        await persist(source, chunk, result);
-        signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
-        if (gate.paused) await gate.wait(signal);
+      let stopped: { error: unknown } | undefined;
+      try {
+        for await (const chunk of chunks) {
+          result.chunks += 1;
+          result.records += chunk.records.length;
+          result.bytes += chunk.bytes;
+          const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
+          if (transformed instanceof Promise) {
+            // In the worker pool: read on while it works, and write the oldest once enough are out.
+            (ahead ??= []).push({ chunk, transformed });
+            transformed.catch(() => {}); // awaited in its turn; not unhandled while it waits
+            if (ahead.length >= transformAhead) await persistOldest(source, ahead, result);
+          } else {
+            await persist(source, chunk, transformed, result);
+          }
+          signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
+          if (gate.paused) await gate.wait(signal);
+        }
+      } catch (err) {
+        stopped = { error: err };
       }
+      // Chunks read before the source ended, failed or was stopped are persisted all the same;
+      // the first error is the one the source reports.
+      try {
+        while (ahead && ahead.length > 0) await persistOldest(source, ahead, result);
+      } catch (err) {
+        stopped ??= { error: err };
+      }
+      if (stopped) throw stopped.error;
     } catch (err) {
       // The source's own `finally` has run by now; here the task learns why it stopped.
       if (signal.aborted) {
@@ -235,6 +271,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     stop,
   };
 }
+
+/** --offload: a source's chunks out in the worker pool, oldest first. */
+type Ahead = Array<{ chunk: Chunk; transformed: Promise<Transformed> }>;
 
 /** --buffer-all: what "read everything, then process" costs in memory. */
 async function* readToEnd<T>(chunks: AsyncGenerator<T>) {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { transformRecords, type TransformFn } from '../../src/pipeline/transform.js';
+import { noneSink, type Sink } from '../../src/sinks/sink.js';
+import type { Source } from '../../src/sources/source.js';
 import { Probe, endOf, run, testSource } from '../helpers/sources.js';
 
 describe('scheduling', () => {
@@ -192,6 +195,80 @@ describe('contrast and offload modes', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('an asynchronous transform (--offload) works ahead of the writes', () => {
+  /** A transform that takes longer for early chunks, so they finish out of order; counts how many are out. */
+  function slowTransform(delayFor: (seq: number) => number) {
+    const seen = { inFlight: 0, maxInFlight: 0 };
+    const transform: TransformFn = async (job) => {
+      seen.inFlight += 1;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      await sleep(delayFor(job.seq));
+      seen.inFlight -= 1;
+      if (job.records.includes('reject me')) throw new Error(`transform failed at ${job.seq}`);
+      return transformRecords(job);
+    };
+    return { transform, seen };
+  }
+  /** A none sink that remembers the order of writes. */
+  function recordingSink() {
+    const written: number[] = [];
+    const sink: Sink = { ...noneSink(), write: async (_source, chunk) => void written.push(chunk.seq) };
+    return { sink, written };
+  }
+
+  it('keeps up to transformAhead chunks in the transform while the source reads on, and writes them in order', async () => {
+    const { transform, seen } = slowTransform((seq) => (seq % 3 === 0 ? 40 : 5));
+    const { sink, written } = recordingSink();
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('a', probe, { chunks: 12, delayMs: 1 })], { transform, transformAhead: 4, sink });
+    const summary = await pipeline.done;
+    assert.deepEqual(written, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.deepEqual(events.filter((e) => e.type === 'chunk').map((e) => (e as { seq: number }).seq), written);
+    assert.equal(seen.maxInFlight, 4);
+    assert.equal(summary.persisted, 24);
+    assert.equal(summary.states.done, 1);
+  });
+
+  it('a source that fails, or is cancelled, still persists the chunks it had read; the source reports its own error', async () => {
+    const { transform } = slowTransform(() => 30);
+    const failing = recordingSink();
+    const probe = new Probe();
+    const failed = await run([testSource('a', probe, { chunks: 10, delayMs: 1, failAt: 3 })], { transform, transformAhead: 4, sink: failing.sink }).pipeline.done;
+    assert.deepEqual(failing.written, [0, 1, 2]);
+    assert.equal(failed.sources[0]!.state, 'failed');
+    assert.equal(failed.sources[0]!.error, 'boom at 3');
+    assert.equal(failed.persisted, 6);
+    assert.equal(failed.dropped, 0);
+
+    const cancelling = recordingSink();
+    const { pipeline } = run([testSource('b', probe, { chunks: 100, delayMs: 2 })], { transform, transformAhead: 4, sink: cancelling.sink });
+    setTimeout(() => pipeline.cancel('b'), 60);
+    const cancelled = await pipeline.done;
+    const b = cancelled.sources[0]!;
+    assert.equal(b.state, 'cancelled');
+    assert.ok(b.chunks >= 2, `read ${b.chunks} chunks before the cancel`);
+    assert.deepEqual(cancelling.written, Array.from({ length: b.chunks }, (_, i) => i), 'every chunk read was written, in order');
+    assert.equal(b.records, b.persisted + b.deadLettered + b.dropped);
+    assert.equal(b.dropped, 0);
+  });
+
+  it('a transform that fails fails its source; the chunks before it are written', async () => {
+    const { transform } = slowTransform(() => 5);
+    const { sink, written } = recordingSink();
+    const source: Source = {
+      name: 'r', kind: 'test',
+      async *read() {
+        for (let seq = 0; seq < 6; seq++) yield { seq, records: [seq === 2 ? 'reject me' : '{"ok":true}'], bytes: 10, cursor: { seq: seq + 1 } };
+      },
+    };
+    const summary = await run([source], { transform, transformAhead: 3, sink }).pipeline.done;
+    assert.deepEqual(written, [0, 1]);
+    assert.equal(summary.sources[0]!.state, 'failed');
+    assert.match(summary.sources[0]!.error!, /transform failed at 2/);
+    assert.equal(summary.records, summary.persisted + summary.deadLettered + summary.dropped);
   });
 });
 
