@@ -104,12 +104,15 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   return () => list.remove(waiter);
 }
 
-/** A pending sleep is its own waiter: no closures per sleep, only this object and the timer. */
+/** A pending sleep is its own waiter: no closures per sleep, only this object and its place in line. */
 class Sleeper implements Waiter {
   prev?: Waiter;
   next?: Waiter;
   list?: WaitList;
-  timer: NodeJS.Timeout | undefined;
+  /** Its place among the sleeps due in the same millisecond. */
+  due?: Due;
+  before?: Sleeper;
+  after?: Sleeper;
   immediate: NodeJS.Immediate | undefined;
   constructor(
     readonly resolve: () => void,
@@ -117,10 +120,58 @@ class Sleeper implements Waiter {
     readonly signal: AbortSignal,
   ) {}
   aborted() {
-    clearTimeout(this.timer);
+    this.due?.remove(this);
     clearImmediate(this.immediate);
     this.reject(this.signal.reason);
   }
+}
+
+/**
+ * The sleeps due in one millisecond, woken by one Node timer. Node drains the microtask queue
+ * after every timer callback, so with a timer per sleep each woken source ran its whole chunk
+ * (transform, write, events) alone between two timers; woken together, 10,000 sources sleeping
+ * 10 ms run ~100 at a time: 1.35 s -> 0.95 s, and a Timeout object less per sleep.
+ */
+class Due {
+  first?: Sleeper;
+  last?: Sleeper;
+  timer: NodeJS.Timeout;
+  constructor(readonly at: number, delay: number) {
+    this.timer = setTimeout(fire, delay, this);
+  }
+  add(sleeper: Sleeper) {
+    sleeper.due = this;
+    sleeper.before = this.last;
+    if (this.last) this.last.after = sleeper;
+    else this.first = sleeper;
+    this.last = sleeper;
+  }
+  remove(sleeper: Sleeper) {
+    if (sleeper.due !== this) return;
+    if (sleeper.before) sleeper.before.after = sleeper.after;
+    else this.first = sleeper.after;
+    if (sleeper.after) sleeper.after.before = sleeper.before;
+    else this.last = sleeper.before;
+    sleeper.due = sleeper.before = sleeper.after = undefined;
+    if (!this.first) {
+      clearTimeout(this.timer);
+      dueAt.delete(this.at);
+    }
+  }
+}
+
+const dueAt = new Map<number, Due>();
+
+function fire(due: Due) {
+  dueAt.delete(due.at);
+  for (let sleeper = due.first; sleeper; ) {
+    const next = sleeper.after;
+    sleeper.due = sleeper.before = sleeper.after = undefined;
+    sleeper.list?.remove(sleeper);
+    sleeper.resolve();
+    sleeper = next;
+  }
+  due.first = due.last = undefined;
 }
 
 function wake(sleeper: Sleeper) {
@@ -138,8 +189,12 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return reject(signal.reason);
     const sleeper = new Sleeper(resolve, reject, signal);
     waitList(signal).add(sleeper);
-    if (ms > 0) sleeper.timer = setTimeout(wake, ms, sleeper);
-    else sleeper.immediate = setImmediate(wake, sleeper);
+    if (ms > 0) {
+      const now = performance.now();
+      const at = Math.ceil(now + ms);
+      // A whole number of ms: Node keeps one timer list per distinct duration.
+      (dueAt.get(at) ?? dueAt.set(at, new Due(at, Math.ceil(at - now))).get(at)!).add(sleeper);
+    } else sleeper.immediate = setImmediate(wake, sleeper);
   });
 }
 
