@@ -100,16 +100,28 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     }
   }
 
-  function answer(id: number, op: string, arg: unknown) {
+  /** A control call from the worker's keys, answered through the shared slots the worker waits on. */
+  function answer({ id, op, arg }: Extract<ToMain, { type: 'call' }>) {
     let result = 0;
     try {
       const controls = options.controls();
-      if (op === 'controls') {
-        result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0);
-      } else if (op === 'stop') controls?.stop(arg as 'quit' | 'SIGINT');
-      else if (op === 'cancel') result = controls?.cancel?.(arg as string) ? 1 : 0;
-      else if (op === 'setConcurrency') controls?.setConcurrency?.(arg as number);
-      else if (op === 'setPaused') controls?.setPaused?.(arg as boolean);
+      switch (op) {
+        case 'controls':
+          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0);
+          break;
+        case 'stop':
+          controls?.stop(arg as 'quit' | 'SIGINT');
+          break;
+        case 'cancel':
+          result = controls?.cancel?.(arg as string) ? 1 : 0;
+          break;
+        case 'setConcurrency':
+          controls?.setConcurrency?.(arg as number);
+          break;
+        case 'setPaused':
+          controls?.setPaused?.(arg as boolean);
+          break;
+      }
     } finally {
       Atomics.store(slots, Slot.result, result);
       Atomics.store(slots, Slot.answered, id);
@@ -130,7 +142,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         setRawMode(message.on);
         break;
       case 'call':
-        answer(message.id, message.op, message.arg);
+        answer(message);
         break;
       case 'closed':
         picture = message.picture;
@@ -170,6 +182,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     isReady();
     if (closed || dead) return;
     dead = true;
+    unsubscribe();
     drain();
     restore();
     process.stderr.write(`\ningest-tui: the dashboard stopped (${err.message}); the summary follows when the run ends\n`);
