@@ -15,6 +15,7 @@ await build({
     cli: 'src/cli.tsx',
     'pipeline/transform-worker': 'src/pipeline/transform-worker.ts',
     'sinks/sqlite-worker': 'src/sinks/sqlite-worker.ts',
+    'ui/dashboard-worker': 'src/ui/dashboard-worker.ts',
     'serve/main': 'src/serve/main.ts',
   },
   outdir: 'dist',

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { busyMs, type Snapshot, type SourceView, type Store } from '../pipeline/store.js';
+import { busyMs, type Snapshot, type SourceView } from '../pipeline/store.js';
 import { AggregateLine } from './AggregateLine.js';
 import type { DashboardControls } from './controls.js';
 import { Footer } from './Footer.js';
@@ -14,11 +14,11 @@ import { Timeline, timelinePlan } from './Timeline.js';
 import { useDashboardKeys, type DashboardView } from './use-dashboard-keys.js';
 import { useFlashMessage } from './use-flash-message.js';
 import { useRates } from './use-rates.js';
-import { useSnapshot } from './use-snapshot.js';
+import { useSnapshot, type SnapshotSource } from './use-snapshot.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
-  store: Store;
+  store: SnapshotSource;
   controls: () => DashboardControls | undefined;
   replay?: boolean;
   /** Render nothing: the last frame before unmounting, so the summary replaces the dashboard. */

@@ -1,14 +1,14 @@
 import { useRef } from 'react';
 import { useInput, useStdin } from 'ink';
-import type { Store } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import type { DashboardControls } from './controls.js';
+import type { SnapshotSource } from './use-snapshot.js';
 
 /** What fills the space between the header and the counts line. */
 export type DashboardView = 'rows' | 'timeline' | 'lesson' | 'help';
 
 export interface KeyBindings {
-  store: Store;
+  store: SnapshotSource;
   controls: () => DashboardControls | undefined;
   /** Names of the rows on screen, top to bottom: ↑/↓ move through these. */
   visible: readonly string[];

@@ -1,0 +1,93 @@
+// The dashboard draws in a worker thread; the main thread owns the terminal and the run. These
+// tests go through startDashboard with a fake terminal: keys, control answers, live updates,
+// leaving. Ink decides at import time whether it runs in CI; the worker inherits this env.
+delete process.env.CI;
+delete process.env.CONTINUOUS_INTEGRATION;
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import stripAnsi from 'strip-ansi';
+import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
+import { recordingControls, storeWith } from '../helpers/dashboard.js';
+import { startDashboard } from '../../src/ui/dashboard.js';
+
+const SHOW_CURSOR = '\u001b[?25h';
+const plan = [
+  { name: 'orders', state: 'running' as const, chunks: 4, expected: { chunks: 10 } },
+  { name: 'waiting', state: 'queued' as const },
+];
+
+async function until(check: () => boolean, what: string, term: FakeTerminal) {
+  for (let i = 0; i < 500 && !check(); i++) await sleep(10);
+  assert.ok(check(), `${what}; the screen got:\n${stripAnsi(term.output).slice(-1500)}`);
+}
+
+describe('dashboard thread', () => {
+  it('keys reach the run through the main thread, answers come back (cancel), and a second Ctrl-C leaves with the terminal restored', async () => {
+    const store = storeWith(plan);
+    const term = new FakeTerminal(100, 30);
+    const stdin = fakeKeyboard();
+    const controls = { ...recordingControls(), cancel: () => false };
+    let forced = 0;
+    const dashboard = startDashboard({ store, controls: () => controls, stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {}, forceExit: () => void (forced += 1) });
+    await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
+    assert.deepEqual(stdin.rawMode, [true], 'raw mode set on the real stdin');
+    stdin.write('\u001b[B'); // ↓ selects orders
+    await until(() => /›▶ orders/.test(stripAnsi(term.output)), 'orders selected', term);
+    stdin.write('c');
+    await until(() => stripAnsi(term.output).includes('orders is not running'), 'the run said no to the cancel, and the footer says so', term);
+    stdin.write('+');
+    stdin.write('p');
+    await until(() => controls.calls.length === 2, 'two more calls', term);
+    assert.deepEqual(controls.calls, ['concurrency 5', 'paused true']);
+    stdin.write('\u0003');
+    await until(() => controls.calls.length === 3, 'Ctrl-C stops the run', term);
+    assert.equal(controls.calls[2], 'stop SIGINT');
+    assert.equal(forced, 0);
+    stdin.write('\u0003');
+    await until(() => forced === 1, 'the second Ctrl-C leaves', term);
+    assert.deepEqual(stdin.rawMode, [true, false], 'raw mode off before leaving');
+    assert.ok(term.output.endsWith(SHOW_CURSOR), 'the cursor shown again, last');
+    dashboard.unmount(); // the CLI's cleanup may still call it: nothing more happens
+    assert.deepEqual(stdin.rawMode, [true, false]);
+  });
+
+  it('a source that changes is redrawn: counts, then its end and error', async () => {
+    const store = storeWith(plan);
+    const term = new FakeTerminal(100, 30);
+    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    await until(() => /▶ orders .* 40%\s+40 /.test(stripAnsi(term.output)), 'orders at 4 of 10 chunks, 40 records', term);
+    for (let seq = 4; seq < 7; seq++) store.apply({ type: 'chunk', t: 2100 + seq, source: 'orders', seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
+    store.flush();
+    await until(() => /▶ orders .* 70%\s+70 /.test(stripAnsi(term.output)), 'orders at 7 of 10 chunks, 70 records', term);
+    store.apply({ type: 'source-end', t: 2200, source: 'orders', state: 'failed', ms: 2200, chunks: 7, records: 70, bytes: 7000, persisted: 70, deadLettered: 0, dropped: 0, error: 'socket hang up' });
+    store.flush();
+    await until(() => /✖ orders .*socket hang up/.test(stripAnsi(term.output)), 'orders failed, with its error', term);
+    dashboard.unmount();
+  });
+
+  it('a process that exits while the dashboard is up gets its terminal back', () => {
+    // In a child: start a dashboard on a fake terminal, then process.exit() as a crash handler would.
+    const script = `
+      delete process.env.CI;
+      const { FakeTerminal, fakeKeyboard } = await import('./test/helpers/fake-tty.ts');
+      const { storeWith } = await import('./test/helpers/dashboard.tsx');
+      const { startDashboard } = await import('./src/ui/dashboard.ts');
+      const term = new FakeTerminal(80, 24);
+      const stdin = fakeKeyboard();
+      startDashboard({ store: storeWith(${JSON.stringify(plan)}), controls: () => undefined, stdout: term, stdin, env: {} });
+      process.on('exit', () => process.stdout.write(JSON.stringify({ output: term.output, rawMode: stdin.rawMode })));
+      const painted = () => term.output.includes('2 sources:');
+      for (let i = 0; i < 500 && !painted(); i++) await new Promise((r) => setTimeout(r, 10));
+      process.exit(3);
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.status, 3, child.stderr);
+    const { output, rawMode } = JSON.parse(child.stdout) as { output: string; rawMode: boolean[] };
+    assert.match(stripAnsi(output), /▶ orders/, 'it had painted');
+    assert.deepEqual(rawMode, [true, false], 'raw mode off');
+    assert.ok(output.endsWith(SHOW_CURSOR), 'the cursor shown, last');
+  });
+});
