@@ -204,9 +204,13 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     if (!dead && touched) {
       if (final) sendSnapshot();
       send({ type: 'close', final });
-      const waited = Atomics.wait(slots, Slot.closed, 0, CLOSE_TIMEOUT_MS);
-      drain();
-      if (waited === 'timed-out') restore();
+      // Its last render may ask for the controls and wait for this thread: answer while waiting.
+      const deadline = performance.now() + CLOSE_TIMEOUT_MS;
+      while (Atomics.load(slots, Slot.closed) === 0 && performance.now() < deadline) {
+        Atomics.wait(slots, Slot.closed, 0, 2);
+        drain();
+      }
+      if (Atomics.load(slots, Slot.closed) === 0) restore();
     }
     // Untouched: nothing to restore, and what it may still post is never written.
     port.close();

@@ -68,6 +68,25 @@ describe('dashboard thread', () => {
     dashboard.unmount();
   });
 
+  it('a key that arrives as the dashboard closes is answered while unmount waits for the worker (no 2 s stall)', async () => {
+    // A terminal's answer to Ink's start-up query can arrive just then, as keys: every key asks
+    // for the controls, and the worker waits for this thread, which waits for the worker to close.
+    const store = storeWith(plan);
+    const term = new FakeTerminal(100, 30);
+    const stdin = fakeKeyboard();
+    let asked = 0;
+    const controls = () => (asked += 1, recordingControls());
+    const dashboard = startDashboard({ store, controls, stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {} });
+    await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
+    stdin.write('x');
+    await new Promise((resolve) => setImmediate(resolve)); // forwarded to the worker, not answered yet
+    const started = performance.now();
+    dashboard.unmount();
+    const took = performance.now() - started;
+    assert.ok(took < 1500, `unmount took ${took.toFixed(0)} ms: the two threads waited on each other`);
+    assert.equal(asked, 1, 'the key asked for the controls, and was answered');
+  });
+
   it('a process that exits while the dashboard is up gets its terminal back', () => {
     // In a child: start a dashboard on a fake terminal, then process.exit() as a crash handler would.
     const script = `
