@@ -58,21 +58,24 @@ function stderrLines() {
   };
 }
 
-async function attachReporter(options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>) {
-  if (options.json) return attachJsonReporter(bus);
+/** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
+async function attachReporter(
+  options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
+): Promise<{ detach: () => void; ready?: Promise<void> }> {
+  if (options.json) return { detach: attachJsonReporter(bus) };
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
     // Loaded only here: headless runs never load React.
     const { startDashboard } = await import('./ui/dashboard.js');
     const dashboard = startDashboard({ store, controls, replay: options.replay !== undefined });
-    await dashboard.ready; // its start-up (~0.2 s of CPU) before the run's, not during it
     notices.hold();
-    return () => {
+    const detach = () => {
       dashboard.unmount();
       notices.release();
     };
+    return { detach, ready: dashboard.ready };
   }
-  return attachTextReporter(bus, store);
+  return { detach: attachTextReporter(bus, store) };
 }
 
 async function run(options: CliOptions): Promise<number> {
@@ -81,7 +84,8 @@ async function run(options: CliOptions): Promise<number> {
   bus.subscribe(store.apply);
   let controls: DashboardControls | undefined;
   const notices = stderrLines();
-  const detach = await attachReporter(options, bus, store, () => controls, notices);
+  // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
+  const { detach, ready } = await attachReporter(options, bus, store, () => controls, notices);
   const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
 
   try {
@@ -91,6 +95,7 @@ async function run(options: CliOptions): Promise<number> {
       controls = { stop };
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
+        await ready;
         return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
       } catch (err) {
         const reason: unknown = replay.signal.reason;
@@ -121,6 +126,7 @@ async function run(options: CliOptions): Promise<number> {
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
+    await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
       bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
       exit: (code, now) => {
