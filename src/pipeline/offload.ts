@@ -1,19 +1,24 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { entryPoint } from '../util/package-paths.js';
-import type { TransformFn, TransformJob, Transformed } from './transform.js';
+import { allStrings, packStrings, unpackStrings } from './packed-strings.js';
+import type { OffloadJob, OffloadResult } from './transform-worker.js';
+import type { TransformFn } from './transform.js';
 
 /**
  * --offload: transforms run in a pool of worker threads, Node's run_in_executor. The event loop
  * only ships chunks out and results back, so a CPU-heavy transform no longer freezes it.
  */
 export function createOffloadPool(threads = Math.max(1, availableParallelism())) {
-  const pool = new Piscina<TransformJob, Transformed>({
+  const pool = new Piscina<OffloadJob, OffloadResult>({
     filename: entryPoint('pipeline/transform-worker').href,
     minThreads: 1,
     maxThreads: threads,
     idleTimeout: 1_000,
   });
-  const transform: TransformFn = (job) => pool.run(job);
+  const transform: TransformFn = async ({ records, ...job }) => {
+    const { lines, bad } = await pool.run(allStrings(records) ? { ...job, packed: packStrings(records) } : { ...job, records });
+    return { lines: unpackStrings(lines), bad };
+  };
   return { transform, threads, close: () => pool.destroy() };
 }

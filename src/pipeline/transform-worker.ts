@@ -1,4 +1,16 @@
 // Runs in a worker thread of the --offload pool: the same transform, off the event loop.
-import { transformRecords, type TransformJob } from './transform.js';
+import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
+import { transformRecords, type BadRecord, type TransformJob } from './transform.js';
 
-export default (job: TransformJob) => transformRecords(job);
+/** A job as it crosses to the pool: records that are all strings travel packed. */
+export type OffloadJob = Omit<TransformJob, 'records'> & ({ records: unknown[] } | { packed: PackedStrings });
+export interface OffloadResult {
+  lines: PackedStrings;
+  bad: BadRecord[];
+}
+
+export default (job: OffloadJob): OffloadResult => {
+  const records = 'packed' in job ? unpackStrings(job.packed) : job.records;
+  const { lines, bad } = transformRecords({ source: job.source, seq: job.seq, records, cpuCostMs: job.cpuCostMs });
+  return { lines: packStrings(lines), bad };
+};

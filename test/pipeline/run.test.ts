@@ -192,6 +192,10 @@ describe('contrast and offload modes', () => {
       assert.equal(direct.lines.length, 1);
       assert.match(JSON.parse(direct.lines[0]!)._digest, /^[0-9a-f]{16}$/);
       assert.equal(direct.bad[0]!.index, 1);
+      // Records that are not all strings cross as they are.
+      const parsed = await pool.transform({ source: 's', seq: 1, records: [{ a: 1 }, 3, '{"b":2}'] });
+      assert.deepEqual(parsed.lines.map((l) => JSON.parse(l) as unknown), [{ a: 1, _ingest: { source: 's', seq: 1, index: 0 } }, { b: 2, _ingest: { source: 's', seq: 1, index: 2 } }]);
+      assert.deepEqual(parsed.bad.map((b) => b.index), [1]);
     } finally {
       await pool.close();
     }
