@@ -145,7 +145,7 @@ async function run(options: CliOptions): Promise<number> {
         checkpoints: persistence.checkpoints,
         out,
         transform: pool?.transform,
-        transformAhead: pool && pool.threads * 2, // every worker busy, and the next chunk ready for each
+        transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
       },

@@ -37,7 +37,7 @@ export interface RunOptions {
   lesson?: Lesson;
   /**
    * With an asynchronous transform (--offload), how many of a source's chunks may be in the
-   * workers at once while it reads on. They are still written in order.
+   * workers or waiting to be written while it reads on. They are still written in order.
    */
   transformAhead?: number;
 }
@@ -99,14 +99,18 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     emit({ type: 'chunk', t: now(), source: source.name, seq, records: chunk.records.length, bytes: chunk.bytes, persisted: lines.length, deadLettered: bad.length });
   }
 
-  async function persistOldest(source: Source, ahead: Ahead, result: SourceResult) {
-    const { chunk, transformed } = ahead.shift()!;
-    try {
+  /**
+   * --offload: the chunk's persist, queued after the source's previous one. The source reads on
+   * while its chunks are in the pool and being written; they are written in order, and nothing
+   * after a chunk that could not be persisted is (those count as dropped).
+   */
+  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined) {
+    const turn = (async () => {
+      await before;
       await persist(source, chunk, await transformed, result);
-    } catch (err) {
-      ahead.length = 0; // nothing after a chunk that could not be persisted may be: they are dropped
-      throw err;
-    }
+    })();
+    turn.catch(() => {}); // seen by the next turn or by the source's last wait, not unhandled meanwhile
+    return turn;
   }
 
   async function runSource(source: Source, result: SourceResult) {
@@ -125,7 +129,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
 
     let state: SourceState = 'done';
     let error: unknown;
-    let ahead: Ahead | undefined;
+    /** --offload: this source's chunks not yet persisted, oldest first. */
+    let turns: Promise<void>[] | undefined;
     try {
       if (gate.paused) await gate.wait(signal);
       const read = source.read({
@@ -147,10 +152,12 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           result.bytes += chunk.bytes;
           const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
           if (transformed instanceof Promise) {
-            // In the worker pool: read on while it works, and write the oldest once enough are out.
-            (ahead ??= []).push({ chunk, transformed });
+            // In the worker pool: read on while it works and earlier chunks are written; wait for
+            // the oldest once enough are out.
             transformed.catch(() => {}); // awaited in its turn; not unhandled while it waits
-            if (ahead.length >= transformAhead) await persistOldest(source, ahead, result);
+            turns ??= [];
+            turns.push(persistInTurn(source, chunk, transformed, result, turns.at(-1)));
+            if (turns.length >= transformAhead) await turns.shift();
           } else {
             await persist(source, chunk, transformed, result);
           }
@@ -163,7 +170,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       // Chunks read before the source ended, failed or was stopped are persisted all the same;
       // the first error is the one the source reports.
       try {
-        while (ahead && ahead.length > 0) await persistOldest(source, ahead, result);
+        if (turns) await turns.at(-1); // the last turn waits for every one before it
       } catch (err) {
         stopped ??= { error: err };
       }
@@ -271,9 +278,6 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     stop,
   };
 }
-
-/** --offload: a source's chunks out in the worker pool, oldest first. */
-type Ahead = Array<{ chunk: Chunk; transformed: Promise<Transformed> }>;
 
 /** --buffer-all: what "read everything, then process" costs in memory. */
 async function* readToEnd<T>(chunks: AsyncGenerator<T>) {
