@@ -1,6 +1,11 @@
 // Runs in a worker thread of the --offload pool: the same transform, off the event loop.
 import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
 import { transformRecords, type BadRecord, type TransformJob } from './transform.js';
+import { yieldToTheEventLoop } from '../util/thread-priority.js';
+
+// The event loop first: with as many workers as cores, the CPU-heavy transforms (05-blocking's
+// pbkdf2) would otherwise take the cores from the loop they were moved off to keep responsive.
+yieldToTheEventLoop();
 
 /** A job as it crosses to the pool: records that are all strings travel packed. */
 export type OffloadJob = Omit<TransformJob, 'records'> & ({ records: unknown[] } | { packed: PackedStrings });

@@ -1,8 +1,6 @@
 // The dashboard's worker thread: React and Ink, drawing the snapshots the main thread sends, on
 // stand-ins for its terminal streams. See dashboard.ts for the main thread's half.
 import './react-production.js';
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { PassThrough, Writable } from 'node:stream';
 import { workerData } from 'node:worker_threads';
 import type { DashboardControls } from './controls.js';
@@ -10,10 +8,11 @@ import { mountDashboard, warmUp } from './dashboard-app.js';
 import { Has, Slot, type ControlOp, type ToMain, type ToWorker, type WorkerData } from './dashboard-protocol.js';
 import { createReplicaStore } from './snapshot-wire.js';
 import { themeFor } from './theme.js';
+import { yieldToTheEventLoop } from '../util/thread-priority.js';
 
 const { port, slots: shared, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay } = workerData as WorkerData;
 const slots = new Int32Array(shared);
-yieldToThePipeline();
+yieldToTheEventLoop(); // a frame can wait; the pipeline should not
 const post = (message: ToMain) => port.postMessage(message);
 
 /** Frames go to the main thread, which writes them to the terminal in the order they were made. */
@@ -110,17 +109,3 @@ port.on('message', (message: ToWorker) => {
     }
   }
 });
-
-/**
- * On a busy machine with few cores this thread and the main one compete for a core, and a frame
- * that wins is event-loop lag again. On Linux a thread has its own niceness: this one steps back
- * (nice 10), so the pipeline runs first and a frame waits instead. Elsewhere it stays as it is.
- */
-function yieldToThePipeline() {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid !== process.pid) setPriority(tid, 10);
-  } catch {
-    // No /proc (macOS, Windows) or not allowed: same priority as the main thread.
-  }
-}
