@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './ui/react-production.js';
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
