@@ -84,9 +84,6 @@ describe('the lecture, runnable', () => {
     assert.equal(offloaded.summary.persisted, blocking.summary.persisted);
     // The tickers only wait on timers: frozen, they take longer than the 2 s they need.
     assert.ok(blocking.source('ticker-0001').ms > offloaded.source('ticker-0001').ms + 500);
-    // Offloaded, they take about the 2 s their timers need: their quick chunks do not queue behind
-    // pdf-render's 250 ms ones in the pool (first come, first served, they took ~2.45 s).
-    assert.ok(offloaded.source('ticker-0001').ms < 2350, `offloaded ticker took ${offloaded.source('ticker-0001').ms} ms`);
   });
 
   it('06-c10k: ten thousand sources at once complete', async () => {

@@ -11,11 +11,13 @@ const sourceOf = (task: Task) => (task[queueOptionsSymbol] as { source?: string 
 
 /**
  * The --offload pool's waiting tasks: a free worker takes the next chunk of the source with the
- * fewest chunks in the pool (waiting or being transformed), not the oldest chunk. A source keeps
- * several chunks in the pool to read on while they are transformed; first come, first served, a
- * CPU-heavy one (05-blocking's pdf-render, 250 ms a chunk) filled both workers and the queue, and
- * the tickers' quick chunks waited behind it: they took 2.4 s instead of 2.05. The pool's user
- * says when a source's task goes in (`submitted`) and when it is done (`finished`).
+ * fewest chunks being transformed right now, not the oldest chunk. A source keeps several chunks
+ * in the pool to read on while they are transformed; first come, first served, a CPU-heavy one
+ * (05-blocking's pdf-render, 250 ms a chunk) filled both workers and the queue, and the tickers'
+ * quick chunks waited behind it: they took 2.4 s instead of 2.05. The pool's user says when a
+ * source's task goes in (`submitted`) and when it is done (`finished`). That end is heard a moment
+ * after the pool has handed the free worker its next task, so a source that has just finished one
+ * still counts it then: ties go to the source that began waiting first.
  */
 export class FairTaskQueue implements TaskQueue {
   /** Per source, its waiting tasks, oldest first; sources in the order they began to wait. */
@@ -48,9 +50,10 @@ export class FairTaskQueue implements TaskQueue {
     // Sources with waiting tasks are few (at most the run's concurrency): a scan is cheap.
     let next: string | undefined;
     let fewest = Infinity;
-    for (const source of this.waiting.keys()) {
-      const count = this.inPool.get(source) ?? 0;
-      if (count < fewest) [next, fewest] = [source, count];
+    for (const [source, tasks] of this.waiting) {
+      // In the pool and not waiting here: being transformed in a worker.
+      const running = (this.inPool.get(source) ?? 0) - tasks.length;
+      if (running < fewest) [next, fewest] = [source, running];
     }
     if (next === undefined) return null;
     const tasks = this.waiting.get(next)!;
