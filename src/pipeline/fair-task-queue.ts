@@ -30,19 +30,20 @@ export class FairTaskQueue implements TaskQueue {
   }
 
   push(task: Task) {
-    const source = sourceOf(task);
-    const tasks = this.waiting.get(source);
-    if (tasks) tasks.push(task);
-    else this.waiting.set(source, [task]);
-    this.count += 1;
+    this.enqueue(task, 'last');
   }
 
   /** A task the pool took but could not place: back at the head of its source's line. */
   unshift(task: Task) {
+    this.enqueue(task, 'first');
+  }
+
+  private enqueue(task: Task, place: 'first' | 'last') {
     const source = sourceOf(task);
     const tasks = this.waiting.get(source);
-    if (tasks) tasks.unshift(task);
-    else this.waiting.set(source, [task]);
+    if (!tasks) this.waiting.set(source, [task]);
+    else if (place === 'first') tasks.unshift(task);
+    else tasks.push(task);
     this.count += 1;
   }
 
