@@ -1,17 +1,13 @@
 /**
  * Deterministic randomness for simulated sources: the same seed, source name and chunk always
- * give the same numbers, so runs repeat and a resumed run regenerates the same chunk.
+ * give the same numbers, so runs repeat and a resumed run regenerates the same chunk. The numbers
+ * of a chunk are mulberry32 seeded with FNV-1a of "seed NUL name NUL seq".
  */
-export function randomFor(...parts: Array<string | number>): () => number {
-  let h = FNV_OFFSET;
-  for (let p = 0; p < parts.length; p++) h = hashPart(h, parts[p]!, p > 0);
-  return mulberry32(h >>> 0);
-}
 
 /**
- * randomFor(seed, name, seq) for every chunk of one source, without a new generator per chunk:
- * a source holds one and reseeds it per chunk. At 100,000 chunks a second the per-chunk closures
- * lived across a sleep each and were promoted to the old generation (+25 MiB at 10,000 sources).
+ * A source holds one and reseeds it per chunk, rather than making a generator per chunk: at
+ * 100,000 chunks a second those closures lived across a sleep each and were promoted to the old
+ * generation (+25 MiB at 10,000 sources).
  */
 export class SourceRandom {
   private readonly prefix: number;
@@ -19,7 +15,7 @@ export class SourceRandom {
   constructor(seed: number, name: string) {
     this.prefix = hashPart(hashPart(FNV_OFFSET, seed, false), name, true);
   }
-  /** Starts chunk `seq`'s numbers: the same as randomFor(seed, name, seq) gives. */
+  /** Starts chunk `seq`'s numbers. */
   chunk(seq: number): this {
     this.state = hashPart(this.prefix, seq, true) >>> 0;
     return this;
