@@ -7,6 +7,9 @@ export function forSource<T extends object>(job: T, source: string): T {
   return Object.assign(job, { [queueOptionsSymbol]: { source } });
 }
 
+/** How many waiting sources a free worker looks at, oldest waiting first. */
+const SCAN = 64;
+
 const sourceOf = (task: Task) => (task[queueOptionsSymbol] as { source?: string } | null)?.source ?? '';
 
 /**
@@ -48,13 +51,16 @@ export class FairTaskQueue implements TaskQueue {
   }
 
   shift(): Task | null {
-    // Sources with waiting tasks are few (at most the run's concurrency): a scan is cheap.
+    // The first waiting source with nothing in a worker, else the one with the fewest among the
+    // first SCAN: with 10,000 sources waiting a full scan per task made 06-c10k --offload minutes long.
     let next: string | undefined;
     let fewest = Infinity;
+    let scanned = 0;
     for (const [source, tasks] of this.waiting) {
       // In the pool and not waiting here: being transformed in a worker.
       const running = (this.inPool.get(source) ?? 0) - tasks.length;
       if (running < fewest) [next, fewest] = [source, running];
+      if (running <= 0 || ++scanned === SCAN) break;
     }
     if (next === undefined) return null;
     const tasks = this.waiting.get(next)!;
