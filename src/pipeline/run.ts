@@ -37,7 +37,8 @@ export interface RunOptions {
   lesson?: Lesson;
   /**
    * With an asynchronous transform (--offload), how many of a source's chunks may be in the
-   * workers or waiting to be written while it reads on. They are still written in order.
+   * workers or waiting to be written while it reads on. They are still written in order. Many
+   * sources share 8 times that: 10,000 of them each hold one chunk out, not eight.
    */
   transformAhead?: number;
 }
@@ -63,6 +64,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   const gate = createPauseGate();
   const transform = options.transform ?? transformRecords;
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
+  const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   const results: SourceResult[] = sources.map((s) => ({
     name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
   }));
@@ -157,7 +159,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
             transformed.catch(() => {}); // awaited in its turn; not unhandled while it waits
             turns ??= [];
             turns.push(persistInTurn(source, chunk, transformed, result, turns.at(-1)));
-            if (turns.length >= transformAhead) await turns.shift();
+            if (turns.length >= aheadFor(running.size)) await turns.shift();
           } else {
             await persist(source, chunk, transformed, result);
           }

@@ -236,6 +236,15 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     assert.equal(summary.states.done, 1);
   });
 
+  it('many sources share the window: 40 running sources hold one chunk out each, not four', async () => {
+    const { transform, seen } = slowTransform(() => 20);
+    const probe = new Probe();
+    const sources = Array.from({ length: 40 }, (_, i) => testSource(`s${i}`, probe, { chunks: 5, delayMs: 1 }));
+    const summary = await run(sources, { transform, transformAhead: 4, concurrency: 40 }).pipeline.done;
+    assert.equal(summary.persisted, 400);
+    assert.ok(seen.maxInFlight <= 40, `${seen.maxInFlight} chunks in the transform at once`);
+  });
+
   it('a source that fails, or is cancelled, still persists the chunks it had read; the source reports its own error', async () => {
     const { transform } = slowTransform(() => 30);
     const failing = recordingSink();
