@@ -167,8 +167,7 @@ function fire(due: Due) {
   for (let sleeper = due.first; sleeper; ) {
     const next = sleeper.after;
     sleeper.due = sleeper.before = sleeper.after = undefined;
-    sleeper.list?.remove(sleeper);
-    sleeper.resolve();
+    wake(sleeper);
     sleeper = next;
   }
   due.first = due.last = undefined;
