@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { sleep } from '../util/abort.js';
+import { sleep } from '../util/clock.js';
 import { duration } from '../util/duration.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 

@@ -1,7 +1,8 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { sleep, untilAborted } from '../util/abort.js';
+import { untilAborted } from '../util/abort.js';
+import { sleep } from '../util/clock.js';
 import { duration } from '../util/duration.js';
 import { SourceRandom } from './random.js';
 import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';

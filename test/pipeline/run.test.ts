@@ -93,7 +93,8 @@ describe('timeouts, cancellation and the deadline', () => {
     assert.equal(summary.sources.find((s) => s.name === 'straggler')!.state, 'cancelled');
     assert.match(summary.sources.find((s) => s.name === 'straggler')!.error ?? '', /deadline/);
     assert.ok(probe.cleaned.includes('straggler'), 'cleanup ran');
-    assert.ok(wall >= 140 && wall < 2000, `stopped near the deadline (${wall}ms)`);
+    assert.ok(wall >= 150, `not before the deadline (${wall}ms)`);
+    assert.ok(summary.sources.find((s) => s.name === 'straggler')!.chunks < 100, 'cut short, not run to its end');
   });
 
   it('sources still queued at a stop are cancelled without ever starting', async () => {
@@ -282,23 +283,5 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     assert.equal(summary.sources[0]!.state, 'failed');
     assert.match(summary.sources[0]!.error!, /transform failed at 2/);
     assert.equal(summary.records, summary.persisted + summary.deadLettered + summary.dropped);
-  });
-});
-
-describe('abortable waits', () => {
-  it('sleep resolves after its time, rejects at once with the reason on abort, and keeps one listener per signal', async () => {
-    const { sleep } = await import('../../src/util/abort.js');
-    const controller = new AbortController();
-    const t0 = performance.now();
-    await sleep(20, controller.signal);
-    assert.ok(performance.now() - t0 >= 19);
-    const waits = Array.from({ length: 100 }, () => sleep(10_000, controller.signal));
-    const { getEventListeners } = (await import('node:events')).EventEmitter;
-    assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
-    const reason = new DOMException('stop', 'TimeoutError');
-    controller.abort(reason);
-    const results = await Promise.allSettled(waits);
-    assert.ok(results.every((r) => r.status === 'rejected' && r.reason === reason));
-    await assert.rejects(sleep(1, controller.signal), (err) => err === reason);
   });
 });
