@@ -20,7 +20,13 @@ function exitCodeFor(summary: Summary): number {
 }
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
-const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
+function graceMs(): number {
+  const text = process.env.INGEST_TUI_GRACE;
+  if (text === undefined || text === '') return 5000;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
+  return parsed.ms;
+}
 
 /**
  * Every SIGINT/SIGTERM goes to `stop`. For a run, the pipeline turns a second one into a forced
@@ -78,6 +84,7 @@ async function attachReporter(
 }
 
 async function run(options: CliOptions): Promise<number> {
+  const grace = graceMs(); // a bad value is refused before anything starts
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
@@ -127,7 +134,7 @@ async function run(options: CliOptions): Promise<number> {
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
-      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: grace, err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);

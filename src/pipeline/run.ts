@@ -81,8 +81,18 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       return;
     }
     emit({ type: 'stopping', t: now(), reason: kind });
+    setPaused(false); // cleanups run on the clock: a stopping run does not stand still
     root.abort(new CancelReason(kind));
   };
+
+  function setPaused(paused: boolean) {
+    if (paused === gate.paused || (paused && root.signal.aborted)) return;
+    gate.set(paused);
+    // Time stops too: a paused lecture does not let its deadline or timeouts run out meanwhile.
+    if (paused) releasePause = clock.hold();
+    else releasePause?.();
+    emit({ type: 'paused', t: now(), paused });
+  }
 
   /**
    * Write one transformed chunk, then report it. This runs once per chunk for every source (a
@@ -285,14 +295,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       limit.concurrency = Math.max(1, Math.floor(concurrency));
       emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
     },
-    setPaused(paused) {
-      if (paused === gate.paused) return;
-      gate.set(paused);
-      // Time stops too: a paused lecture does not let its deadline or timeouts run out meanwhile.
-      if (paused) releasePause = clock.hold();
-      else releasePause?.();
-      emit({ type: 'paused', t: now(), paused });
-    },
+    setPaused,
     stop,
   };
 }

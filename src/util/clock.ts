@@ -60,6 +60,11 @@ export class Clock {
     });
   }
 
+  /** Waits `ms` of clock time whether or not anything aborts: a cleanup that must finish. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => this.enqueue(ms, new Alarm(resolve)));
+  }
+
   /** Calls `callback` after `ms` of clock time (a timeout, a deadline); returns its cancel. */
   after(ms: number, callback: () => void): () => void {
     const alarm = new Alarm(callback);
@@ -116,6 +121,14 @@ export function useClock(signal: AbortSignal, clock: Clock): void {
 /** Waits `ms` on the signal's clock (the run's, for a source), rejecting when it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return ((signal as WithClock)[kClock] ?? wallClock).sleep(ms, signal);
+}
+
+/**
+ * Waits `ms` on the signal's clock even when the signal is (or gets) aborted: the cleanup after a
+ * cancel, which must finish (asyncio: `except CancelledError: await cleanup(); raise`).
+ */
+export function sleepThroughAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return ((signal as WithClock)[kClock] ?? wallClock).wait(ms);
 }
 
 /** Something due at a millisecond: a sleeping source, or an alarm. */
