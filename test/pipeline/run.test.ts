@@ -11,9 +11,8 @@ describe('scheduling', () => {
     const probe = new Probe();
     const sources = Array.from({ length: 12 }, (_, i) => testSource(`s${i}`, probe, { chunks: 3, delayMs: 10 }));
     const { pipeline, events } = run(sources, { concurrency: 3 });
-    await sleep(5);
-    assert.equal(probe.created.length, 3, 'only the first three generators exist at the start');
     const summary = await pipeline.done;
+    // A generator's body counts itself running from its first step to its finally: never more than three at once.
     assert.equal(probe.maxRunning, 3);
     assert.equal(summary.states.done, 12);
     assert.equal(probe.created.length, 12);
@@ -24,26 +23,34 @@ describe('scheduling', () => {
   it('raising the concurrency live starts queued sources', async () => {
     const probe = new Probe();
     const sources = Array.from({ length: 6 }, (_, i) => testSource(`s${i}`, probe, { chunks: 4, delayMs: 30 }));
-    const { pipeline } = run(sources, { concurrency: 1 });
-    await sleep(15);
-    assert.equal(probe.running, 1);
-    pipeline.setConcurrency(6);
-    await sleep(15);
-    assert.equal(probe.running, 6);
-    await pipeline.done;
+    const { pipeline, bus } = run(sources, { concurrency: 1 });
+    // Raised as the first source starts: it cannot have finished, so all six run at once.
+    const off = bus.subscribe((e) => {
+      if (e.type !== 'source-start') return;
+      off();
+      assert.equal(probe.running, 0, 'the first one is only starting');
+      pipeline.setConcurrency(6);
+    });
+    const summary = await pipeline.done;
+    assert.equal(probe.maxRunning, 6);
+    assert.equal(summary.states.done, 6);
   });
 
   it('pause holds every source before its next pull; resume lets them go on', async () => {
     const probe = new Probe();
-    const { pipeline, events } = run([testSource('a', probe, { chunks: 20, delayMs: 5 })]);
-    await sleep(30);
-    pipeline.setPaused(true);
-    await sleep(20); // the chunk in flight may still land
-    const before = events.filter((e) => e.type === 'chunk').length;
-    await sleep(80);
-    assert.equal(events.filter((e) => e.type === 'chunk').length, before, 'no chunk while paused');
-    pipeline.setPaused(false);
+    const { pipeline, events, bus } = run([testSource('a', probe, { chunks: 20, delayMs: 5 })]);
+    let resumed: Promise<void> | undefined;
+    const off = bus.subscribe((e) => {
+      if (e.type !== 'chunk' || e.seq !== 2) return;
+      off();
+      pipeline.setPaused(true); // as chunk 2 lands: the source waits before it pulls chunk 3
+      resumed = sleep(80).then(() => {
+        assert.equal(events.filter((c) => c.type === 'chunk').length, 3, 'no chunk while paused');
+        pipeline.setPaused(false);
+      });
+    });
     const summary = await pipeline.done;
+    await resumed;
     assert.equal(summary.sources[0]!.chunks, 20);
   });
 });
