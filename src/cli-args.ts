@@ -62,6 +62,19 @@ Examples:
 Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
 2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
 
+/**
+ * "error: option '--sink <kind>' argument 'pg' is invalid. Allowed choices are …": our parsers'
+ * messages name the flag themselves; commander's choices get the flag and the value put in front.
+ */
+function withoutPreamble(message: string): string {
+  const match = /^error: option '(-\w, )?(--[\w-]+)[^']*' argument '([\s\S]*)' is invalid\. ([\s\S]*)$/.exec(message);
+  if (!match) return message;
+  const [, , flag, value, rest] = match;
+  if (rest!.startsWith(flag!)) return rest!;
+  const choices = /^Allowed choices are (.*)\.$/.exec(rest!)?.[1];
+  return choices ? `${flag} takes one of ${choices}, got "${value}"` : `${flag}: ${rest}`;
+}
+
 export function parseCommandLine(argv: string[], write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Invocation {
   let invocation: Invocation | undefined;
   const program = new Command('ingest-tui')
@@ -105,7 +118,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
       // Our argument parsers name the flag themselves: commander's preamble would say it twice.
-      const message = err.code === 'commander.invalidArgument' ? err.message.replace(/^error: option '[^']*' argument [\s\S]*? is invalid\. /, '') : err.message;
+      const message = err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message;
       throw new UsageError(message.replace(/^error: /, ''), { cause: err });
     }
     throw err;

@@ -99,7 +99,7 @@ async function loadDefaults(file: string): Promise<RunDefaults> {
   const json = await readJson(file, true);
   if (json === undefined) return {};
   const parsed = runDefaultsSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(parsed.error.issues[0]!, '')}`);
+  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '')}`);
   return parsed.data;
 }
 
@@ -126,7 +126,7 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
     if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)} (expected one of ${known})`);
     const parsed = kind!.schema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) fail(formatIssue(parsed.error.issues[0]!, at));
+    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
@@ -140,11 +140,27 @@ function expandNames(name: string, count: number | undefined): string[] {
   return Array.from({ length: count }, (_, i) => `${name}-${String(i + 1).padStart(width, '0')}`);
 }
 
+/**
+ * The issue to report: the first, except that of several bounds on one field the tightest is
+ * meant (z.int() checks the safe-integer range before the field's own max).
+ */
+function mainIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
+  const first = issues[0]!;
+  const key = first.path.join('\0');
+  let main = first;
+  for (const issue of issues) {
+    if (issue.path.join('\0') !== key || issue.code !== first.code) continue;
+    if (issue.code === 'too_big' && main.code === 'too_big' && Number(issue.maximum) < Number(main.maximum)) main = issue;
+    if (issue.code === 'too_small' && main.code === 'too_small' && Number(issue.minimum) > Number(main.minimum)) main = issue;
+  }
+  return main;
+}
+
 export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
   const path = at + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    return `${path ? `${path}.` : at}${key}: unknown field`;
+    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field`;
   }
   return `${path || '(top level)'}: ${describeIssue(issue)}`;
 }
@@ -156,12 +172,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type': {
       const received = (issue as { received?: string }).received;
       if (issue.input === undefined && received === undefined) return `missing (expected ${name(issue.expected)})`;
-      return `expected ${name(issue.expected)}, got ${received ?? describeValue(issue.input)}`;
+      // A schema's own words for what it expects ("a duration like …") say more than the type.
+      const wanted = issue.message.startsWith('Invalid input') ? name(issue.expected) : issue.message;
+      return `expected ${wanted}, got ${received ?? describeValue(issue.input)}`;
     }
     case 'too_big':
       return issue.origin === 'number' || issue.origin === 'int' ? `at most ${count(issue.maximum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too big: expected/, 'expected');
     case 'too_small':
       return issue.origin === 'number' || issue.origin === 'int' ? `at least ${count(issue.minimum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too small: expected/, 'expected');
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
     default:
       return issue.message;
   }
@@ -171,7 +191,7 @@ const TYPE_NAMES: Record<string, string> = {
   int: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array',
 };
 
-const count = (n: number | bigint) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+const count = (n: number | bigint) => (typeof n === 'number' && Math.abs(n) < 1e15 ? n.toLocaleString('en-US') : String(n));
 
 /** A JSON value as a message shows it: `the string "20"`, `1.5`, `an array`. */
 function describeValue(value: unknown): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
 import { sleep, sleepThroughAbort } from '../util/clock.js';
-import { durationField } from '../util/duration.js';
+import { durationField, durationUpTo } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
@@ -12,7 +12,7 @@ export const databaseSchema = z.strictObject({
   chunkRows: z.int().min(1).max(LIMITS.chunkRecords).default(50),
   connectDelay: durationField.default(300),
   rowDelay: durationField.default(5),
-  closeDelay: durationField.default(50),
+  closeDelay: durationUpTo(LIMITS.cleanupMs, '10s').default(50),
   failAtRow: z.int().min(0).max(LIMITS.chunks).optional(),
 });
 type Config = z.output<typeof databaseSchema>;

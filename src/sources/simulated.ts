@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IngestError } from '../errors.js';
 import { untilAborted } from '../util/abort.js';
 import { sleep, sleepThroughAbort } from '../util/clock.js';
-import { durationField } from '../util/duration.js';
+import { durationField, durationUpTo } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import { SourceRandom } from './random.js';
 import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
@@ -20,7 +20,7 @@ export const simulatedSchema = z
     hangAt: z.int().min(0).max(LIMITS.chunks).optional(),
     badRecords: z.number().min(0).max(1).default(0),
     /** Time the source's cleanup takes when it ends, however it ends (shown as notes). */
-    cleanup: durationField.optional(),
+    cleanup: durationUpTo(LIMITS.cleanupMs, '10s').optional(),
   })
   .refine((c) => c.recordsPerChunk * (c.payloadBytes + RECORD_OVERHEAD) <= LIMITS.chunkBytes, {
     path: ['recordsPerChunk'],

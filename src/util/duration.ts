@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './parse-duration.js';
 
 /** A duration field of a source file or ingest.json ("250ms", "1.2s"); parses to milliseconds. */
-export const durationField = z.string().transform((text, ctx) => {
+export const durationField = z.string({ error: 'a duration like "250ms" or "1.2s"' }).transform((text, ctx) => {
   const parsed = parseDuration(text);
   if ('error' in parsed) {
     ctx.addIssue({ code: 'custom', message: parsed.error });

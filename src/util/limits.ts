@@ -14,6 +14,11 @@ export const LIMITS = {
   slowmo: { min: 0.01, max: 1000 },
   /** CPU a chunk's transform may burn (cpuCost): it holds the loop, so it is kept short. */
   cpuCostMs: 10_000,
+  /**
+   * A pretend cleanup (simulated `cleanup`, database `closeDelay`): it runs even after a cancel,
+   * so a stop waits for it; longer would outlast the grace period a Ctrl-C is promised.
+   */
+  cleanupMs: 10_000,
   /** Records in one chunk, for every kind: a chunk is held in memory whole. */
   chunkRecords: 100_000,
   /** A simulated chunk's bytes (records × their payload). */

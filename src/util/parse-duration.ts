@@ -9,10 +9,9 @@ export type DurationResult = { ms: number } | { error: string };
  * offline server's query strings.
  */
 export function parseDuration(text: string): DurationResult {
-  if (!/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(text)) {
-    return { error: `expected a duration like 500ms, 1.2s, 2m or 1h, got ${JSON.stringify(text)}` };
-  }
+  const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  if (!/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/i.test(text)) return { error: `expected a duration like 500ms, 1.2s, 2m or 1h, got ${shown}` };
   const value = ms(text.replace(/\s+/g, '') as ms.StringValue);
-  if (!Number.isFinite(value) || value > LIMITS.durationMs) return { error: `${JSON.stringify(text)} is longer than the longest duration, ${MAX_DURATION_TEXT}` };
+  if (!Number.isFinite(value) || value > LIMITS.durationMs) return { error: `${shown} is longer than the longest duration, ${MAX_DURATION_TEXT}` };
   return { ms: value };
 }
