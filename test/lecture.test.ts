@@ -76,8 +76,12 @@ describe('the lecture, runnable', () => {
     assert.equal(stopping.reason, 'deadline');
     assert.ok(stopping.t >= 1200, `cancelled at ${stopping.t}ms, not before 1.2 s`);
     assert.ok(at('source-end', 'job-1.0s') < at('stopping'), 'the 1.0 s job finished before the deadline');
-    const notes = events.filter((e) => e.type === 'note' && e.source === 'job-2.0s').map((e) => e.text);
-    assert.deepEqual(notes, ['cleaning up after: cancelled at the run deadline', 'cleanup done']);
+    const notes = (name: string) => events.filter((e) => e.type === 'note' && e.source === name).map((e) => e.text);
+    assert.deepEqual(notes('job-2.0s'), ['cleaning up after: cancelled at the run deadline', 'cleanup done']);
+    // As in the lecture, only the cancelled task cleans up: the others end at their own times.
+    assert.deepEqual([notes('job-0.5s'), notes('job-1.0s')], [[], []]);
+    assert.ok(source('job-0.5s').ms >= 500 && source('job-1.0s').ms >= 1000);
+    assert.ok(at('source-end', 'job-0.5s') < at('source-end', 'job-1.0s'));
     const end = events.find((e) => e.type === 'source-end' && e.source === 'job-2.0s')!;
     assert.ok(end.t >= stopping.t + 90, 'the task ended only after its cleanup');
     assert.equal(summary.stoppedBy, 'deadline');

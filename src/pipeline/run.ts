@@ -178,8 +178,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           } else {
             await persist(source, chunk, transformed, result);
           }
-          signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
-          if (gate.paused) await gate.wait(signal);
+          // What is read is persisted; after that, stop pulling. A source cancelled while it sat at
+          // its yield hears it there, as asyncio's task hears CancelledError at its await.
+          if (signal.aborted) await cancelAtYield(chunks, signal.reason);
+          if (gate.paused) await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
         }
       } catch (err) {
         stopped = { error: err };
@@ -298,6 +300,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     setPaused,
     stop,
   };
+}
+
+/**
+ * Throws the cancellation into the source where it is suspended, so its `catch` (cleanup, then
+ * re-throw) runs as well as its `finally`; for-await's own way out, return(), runs only `finally`.
+ */
+async function cancelAtYield(source: AsyncGenerator<unknown>, reason: unknown): Promise<never> {
+  await source.throw(reason); // a source that re-throws, as it must, ends here
+  throw reason; // one that swallowed the cancellation is stopped all the same
 }
 
 /** --buffer-all: what "read everything, then process" costs in memory. */

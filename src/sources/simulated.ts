@@ -19,7 +19,7 @@ export const simulatedSchema = z
     failAt: z.int().min(0).max(LIMITS.chunks).optional(),
     hangAt: z.int().min(0).max(LIMITS.chunks).optional(),
     badRecords: z.number().min(0).max(1).default(0),
-    /** Time the source's cleanup takes when it ends, however it ends (shown as notes). */
+    /** Time the source's cleanup takes when it is cancelled or times out (shown as notes). */
     cleanup: durationUpTo(LIMITS.cleanupMs, '10s').optional(),
   })
   .refine((c) => c.recordsPerChunk * (c.payloadBytes + RECORD_OVERHEAD) <= LIMITS.chunkBytes, {
@@ -42,13 +42,15 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
       if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
       yield makeChunk(cfg, seq, random);
     }
-  } finally {
-    // Runs on success, failure and cancellation alike; the abort error propagates after it.
-    if (cfg.cleanup !== undefined) {
-      note(signal.aborted ? `cleaning up after: ${(signal.reason as Error).message}` : 'cleaning up');
+  } catch (err) {
+    // asyncio: `except CancelledError: await cleanup(); raise`. Only a cancelled (or timed-out)
+    // task cleans up here; the cancellation then goes on up: never swallow it.
+    if (signal.aborted && cfg.cleanup !== undefined) {
+      note(`cleaning up after: ${(signal.reason as Error).message}`);
       await sleepThroughAbort(cfg.cleanup * slowmo, signal); // cleanup finishes, even after a cancel
       note('cleanup done');
     }
+    throw err;
   }
 }
 

@@ -104,6 +104,31 @@ describe('timeouts, cancellation and the deadline', () => {
     assert.ok(summary.sources.find((s) => s.name === 'straggler')!.chunks < 100, 'cut short, not run to its end');
   });
 
+  it('a source cancelled while it waits at its yield hears it there: its catch (cleanup, re-throw) runs, not only finally', async () => {
+    let release!: () => void;
+    const writing = new Promise<void>((resolve) => (release = resolve));
+    const heard: string[] = [];
+    const source: Source = {
+      name: 'parked', kind: 'test',
+      async *read() {
+        try {
+          for (let seq = 0; seq < 3; seq++) yield { seq, records: ['{"a":1}'], bytes: 8, cursor: { seq: seq + 1 } };
+        } catch (err) {
+          heard.push(`catch: ${(err as Error).message}`); // except CancelledError: cleanup; raise
+          throw err;
+        } finally {
+          heard.push('finally');
+        }
+      },
+    };
+    const sink: Sink = { ...noneSink(), write: () => writing }; // chunk 0 is being written: the source sits at its yield
+    const { pipeline, bus } = run([source], { sink });
+    bus.subscribe((e) => e.type === 'source-start' && setImmediate(() => (pipeline.cancel('parked'), release())));
+    const summary = await pipeline.done;
+    assert.equal(summary.sources[0]!.state, 'cancelled');
+    assert.deepEqual(heard, ['catch: cancelled by user', 'finally']);
+  });
+
   it('sources still queued at a stop are cancelled without ever starting', async () => {
     const probe = new Probe();
     const sources = Array.from({ length: 5 }, (_, i) => testSource(`s${i}`, probe, { hangAt: 0 }));
