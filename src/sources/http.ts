@@ -7,6 +7,17 @@ import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
+/** "https://api2.example.com" or "http://127.0.0.1:8788": a scheme, a host and a port, nothing else. */
+const isOrigin = (text: string) => {
+  if (!isHttpUrl(text) || /[?#@]/.test(text)) return false;
+  const url = new URL(text);
+  return url.pathname === '/' && !/^https?:\/\/[^/]+\/./.test(text);
+};
+const origin = z
+  .string()
+  .refine(isOrigin, 'must be an origin like "https://api2.example.com" (scheme, host and port; no path, query or user)')
+  .transform((o) => new URL(o).origin);
+
 export const httpSchema = z
   .strictObject({
     ...commonFields,
@@ -22,6 +33,8 @@ export const httpSchema = z
     maxRetryDelay: duration.default(10_000),
     maxBytes: byteSize.optional(),
     headers: z.record(z.string(), z.string()).default({}),
+    /** Other origins the headers may go to (a `next` page or a redirect there); the url's own always. */
+    trustedOrigins: z.array(origin).max(100).optional(),
   })
   .refine((c) => c.format === 'ndjson' || c.chunkRecords === undefined, {
     path: ['chunkRecords'],
