@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
+import { watchBrokenPipes } from './broken-pipe.js';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
@@ -21,6 +22,22 @@ function exitCodeFor(summary: Summary): number {
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
 const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
+
+/**
+ * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
+ * (in-flight chunks persisted, checkpoints moved, outputs closed) with nothing more printed, and
+ * the process leaves with EXIT.EPIPE; after the grace period, if draining takes longer.
+ */
+let stopOnBrokenPipe: (() => void) | undefined;
+const pipes = watchBrokenPipes(() => {
+  setTimeout(() => process.exit(EXIT.EPIPE), graceMs()).unref();
+  stopOnBrokenPipe?.();
+});
+/** Stops the run with `stop` when a pipe breaks, or at once when one already has. */
+function stopWhenPipeBreaks(stop: () => void) {
+  stopOnBrokenPipe = stop;
+  if (pipes.broken) stop();
+}
 
 /**
  * Every SIGINT/SIGTERM goes to `stop`. For a run, the pipeline turns a second one into a forced
@@ -90,8 +107,9 @@ async function run(options: CliOptions): Promise<number> {
   try {
     if (options.replay) {
       const replay = new AbortController();
-      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
       controls = { stop };
+      stopWhenPipeBreaks(() => stop('EPIPE'));
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         await ready;
@@ -101,6 +119,7 @@ async function run(options: CliOptions): Promise<number> {
         if (!(reason instanceof CancelReason)) throw err;
         return signalExitCode(reason.kind) ?? EXIT.ok;
       } finally {
+        stopOnBrokenPipe = undefined;
         offSignals();
       }
     }
@@ -151,10 +170,13 @@ async function run(options: CliOptions): Promise<number> {
       bus.emit,
     );
     controls = pipeline;
+    // A broken pipe at the summary itself has nothing left to stop.
+    stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
       return exitCodeFor(await pipeline.done);
     } finally {
+      stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
@@ -184,5 +206,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// stdout may be a pipe: let what was written drain before leaving.
-process.stdout.write('', () => process.exit(code));
+// stdout may be a pipe: let what was written drain before leaving (and learn whether it broke).
+process.stdout.write('', () => process.exit(pipes.broken ? EXIT.EPIPE : code));
