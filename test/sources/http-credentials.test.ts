@@ -34,12 +34,17 @@ function configuredHeadersIn(headers: IncomingHttpHeaders) {
 
 /** Server A's pages 1 and 2, whose page 2 names server B's page 3 as next; B's page 3 is the last. */
 async function twoServers(t: TestContext) {
-  const b = await recordingServer(t, (path) => (path === '/pages/3' ? { body: page([5, 6], null) } : { status: 404 }));
+  const b = await recordingServer(t, (path) => {
+    if (path === '/pages/3') return { body: page([5, 6], null) };
+    if (path === '/orders.ndjson') return { body: '{"id":1}\n{"id":2}\n' };
+    return { status: 404 };
+  });
   const a = await recordingServer(t, (path) => {
     if (path === '/pages/1') return { body: page([1, 2], '/pages/2') };
     if (path === '/pages/2') return { body: page([3, 4], `${b.url}/pages/3`) };
     if (path === '/moved') return { status: 302, location: `${b.url}/pages/3` };
     if (path === '/moved-home') return { status: 302, location: '/pages/2' };
+    if (path === '/moved.ndjson') return { status: 301, location: `${b.url}/orders.ndjson` };
     return { status: 404 };
   });
   return { a, b };
@@ -66,15 +71,17 @@ describe('http source: configured headers stay with their origin', () => {
     assert.equal(b.seen[0]!.headers['x-api-key'], 'k3y');
   });
 
-  it('a redirect from the source\'s origin to another one drops every configured header (not only authorization)', async (t) => {
+  it('a redirect from the source\'s origin to another one drops every configured header (not only authorization), pages and streams alike', async (t) => {
     const { a, b } = await twoServers(t);
     const { pipeline, events } = run([
       httpSource({ name: 'away', url: `${a.url}/moved`, format: 'json-pages', headers: secrets }, a.url),
+      httpSource({ name: 'stream', url: `${a.url}/moved.ndjson`, headers: secrets }, a.url),
     ]);
     await pipeline.done;
     assert.deepEqual([endOf(events, 'away').state, endOf(events, 'away').records], ['done', 2]);
-    assert.deepEqual(configuredHeadersIn(a.seen[0]!.headers), secretNames);
-    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]), [['/pages/3', []]]);
+    assert.deepEqual([endOf(events, 'stream').state, endOf(events, 'stream').records], ['done', 2]);
+    assert.deepEqual(a.seen.map((r) => configuredHeadersIn(r.headers)), [secretNames, secretNames]);
+    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]).sort(), [['/orders.ndjson', []], ['/pages/3', []]]);
   });
 
   it('a redirect to a trusted origin, or within the source\'s own, keeps them', async (t) => {
