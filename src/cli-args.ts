@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UsageError } from './errors.js';
 import type { SinkKind } from './pipeline/persistence.js';
 import { packageRoot } from './util/package-paths.js';
+import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
 
 export const bundledFixtures = join(packageRoot, 'fixtures');
@@ -30,25 +31,23 @@ export interface CliOptions {
 
 export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
 
-const positiveInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got "${value}"`);
+/** A number flag within its bounds (LIMITS), or a message that gives them. */
+const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
+  const n = value.trim() === '' ? NaN : Number(value);
+  const kind = whole ? 'a whole number' : 'a number';
+  if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+    throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
+  }
   return n;
 };
-const anyInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return n;
-};
-const positiveNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number > 0, got "${value}"`);
-  return n;
+const pathArg = (flag: string) => (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
+  return value;
 };
 const durationArg = (flag: string) => (value: string) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration like 500ms, 1.2s or 2m, got "${value}"`);
-  return ms;
+  const parsed = parseDuration(value);
+  if ('error' in parsed) throw new InvalidArgumentError(`${flag}: ${parsed.error}`);
+  return parsed.ms;
 };
 
 const examples = `
@@ -73,21 +72,21 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .configureOutput({ writeOut: write.out, writeErr: write.err, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError(true)
-    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)')
-    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", positiveInt('--concurrency'))
+    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
+    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", numberArg('--concurrency', 1, LIMITS.concurrency))
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
-    .option('--out <dir>', 'where sinks write', 'ingest-out')
+    .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
-    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
-    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
+    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
+    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
-    .option('--record <file>', 'save the event stream to a file')
-    .option('--replay <file>', 'play a recorded event stream back in the dashboard')
+    .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
+    .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
     .addHelpText('after', examples)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
@@ -96,7 +95,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
   program
     .command('serve')
     .description('loopback HTTP server with fixture data, latency and faults (for fixtures/http)')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', anyInt('--port'), 8787)
+    .option('--port <n>', 'port to listen on (0 picks a free one)', numberArg('--port', 0, 65535), 8787)
     .action((options: { port: number }) => {
       invocation = { command: 'serve', port: options.port };
     });
@@ -106,7 +105,9 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
-      throw new UsageError(err.message.replace(/^error: /, ''), { cause: err });
+      // Our argument parsers name the flag themselves: commander's preamble would say it twice.
+      const message = err.code === 'commander.invalidArgument' ? err.message.replace(/^error: option '[^']*' argument [\s\S]*? is invalid\. /, '') : err.message;
+      throw new UsageError(message.replace(/^error: /, ''), { cause: err });
     }
     throw err;
   }

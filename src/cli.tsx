@@ -21,7 +21,13 @@ function exitCodeFor(summary: Summary): number {
 }
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
-const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
+function graceMs(): number {
+  const text = process.env.INGEST_TUI_GRACE;
+  if (text === undefined || text === '') return 5000;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
+  return parsed.ms;
+}
 
 /**
  * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
@@ -30,7 +36,11 @@ const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
  */
 let stopOnBrokenPipe: (() => void) | undefined;
 const pipes = watchBrokenPipes(() => {
-  setTimeout(() => process.exit(EXIT.EPIPE), graceMs()).unref();
+  let grace = 5000;
+  try {
+    grace = graceMs();
+  } catch {} // a bad INGEST_TUI_GRACE is reported by the run, not from in here
+  setTimeout(() => process.exit(EXIT.EPIPE), grace).unref();
   stopOnBrokenPipe?.();
 });
 /** Stops the run with `stop` when a pipe breaks, or at once when one already has. */
@@ -95,6 +105,7 @@ async function attachReporter(
 }
 
 async function run(options: CliOptions): Promise<number> {
+  const grace = graceMs(); // a bad value is refused before anything starts
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
@@ -146,7 +157,7 @@ async function run(options: CliOptions): Promise<number> {
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
-      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: grace, err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);

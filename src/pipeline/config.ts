@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
-import { duration } from '../util/duration.js';
+import { durationField } from '../util/duration.js';
+import { LIMITS } from '../util/limits.js';
 import { displayKey } from '../util/sanitize.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
@@ -22,11 +23,11 @@ export const lessonSchema = z.strictObject({
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
-  concurrency: z.int().min(1).max(1_000_000).optional(),
-  timeout: duration.optional(),
-  deadline: duration.optional(),
-  seed: z.int().optional(),
-  slowmo: z.number().positive().max(1000).optional(),
+  concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),
+  timeout: durationField.optional(),
+  deadline: durationField.optional(),
+  seed: z.int().min(-LIMITS.seed).max(LIMITS.seed).optional(),
+  slowmo: z.number().min(LIMITS.slowmo.min).max(LIMITS.slowmo.max).optional(),
   sink: z.enum(['ndjson', 'sqlite', 'none']).optional(),
   offload: z.boolean().optional(),
   /** Start the offline HTTP server (`ingest-tui serve`) for the run; "/path" URLs resolve against it. */
@@ -104,7 +105,7 @@ export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'bas
 async function loadDefaults(file: string): Promise<RunDefaults> {
   const json = await readJson(file, true);
   if (json === undefined) return {};
-  const parsed = runDefaultsSchema.safeParse(json);
+  const parsed = runDefaultsSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(parsed.error.issues[0]!, '')}`);
   return parsed.data;
 }
@@ -131,7 +132,7 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     if (kindName === undefined) fail(`${at}kind: missing (one of ${known})`);
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
     if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)} (expected one of ${known})`);
-    const parsed = kind!.schema.safeParse(raw);
+    const parsed = kind!.schema.safeParse(raw, { reportInput: true });
     if (!parsed.success) fail(formatIssue(parsed.error.issues[0]!, at));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
@@ -158,8 +159,41 @@ export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
     const key = issue.keys[0]!;
     return `${path ? `${path}.` : at}${key}: unknown field`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: missing (${issue.message})`;
-  return `${path || '(top level)'}: ${issue.message}`;
+  return `${path || '(top level)'}: ${describeIssue(issue)}`;
+}
+
+/** zod's words made plain: what was expected and what was given, and bounds as bounds. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = (type: string) => TYPE_NAMES[type] ?? type;
+  switch (issue.code) {
+    case 'invalid_type': {
+      const received = (issue as { received?: string }).received;
+      if (issue.input === undefined && received === undefined) return `missing (expected ${name(issue.expected)})`;
+      return `expected ${name(issue.expected)}, got ${received ?? describeValue(issue.input)}`;
+    }
+    case 'too_big':
+      return issue.origin === 'number' || issue.origin === 'int' ? `at most ${count(issue.maximum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too big: expected/, 'expected');
+    case 'too_small':
+      return issue.origin === 'number' || issue.origin === 'int' ? `at least ${count(issue.minimum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too small: expected/, 'expected');
+    default:
+      return issue.message;
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  int: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array',
+};
+
+const count = (n: number | bigint) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+
+/** A JSON value as a message shows it: `the string "20"`, `1.5`, `an array`. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return count(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }
 
 async function readJson(file: string, optional = false): Promise<unknown> {
