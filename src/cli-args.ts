@@ -60,7 +60,8 @@ Examples:
   $ ingest-tui serve --port 8787                       offline HTTP server for the http fixtures
 
 Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
-2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
+2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
+141 stdout or stderr closed by its reader (| head): stopped gracefully, quietly.`;
 
 /**
  * "error: option '--sink <kind>' argument 'pg' is invalid. Allowed choices are …": our parsers'

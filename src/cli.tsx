@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
+import { watchBrokenPipes } from './broken-pipe.js';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
@@ -26,6 +27,26 @@ function graceMs(): number {
   const parsed = parseDuration(text);
   if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
   return parsed.ms;
+}
+
+/**
+ * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
+ * (in-flight chunks persisted, checkpoints moved, outputs closed) with nothing more printed, and
+ * the process leaves with EXIT.EPIPE; after the grace period, if draining takes longer.
+ */
+let stopOnBrokenPipe: (() => void) | undefined;
+const pipes = watchBrokenPipes(() => {
+  let grace = 5000;
+  try {
+    grace = graceMs();
+  } catch {} // a bad INGEST_TUI_GRACE is reported by the run, not from in here
+  setTimeout(() => process.exit(EXIT.EPIPE), grace).unref();
+  stopOnBrokenPipe?.();
+});
+/** Stops the run with `stop` when a pipe breaks, or at once when one already has. */
+function stopWhenPipeBreaks(stop: () => void) {
+  stopOnBrokenPipe = stop;
+  if (pipes.broken) stop();
 }
 
 /**
@@ -97,8 +118,9 @@ async function run(options: CliOptions): Promise<number> {
   try {
     if (options.replay) {
       const replay = new AbortController();
-      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
       controls = { stop };
+      stopWhenPipeBreaks(() => stop('EPIPE'));
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         await ready;
@@ -108,6 +130,7 @@ async function run(options: CliOptions): Promise<number> {
         if (!(reason instanceof CancelReason)) throw err;
         return signalExitCode(reason.kind) ?? EXIT.ok;
       } finally {
+        stopOnBrokenPipe = undefined;
         offSignals();
       }
     }
@@ -158,10 +181,13 @@ async function run(options: CliOptions): Promise<number> {
       bus.emit,
     );
     controls = pipeline;
+    // A broken pipe at the summary itself has nothing left to stop.
+    stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
       return exitCodeFor(await pipeline.done);
     } finally {
+      stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
@@ -191,5 +217,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// stdout may be a pipe: let what was written drain before leaving.
-process.stdout.write('', () => process.exit(code));
+// stdout may be a pipe: let what was written drain before leaving (and learn whether it broke).
+process.stdout.write('', () => process.exit(pipes.broken ? EXIT.EPIPE : code));

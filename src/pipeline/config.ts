@@ -6,6 +6,7 @@ import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
+import { displayKey } from '../util/sanitize.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -65,14 +66,20 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
   const defaults = info.isDirectory() ? await loadDefaults(join(path, DEFAULTS_FILE)) : {};
 
   const configs: SourceConfig[] = [];
-  const seen = new Map<string, string>();
+  // By how names look on screen, not by their bytes: "orders\u200b" or "\u001b[1morders" would
+  // pass for "orders" in every table and log line.
+  const seen = new Map<string, { name: string; file: string }>();
   for (const file of files) {
     for (const entry of parseSourceFile(file, await readJson(file))) {
-      const other = seen.get(entry.name);
-      if (other !== undefined) {
-        throw new ConfigError(`${show(file)}: ${entry.at}name: duplicate source name "${entry.name}" (also in ${show(other)})`);
+      const key = displayKey(entry.name);
+      const other = seen.get(key);
+      if (other?.name === entry.name) {
+        throw new ConfigError(`${show(file)}: ${entry.at}name: duplicate source name "${entry.name}" (also in ${show(other.file)})`);
       }
-      seen.set(entry.name, file);
+      if (other !== undefined) {
+        throw new ConfigError(`${show(file)}: ${entry.at}name: source name ${escapedName(entry.name)} looks the same as ${escapedName(other.name)} (in ${show(other.file)}) once shown; rename one`);
+      }
+      seen.set(key, { name: entry.name, file });
       configs.push({ name: entry.name, kind: entry.config.kind, config: entry.config, file, baseDir: dirname(file) });
     }
   }
@@ -131,6 +138,12 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
   return entries;
+}
+
+/** A name in a message, every character that is not printable ASCII spelled out: "or\u200bders". */
+function escapedName(name: string): string {
+  const text = JSON.stringify(name.slice(0, 100)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return name.length > 100 ? `${text}…` : text;
 }
 
 /** `"count": 1000` turns one entry into orders-0001 … orders-1000. */

@@ -11,6 +11,17 @@ const MAX_PAGE_BYTES = 256e6;
 
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
+/** "https://api2.example.com" or "http://127.0.0.1:8788": a scheme, a host and a port, nothing else. */
+const isOrigin = (text: string) => {
+  if (!isHttpUrl(text) || /[?#@]/.test(text)) return false;
+  const url = new URL(text);
+  return url.pathname === '/' && !/^https?:\/\/[^/]+\/./.test(text);
+};
+const origin = z
+  .string()
+  .refine(isOrigin, 'must be an origin like "https://api2.example.com" (scheme, host and port; no path, query or user)')
+  .transform((o) => new URL(o).origin);
+
 export const httpSchema = z
   .strictObject({
     ...commonFields,
@@ -29,6 +40,8 @@ export const httpSchema = z
       .record(z.string().min(1).max(256), z.string().max(8192))
       .refine((h) => Object.keys(h).length <= 64, 'at most 64 headers')
       .default({}),
+    /** Other origins the headers may go to (a `next` page or a redirect there); the url's own always. */
+    trustedOrigins: z.array(origin).max(100).optional(),
   })
   .refine((c) => c.format === 'ndjson' || c.maxBytes === undefined || c.maxBytes <= MAX_PAGE_BYTES, {
     path: ['maxBytes'],

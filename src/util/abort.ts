@@ -6,7 +6,7 @@ export function timeoutReason(ms: number): DOMException {
   return new DOMException(`timed out after ${formatSeconds(ms)}`, 'TimeoutError');
 }
 
-export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit';
+export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit' | 'EPIPE';
 
 const cancelMessages: Record<CancelKind, string> = {
   user: 'cancelled by user',
@@ -14,6 +14,7 @@ const cancelMessages: Record<CancelKind, string> = {
   SIGINT: 'interrupted (SIGINT)',
   SIGTERM: 'terminated (SIGTERM)',
   quit: 'stopped by user',
+  EPIPE: 'stopped: the output pipe was closed (EPIPE)',
 };
 
 export class CancelReason extends DOMException {
