@@ -6,7 +6,7 @@ import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.j
 import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
-import { recordEvents, replayEvents } from './pipeline/recording.js';
+import { recordEvents, startReplay } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import type { DashboardControls } from './ui/controls.js';
@@ -87,7 +87,7 @@ function stderrLines() {
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
   options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
-): Promise<{ detach: () => void; ready?: Promise<void> }> {
+): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean }> {
   if (options.json) return { detach: attachJsonReporter(bus) };
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
@@ -99,7 +99,7 @@ async function attachReporter(
       dashboard.unmount();
       notices.release();
     };
-    return { detach, ready: dashboard.ready };
+    return { detach, ready: dashboard.ready, interactive: true };
   }
   return { detach: attachTextReporter(bus, store) };
 }
@@ -112,19 +112,21 @@ async function run(options: CliOptions): Promise<number> {
   let controls: DashboardControls | undefined;
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
-  const { detach, ready } = await attachReporter(options, bus, store, () => controls, notices);
+  const { detach, ready, interactive = false } = await attachReporter(options, bus, store, () => controls, notices);
   const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
 
   try {
     if (options.replay) {
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
-      controls = { stop };
       stopWhenPipeBreaks(() => stop('EPIPE'));
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         await ready;
-        return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
+        // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
+        const player = startReplay(resolve(options.replay), bus.emit, { signal: replay.signal, speed: 1 / (options.slowmo ?? 1), pauseAtMoments: interactive });
+        controls = { stop, setPaused: player.setPaused, step: player.step };
+        return exitCodeFor(await player.done);
       } catch (err) {
         const reason: unknown = replay.signal.reason;
         if (!(reason instanceof CancelReason)) throw err;
@@ -177,6 +179,7 @@ async function run(options: CliOptions): Promise<number> {
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
+        pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
       },
       bus.emit,
     );

@@ -19,6 +19,10 @@ export const lessonSchema = z.strictObject({
   takeaway: line,
   code: z.strictObject({ js: codeLines, asyncio: codeLines }).optional(),
   view: z.enum(['rows', 'timeline', 'lesson']).optional(),
+  pauseAt: z
+    .array(z.strictObject({ at: z.enum(['deadline', 'start', 'end']), source: z.string().min(1).max(200).optional(), caption: line }))
+    .max(8)
+    .optional(),
 });
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */

@@ -1,3 +1,5 @@
+import type { PausePoint } from './pause-points.js';
+
 /**
  * The only thing the pipeline says to the outside world. Every event is a plain JSON object, so
  * the same stream feeds the dashboard, the text and JSON reporters, and --record/--replay.
@@ -65,6 +67,8 @@ export interface Lesson {
   code?: { js: string[]; asyncio: string[] };
   /** The dashboard view the scenario opens on (01-gather: the timeline, where the overlap shows). */
   view?: 'rows' | 'timeline' | 'lesson';
+  /** Key moments where the dashboard's run pauses by itself, with a caption. */
+  pauseAt?: PausePoint[];
 }
 
 type At<T> = T & { t: number };
@@ -79,7 +83,8 @@ export type PipelineEvent =
   | At<{ type: 'source-end'; source: string; state: SourceState; ms: number; error?: string } & SourceCounts>
   | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number }>
   | At<{ type: 'concurrency'; concurrency: number }>
-  | At<{ type: 'paused'; paused: boolean }>
+  /** `caption`: why it paused by itself (a lesson's key moment, or a step). */
+  | At<{ type: 'paused'; paused: boolean; caption?: string }>
   | At<{ type: 'stopping'; reason: string; force?: true }>
   | At<{ type: 'summary' } & Summary>;
 

@@ -8,6 +8,7 @@ import { Clock, useClock } from '../util/clock.js';
 import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
+import { pauseDecider, type PausePoint } from './pause-points.js';
 import { startInSlices } from './time-slices.js';
 import { transformRecords, type TransformFn, type Transformed } from './transform.js';
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   bufferAll?: boolean;
   /** What this run teaches (a lecture scenario's ingest.json); announced in run-start. */
   lesson?: Lesson;
+  /** Pause by itself at these moments (a lesson's pauseAt; only when someone can resume it). */
+  pauseAt?: PausePoint[];
   /**
    * With an asynchronous transform (--offload), how many of a source's chunks may be in the
    * workers or waiting to be written while it reads on. They are still written in order. Many
@@ -50,13 +53,21 @@ export interface PipelineRun {
   cancel(source: string): boolean;
   setConcurrency(concurrency: number): void;
   setPaused(paused: boolean): void;
+  /** Paused: run on until the next thing a source does, then pause again. Running: pause. */
+  step(): void;
   /** Stop the whole run: running sources are aborted with this reason, queued ones never start. */
   stop(kind: CancelKind): void;
 }
 
-export function startPipeline(sources: Source[], options: RunOptions, emit: Emit): PipelineRun {
+export function startPipeline(sources: Source[], options: RunOptions, emitEvent: Emit): PipelineRun {
   const startedAt = performance.now();
-  const now = () => Math.round(performance.now() - startedAt);
+  /** Time the run stood paused, in all, and since when it stands: run time leaves it out. */
+  let pausedMs = 0;
+  let pausedSince: number | undefined;
+  const runTime = () => (pausedSince ?? performance.now()) - startedAt - pausedMs;
+  // Events carry run time: a lecture paused for a minute still shows its deadline at 1.2 s, and
+  // a recording of it replays without the minute.
+  const now = () => Math.round(runTime());
   const root = new AbortController();
   // One listener on the root for the whole run, not one per source: nothing to leak or remove.
   const running = new Map<string, AbortController>();
@@ -66,6 +77,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
   let releasePause: (() => void) | undefined;
+  const pauses = pauseDecider(options.pauseAt);
+  /** Every event goes out through here: after it, the run may pause at a key moment or a step's end. */
+  const emit: Emit = (event) => {
+    emitEvent(event);
+    if (event.type === 'paused' || event.type === 'metrics') return;
+    const caption = pauses.after(event);
+    if (caption !== undefined) setPaused(true, caption);
+  };
   const transform = options.transform ?? transformRecords;
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
@@ -75,23 +94,31 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   let retries = 0;
 
   const stop = (kind: CancelKind) => {
+    // Cleanups run on the clock: a stop never waits on a paused one (a lesson may pause it again
+    // at this very moment, below, to show the cancellation landing).
+    setPaused(false);
     if (root.signal.aborted) {
       // A second Ctrl-C (or SIGTERM) while draining: the CLI leaves at once on this event.
       if (kind === 'SIGINT' || kind === 'SIGTERM') emit({ type: 'stopping', t: now(), reason: kind, force: true });
       return;
     }
     emit({ type: 'stopping', t: now(), reason: kind });
-    setPaused(false); // cleanups run on the clock: a stopping run does not stand still
     root.abort(new CancelReason(kind));
   };
 
-  function setPaused(paused: boolean) {
-    if (paused === gate.paused || (paused && root.signal.aborted)) return;
+  function setPaused(paused: boolean, caption?: string) {
+    if (paused === gate.paused) return;
     gate.set(paused);
     // Time stops too: a paused lecture does not let its deadline or timeouts run out meanwhile.
-    if (paused) releasePause = clock.hold();
-    else releasePause?.();
-    emit({ type: 'paused', t: now(), paused });
+    if (paused) {
+      releasePause = clock.hold();
+      pausedSince = performance.now();
+    } else {
+      releasePause?.();
+      pausedMs += performance.now() - pausedSince!;
+      pausedSince = undefined;
+    }
+    emit({ type: 'paused', t: now(), paused, ...(caption === undefined ? {} : { caption }) });
   }
 
   /**
@@ -140,7 +167,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
     const clearTimer = timeoutMs === undefined ? undefined : clock.after(timeoutMs, () => controller.abort(timeoutReason(timeoutMs)));
-    const t0 = performance.now();
+    const t0 = runTime();
+    const wallStart = performance.now();
     result.state = 'running';
     emit({ type: 'source-start', t: now(), source: source.name });
 
@@ -158,7 +186,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           retries += 1;
           emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
         },
-        timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs, // wall time: what real I/O waits on
+        timeoutAt: timeoutMs === undefined ? undefined : wallStart + timeoutMs, // wall time: what real I/O waits on
       });
       const chunks = options.bufferAll ? readToEnd(read) : read;
       let stopped: { error: unknown } | undefined;
@@ -207,7 +235,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     } finally {
       clearTimer?.();
       running.delete(source.name);
-      result.ms = Math.round(performance.now() - t0);
+      result.ms = Math.round(runTime() - t0);
     }
     try {
       await options.sink.endSource(source.name);
@@ -297,7 +325,12 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       limit.concurrency = Math.max(1, Math.floor(concurrency));
       emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
     },
-    setPaused,
+    setPaused: (paused) => setPaused(paused),
+    step() {
+      if (!gate.paused) return setPaused(true);
+      pauses.step();
+      setPaused(false);
+    },
     stop,
   };
 }

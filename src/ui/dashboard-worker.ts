@@ -59,6 +59,7 @@ function controls(): DashboardControls | undefined {
     cancel: bits & Has.cancel ? (name) => call('cancel', name) === 1 : undefined,
     setConcurrency: bits & Has.setConcurrency ? (n) => void call('setConcurrency', n) : undefined,
     setPaused: bits & Has.setPaused ? (paused) => void call('setPaused', paused) : undefined,
+    step: bits & Has.step ? () => void call('step') : undefined,
   };
 }
 

@@ -107,7 +107,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       const controls = options.controls();
       switch (op) {
         case 'controls':
-          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0);
+          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0);
           break;
         case 'stop':
           controls?.stop(arg as 'quit' | 'SIGINT');
@@ -117,6 +117,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
           break;
         case 'setConcurrency':
           controls?.setConcurrency?.(arg as number);
+          break;
+        case 'step':
+          controls?.step?.();
           break;
         case 'setPaused':
           controls?.setPaused?.(arg as boolean);

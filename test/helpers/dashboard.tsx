@@ -72,6 +72,7 @@ export function recordingControls(): Recorded {
     cancel: (name) => (calls.push(`cancel ${name}`), true),
     setConcurrency: (n) => void calls.push(`concurrency ${n}`),
     setPaused: (paused) => void calls.push(`paused ${paused}`),
+    step: () => void calls.push('step'),
   };
 }
 

@@ -96,10 +96,12 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const recorded = await runCli(['--sources', dir, '--no-ui', '--deadline', '2s', '--record', recording]);
     assert.equal(recorded.code, 0, recorded.stderr);
     const term = runInTerminal(['--replay', recording], { columns: 100, rows: 30 });
-    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · t timeline · l lesson · q quit · \? help · c \+ - p do nothing in a replay/);
+    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · \? help/);
     term.keys('+');
     await term.waitForScreen(/the concurrency of a replay is what was recorded/);
     assert.match(term.text(), /concurrency 2 ·/);
+    term.keys('p');
+    await term.waitForScreen(/⏸ paused/);
     term.keys('q');
     assert.equal(await term.exitCode(), 0);
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
