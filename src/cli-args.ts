@@ -45,6 +45,11 @@ const positiveNumber = (flag: string) => (value: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number > 0, got "${value}"`);
   return n;
 };
+/** An empty path would quietly mean the current directory (resolve('') is the cwd). */
+const pathArg = (flag: string) => (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
+  return value;
+};
 const durationArg = (flag: string) => (value: string) => {
   const ms = parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration like 500ms, 1.2s or 2m, got "${value}"`);
@@ -72,11 +77,11 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .configureOutput({ writeOut: write.out, writeErr: write.err, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError(true)
-    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)')
+    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
     .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", positiveInt('--concurrency'))
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
-    .option('--out <dir>', 'where sinks write', 'ingest-out')
+    .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
@@ -85,8 +90,8 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
-    .option('--record <file>', 'save the event stream to a file')
-    .option('--replay <file>', 'play a recorded event stream back in the dashboard')
+    .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
+    .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
     .addHelpText('after', examples)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
