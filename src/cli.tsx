@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
-import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
+import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
@@ -85,10 +85,15 @@ async function run(options: CliOptions): Promise<number> {
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
   const { detach, ready } = await attachReporter(options, bus, store, () => controls, notices);
-  const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
+  let stopRecording: (() => Promise<void>) | undefined;
+  // Opened once the run is known to go ahead, before anything in --out changes.
+  const startRecording = async () => {
+    if (options.record) stopRecording = await recordEvents(resolve(options.record), bus, `--record ${options.record}`);
+  };
 
   try {
     if (options.replay) {
+      await startRecording();
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
       controls = { stop };
@@ -118,6 +123,7 @@ async function run(options: CliOptions): Promise<number> {
     const seed = options.seed ?? defaults.seed ?? 1;
     const slowmo = options.slowmo ?? defaults.slowmo ?? 1;
     const sources = createSources(loaded.configs, { seed, slowmo, serveUrl: server?.url });
+    await startRecording();
     // The directory's deadline and timeout belong to its simulated timeline: --slowmo stretches
     // them with it (02-wait-timeout at --slowmo 3 still cancels only the straggler). Flags stay wall time.
     const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
@@ -172,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
+    const usage = err instanceof IngestError && USAGE_CODES.has(err.code);
     process.stderr.write(`ingest-tui: ${safeText(describeError(err), 2000)}\n`);
     if (usage) {
       if (err instanceof UsageError) process.stderr.write('Try ingest-tui --help\n');
