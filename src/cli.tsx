@@ -5,6 +5,7 @@ import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.j
 import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
+import type { PlannedWrite } from './pipeline/output-guard.js';
 import { recordEvents, replayEvents } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
@@ -18,6 +19,9 @@ import { safeText } from './util/sanitize.js';
 function exitCodeFor(summary: Summary): number {
   return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
 }
+
+const recordingWrite = (options: CliOptions): PlannedWrite[] =>
+  options.record ? [{ path: resolve(options.record), flag: `--record ${options.record}`, what: 'the event recording' }] : [];
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
 const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
@@ -93,6 +97,7 @@ async function run(options: CliOptions): Promise<number> {
 
   try {
     if (options.replay) {
+      if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
       await startRecording();
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
@@ -112,8 +117,8 @@ async function run(options: CliOptions): Promise<number> {
 
     // Imported here, not at startup: --help and --version need none of zod (95 files), the
     // checkpoints and sinks, the offline server or piscina.
-    const [{ createSources, loadSources }, { openPersistence }, { leave, watchInterrupts }] = await Promise.all([
-      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./interrupt.js'),
+    const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
+      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./pipeline/output-guard.js'), import('./interrupt.js'),
     ]);
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
@@ -123,12 +128,17 @@ async function run(options: CliOptions): Promise<number> {
     const seed = options.seed ?? defaults.seed ?? 1;
     const slowmo = options.slowmo ?? defaults.slowmo ?? 1;
     const sources = createSources(loaded.configs, { seed, slowmo, serveUrl: server?.url });
-    await startRecording();
     // The directory's deadline and timeout belong to its simulated timeline: --slowmo stretches
     // them with it (02-wait-timeout at --slowmo 3 still cancels only the straggler). Flags stay wall time.
     const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
+    // Before anything is written: no output may land on what the run reads, nor --record on an output.
+    refuseOverlaps(
+      [...plannedWrites({ sink: sinkKind, out, names: loaded.configs.map((c) => c.name), flag: `--out ${options.out}` }), ...recordingWrite(options)],
+      runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
+    );
+    await startRecording();
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it

@@ -13,6 +13,7 @@ import type { Checkpoints } from './run.js';
 
 /** Checkpoints live beside the outputs they describe: <out>/.checkpoints/<source>.json. */
 export const CHECKPOINT_DIR = '.checkpoints';
+export const checkpointFile = (out: string, source: string) => join(out, CHECKPOINT_DIR, `${safeFileName(source)}.json`);
 const FORMAT = 'ingest-tui/checkpoint@1';
 
 const checkpointSchema = z.strictObject({
@@ -69,7 +70,7 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
     });
     await access(dir, constants.W_OK); // a read-only mount says so here, not mid-run
   });
-  const fileOf = (name: string) => join(dir, `${safeFileName(name)}.json`);
+  const fileOf = (name: string) => checkpointFile(out, name);
   const known = new Map<string, Checkpoint>();
   const byName = new Map(targets.map((t) => [t.name, t]));
   const limit = pLimit(64); // 10,000 sources must not mean 10,000 open files

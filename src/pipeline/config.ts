@@ -48,6 +48,10 @@ export interface LoadedSources {
   defaults: RunDefaults;
   /** The directory of the sources (or of the single file). */
   dir: string;
+  /** --sources named a directory (not one file). */
+  directory: boolean;
+  /** Every file read to load them: the source files, and the directory's ingest.json (if any). */
+  files: string[];
 }
 
 export const DEFAULTS_FILE = 'ingest.json';
@@ -62,6 +66,7 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
     ? (await readdir(path)).filter((f) => f.endsWith('.json') && f !== DEFAULTS_FILE).sort().map((f) => join(path, f))
     : [path];
   const defaults = info.isDirectory() ? await loadDefaults(join(path, DEFAULTS_FILE)) : {};
+  const read = info.isDirectory() ? [...files, join(path, DEFAULTS_FILE)] : files;
 
   const configs: SourceConfig[] = [];
   const seen = new Map<string, string>();
@@ -76,7 +81,7 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
     }
   }
   if (configs.length === 0) throw new ConfigError(`${pathArg}: no sources found (expected *.json source files)`);
-  return { configs, defaults, dir };
+  return { configs, defaults, dir, directory: info.isDirectory(), files: read };
 }
 
 export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'baseDir'>): Source[] {

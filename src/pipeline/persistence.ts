@@ -1,11 +1,13 @@
 import { UsageError } from '../errors.js';
-import { deadLetterFile, discardDeadLetters, type DeadLetters } from '../sinks/dead-letter.js';
+import { join } from 'node:path';
+import { DEAD_LETTER_FILE, deadLetterFile, discardDeadLetters, type DeadLetters } from '../sinks/dead-letter.js';
 import { ndjsonSink } from '../sinks/ndjson.js';
 import { noneSink, type Sink } from '../sinks/sink.js';
-import { sqliteSink } from '../sinks/sqlite.js';
+import { SQLITE_SIDECARS, sqliteSink } from '../sinks/sqlite.js';
 import type { Source } from '../sources/source.js';
-import { openCheckpoints, sourceFingerprint, type CheckpointStore } from './checkpoints.js';
+import { checkpointFile, openCheckpoints, sourceFingerprint, type CheckpointStore } from './checkpoints.js';
 import type { SourceConfig } from './config.js';
+import type { PlannedWrite } from './output-guard.js';
 
 export type SinkKind = 'ndjson' | 'sqlite' | 'none';
 
@@ -34,7 +36,7 @@ export async function openPersistence(options: {
     if (options.resume) throw new UsageError('--resume needs --sink ndjson or sqlite: --sink none keeps nothing to resume from');
     return { sink: noneSink(), deadLetters: discardDeadLetters, sources };
   }
-  const sink = options.sink === 'sqlite' ? sqliteSink(out) : ndjsonSink(out);
+  const sink = createSink(options.sink, out);
   try {
     const targets = options.configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: sourceFingerprint(c.config, options.seed) }));
     const checkpoints = await openCheckpoints({ out, sink, targets, resume: options.resume });
@@ -43,4 +45,24 @@ export async function openPersistence(options: {
     await sink.close().catch(() => {});
     throw err;
   }
+}
+
+const createSink = (kind: 'ndjson' | 'sqlite', out: string): Sink => (kind === 'sqlite' ? sqliteSink(out) : ndjsonSink(out));
+
+/**
+ * Every path in --out a run may create, change or remove, for refuseOverlaps(): the sink's files,
+ * the dead letters and the checkpoints, with the temp files they are replaced through.
+ */
+export function plannedWrites(options: { sink: SinkKind; out: string; names: string[]; flag: string }): PlannedWrite[] {
+  const { out, names, flag } = options;
+  if (options.sink === 'none') return [];
+  const sink = createSink(options.sink, out);
+  const writes: PlannedWrite[] = [];
+  const add = (what: string, ...paths: string[]) => paths.forEach((path) => writes.push({ path, flag, what }));
+  if (options.sink === 'sqlite') add('the SQLite database', ...sink.files!('').flatMap((db) => [db, ...SQLITE_SIDECARS.map((s) => db + s)]));
+  else for (const name of names) add(`source ${JSON.stringify(name)}'s records`, ...sink.files!(name));
+  const deadLetters = join(out, DEAD_LETTER_FILE);
+  add('the dead letters', deadLetters, `${deadLetters}.tmp`);
+  for (const name of names) add(`source ${JSON.stringify(name)}'s checkpoint`, checkpointFile(out, name), `${checkpointFile(out, name)}.tmp`);
+  return writes;
 }

@@ -77,6 +77,7 @@ export function ndjsonSink(outDir: string): Sink {
     write,
     endSource: end,
     flush: async () => {},
+    files: (source) => [outputPath(outDir, source, '.ndjson')],
     close: async () => {
       const results = await Promise.allSettled([...files.keys()].map(end));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

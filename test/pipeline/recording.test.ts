@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli } from '../helpers/cli.js';
@@ -26,6 +26,21 @@ describe('--record and --replay', () => {
     assert.deepEqual(parseEvents(replay.stdout), parseEvents(live.stdout));
     const summary = parseEvents(replay.stdout).at(-1)!;
     assert.ok(elapsed >= summary.wallMs, `played at the original pace (${Math.round(elapsed)}ms ≥ ${summary.wallMs}ms)`);
+  });
+
+  it('--record onto the --replay file (or a link to it) is refused: the recording stays whole', async () => {
+    const dir = writeFiles(tempDir(), { 'a.json': { name: 'a', kind: 'simulated', chunks: 2, recordsPerChunk: 2, latency: '1ms' } });
+    const recording = join(dir, 'run.ndjson');
+    assert.equal((await runCli(['--sources', dir, '--json', '--sink', 'none', '--record', recording])).code, 0);
+    const before = readFileSync(recording, 'utf8');
+    symlinkSync(recording, join(dir, 'link.ndjson'));
+    for (const record of ['run.ndjson', 'link.ndjson']) {
+      const r = await runCli(['--replay', 'run.ndjson', '--json', '--record', record], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `ingest-tui: --record ${record}: would overwrite ${record}, which --replay plays\n`);
+      assert.equal(r.stdout, '');
+      assert.equal(readFileSync(recording, 'utf8'), before);
+    }
   });
 
   it('a broken recording is refused with the file and line', async () => {
