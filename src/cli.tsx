@@ -169,7 +169,9 @@ async function run(options: CliOptions): Promise<number> {
     controls = pipeline;
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
-      return exitCodeFor(await pipeline.done);
+      const summary = await pipeline.done;
+      await persistence.seal();
+      return exitCodeFor(summary);
     } finally {
       offSignals();
       offInterrupts();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { linkSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, type CliResult } from './helpers/cli.js';
@@ -91,5 +91,77 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^ingest-tui: option '--out <dir>' argument '' is invalid\. --out takes a path, got an empty one$/m);
     assert.deepEqual(Object.keys(treeOf(root)), ['s.json']);
+  });
+});
+
+describe('starting over removes only what ingest-tui wrote (built CLI)', () => {
+  const sim = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'simulated', chunks: 3, recordsPerChunk: 4, latency: '1ms', badRecords: 0.25, ...extra });
+  const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  /** A sources directory beside an --out holding `files`, as the user left it. */
+  function setUp(files: Record<string, string>, sources: unknown = [sim('a')]) {
+    const root = tempDir();
+    writeFiles(join(root, 'src'), { 's.json': sources });
+    if (Object.keys(files).length > 0) writeFiles(join(root, 'out'), files);
+    else mkdirSync(join(root, 'out'));
+    const run = (...args: string[]) => runCli(['--sources', 'src', '--out', 'out', '--no-ui', ...args], { cwd: root });
+    return { root, out: join(root, 'out'), run };
+  }
+
+  for (const [file, args] of [['a.ndjson', []], ['dead-letter.ndjson', []], ['ingest.sqlite', ['--sink', 'sqlite']], ['.checkpoints/a.json', []]] as const) {
+    it(`a foreign ${file} in --out is refused, not deleted or opened, and nothing else in --out changes`, async () => {
+      const { out, run } = setUp({ [file]: 'the user\'s own data\n', 'notes.txt': 'keep\n' });
+      const before = treeOf(out);
+      for (const resume of [[], ['--resume']]) {
+        if (resume.length > 0 && file.startsWith('.checkpoints')) continue; // --resume reads it: a corrupt checkpoint, refused as such
+        assertRefused(await run(...args, ...resume), new RegExp(`^ingest-tui: --out out: out/${file.replace(/\./g, '\\.')} exists and was not written by ingest-tui; move it or choose another --out$`));
+        assert.deepEqual(treeOf(out), before);
+      }
+    });
+  }
+
+  it('a second and third fresh run over its own outputs start over as before (ndjson and sqlite)', async () => {
+    const { out, run } = setUp({ 'other.ndjson': '{"keep":true}\n' }, [sim('a'), sim('b')]);
+    for (let round = 0; round < 3; round++) {
+      const r = await run();
+      assert.equal(r.code, 0, r.stderr);
+      const deadLetters = lines(join(out, 'dead-letter.ndjson')).length;
+      assert.equal(lines(join(out, 'a.ndjson')).length + lines(join(out, 'b.ndjson')).length + deadLetters, 24, `round ${round}: nothing doubled`);
+    }
+    for (let round = 0; round < 2; round++) assert.equal((await run('--sink', 'sqlite')).code, 0);
+    assert.equal(readFileSync(join(out, 'other.ndjson'), 'utf8'), '{"keep":true}\n', 'a file of no source of the run is left alone');
+  });
+
+  it('an output the user changed after the run is refused on the next fresh run and kept; once moved away, the run goes ahead', async () => {
+    const { out, run } = setUp({});
+    assert.equal((await run()).code, 0);
+    writeFiles(out, { 'a.ndjson': 'edited by hand\n' });
+    assertRefused(await run(), /^ingest-tui: --out out: out\/a\.ndjson changed since ingest-tui wrote it; move it or choose another --out$/);
+    assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8'), 'edited by hand\n');
+    rmSync(join(out, 'a.ndjson'));
+    assert.equal((await run()).code, 0);
+  });
+
+  it('--resume continues a cancelled run; appending to its output after the run is refused instead of cut away', async () => {
+    const { out, run } = setUp({}, [sim('slow', { chunks: 40, latency: '25ms', badRecords: 0 })]);
+    const first = await run('--deadline', '300ms');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /slow +cancelled/);
+    const resumed = await run('--resume');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const keys = lines(join(out, 'slow.ndjson')).map((l) => JSON.stringify(JSON.parse(l)._ingest));
+    assert.deepEqual([keys.length, new Set(keys).size], [160, 160], 'every record once');
+    writeFiles(out, { 'slow.ndjson': `${readFileSync(join(out, 'slow.ndjson'), 'utf8')}{"appended":"by hand"}\n` });
+    assertRefused(await run('--resume'), /^ingest-tui: --out out: out\/slow\.ndjson grew since ingest-tui wrote it \(--resume would cut it back to its checkpoint\); move it or choose another --out$/);
+    assert.match(readFileSync(join(out, 'slow.ndjson'), 'utf8'), /"appended":"by hand"/);
+  });
+
+  it('an --out from before the manifest: outputs with a checkpoint of ours start over, one without is refused', async () => {
+    const { out, run } = setUp({}, [sim('a'), sim('b')]);
+    assert.equal((await run()).code, 0);
+    rmSync(join(out, '.checkpoints', 'outputs.manifest')); // what an older ingest-tui left
+    assert.equal((await run()).code, 0, 'the checkpoints vouch for a.ndjson, b.ndjson and the dead letters');
+    rmSync(join(out, '.checkpoints', 'outputs.manifest'));
+    rmSync(join(out, '.checkpoints', 'b.json'));
+    assertRefused(await run(), /^ingest-tui: --out out: out\/b\.ndjson exists and was not written by ingest-tui/);
   });
 });

@@ -10,9 +10,15 @@ import { finished } from 'node:stream/promises';
 export class LineFile {
   private stream: WriteStream;
   private failure: Error | undefined;
+  /** The file was opened (created): a failed open ('wx' on a file already there) never touched it. */
+  opened: boolean;
 
-  constructor(readonly path: string, flags: 'w' | 'a' = 'w', handle?: FileHandle) {
+  constructor(readonly path: string, flags: 'w' | 'wx' | 'a' = 'w', handle?: FileHandle) {
     this.stream = createWriteStream(path, { flags, fd: handle });
+    this.opened = handle !== undefined;
+    this.stream.once('open', () => {
+      this.opened = true;
+    });
     this.stream.on('error', (err) => {
       this.failure ??= err;
     });
