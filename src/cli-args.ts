@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UsageError } from './errors.js';
 import type { SinkKind } from './pipeline/persistence.js';
 import { packageRoot } from './util/package-paths.js';
+import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
 
 export const bundledFixtures = join(packageRoot, 'fixtures');
@@ -30,30 +31,23 @@ export interface CliOptions {
 
 export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
 
-const positiveInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got "${value}"`);
+/** A number flag within its bounds (LIMITS), or a message that gives them. */
+const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
+  const n = value.trim() === '' ? NaN : Number(value);
+  const kind = whole ? 'a whole number' : 'a number';
+  if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+    throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
+  }
   return n;
 };
-const anyInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return n;
-};
-const positiveNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number > 0, got "${value}"`);
-  return n;
-};
-/** An empty path would quietly mean the current directory (resolve('') is the cwd). */
 const pathArg = (flag: string) => (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
   return value;
 };
 const durationArg = (flag: string) => (value: string) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration like 500ms, 1.2s or 2m, got "${value}"`);
-  return ms;
+  const parsed = parseDuration(value);
+  if ('error' in parsed) throw new InvalidArgumentError(`${flag}: ${parsed.error}`);
+  return parsed.ms;
 };
 
 const examples = `
@@ -66,7 +60,21 @@ Examples:
   $ ingest-tui serve --port 8787                       offline HTTP server for the http fixtures
 
 Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
-2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
+2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
+141 stdout or stderr closed by its reader (| head): stopped gracefully, quietly.`;
+
+/**
+ * "error: option '--sink <kind>' argument 'pg' is invalid. Allowed choices are …": our parsers'
+ * messages name the flag themselves; commander's choices get the flag and the value put in front.
+ */
+function withoutPreamble(message: string): string {
+  const match = /^error: option '(-\w, )?(--[\w-]+)[^']*' argument '([\s\S]*)' is invalid\. ([\s\S]*)$/.exec(message);
+  if (!match) return message;
+  const [, , flag, value, rest] = match;
+  if (rest!.startsWith(flag!)) return rest!;
+  const choices = /^Allowed choices are (.*)\.$/.exec(rest!)?.[1];
+  return choices ? `${flag} takes one of ${choices}, got "${value}"` : `${flag}: ${rest}`;
+}
 
 export function parseCommandLine(argv: string[], write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Invocation {
   let invocation: Invocation | undefined;
@@ -78,7 +86,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .exitOverride()
     .showSuggestionAfterError(true)
     .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
-    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", positiveInt('--concurrency'))
+    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", numberArg('--concurrency', 1, LIMITS.concurrency))
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
     .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
@@ -86,8 +94,8 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
-    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
-    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
+    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
+    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
@@ -100,7 +108,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
   program
     .command('serve')
     .description('loopback HTTP server with fixture data, latency and faults (for fixtures/http)')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', anyInt('--port'), 8787)
+    .option('--port <n>', 'port to listen on (0 picks a free one)', numberArg('--port', 0, 65535), 8787)
     .action((options: { port: number }) => {
       invocation = { command: 'serve', port: options.port };
     });
@@ -110,7 +118,9 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
-      throw new UsageError(err.message.replace(/^error: /, ''), { cause: err });
+      // Our argument parsers name the flag themselves: commander's preamble would say it twice.
+      const message = err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message;
+      throw new UsageError(message.replace(/^error: /, ''), { cause: err });
     }
     throw err;
   }

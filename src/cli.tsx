@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
+import { watchBrokenPipes } from './broken-pipe.js';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
 import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
@@ -24,7 +25,33 @@ const recordingWrite = (options: CliOptions): PlannedWrite[] =>
   options.record ? [{ path: resolve(options.record), flag: `--record ${options.record}`, what: 'the event recording' }] : [];
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
-const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
+function graceMs(): number {
+  const text = process.env.INGEST_TUI_GRACE;
+  if (text === undefined || text === '') return 5000;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
+  return parsed.ms;
+}
+
+/**
+ * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
+ * (in-flight chunks persisted, checkpoints moved, outputs closed) with nothing more printed, and
+ * the process leaves with EXIT.EPIPE; after the grace period, if draining takes longer.
+ */
+let stopOnBrokenPipe: (() => void) | undefined;
+const pipes = watchBrokenPipes(() => {
+  let grace = 5000;
+  try {
+    grace = graceMs();
+  } catch {} // a bad INGEST_TUI_GRACE is reported by the run, not from in here
+  setTimeout(() => process.exit(EXIT.EPIPE), grace).unref();
+  stopOnBrokenPipe?.();
+});
+/** Stops the run with `stop` when a pipe breaks, or at once when one already has. */
+function stopWhenPipeBreaks(stop: () => void) {
+  stopOnBrokenPipe = stop;
+  if (pipes.broken) stop();
+}
 
 /**
  * Every SIGINT/SIGTERM goes to `stop`. For a run, the pipeline turns a second one into a forced
@@ -82,6 +109,7 @@ async function attachReporter(
 }
 
 async function run(options: CliOptions): Promise<number> {
+  const grace = graceMs(); // a bad value is refused before anything starts
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
@@ -100,8 +128,9 @@ async function run(options: CliOptions): Promise<number> {
       if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
       await startRecording();
       const replay = new AbortController();
-      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
       controls = { stop };
+      stopWhenPipeBreaks(() => stop('EPIPE'));
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         await ready;
@@ -111,6 +140,7 @@ async function run(options: CliOptions): Promise<number> {
         if (!(reason instanceof CancelReason)) throw err;
         return signalExitCode(reason.kind) ?? EXIT.ok;
       } finally {
+        stopOnBrokenPipe = undefined;
         offSignals();
       }
     }
@@ -143,7 +173,7 @@ async function run(options: CliOptions): Promise<number> {
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
-      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: grace, err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);
@@ -167,12 +197,15 @@ async function run(options: CliOptions): Promise<number> {
       bus.emit,
     );
     controls = pipeline;
+    // A broken pipe at the summary itself has nothing left to stop.
+    stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
       const summary = await pipeline.done;
       await persistence.seal();
       return exitCodeFor(summary);
     } finally {
+      stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
@@ -202,5 +235,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// stdout may be a pipe: let what was written drain before leaving.
-process.stdout.write('', () => process.exit(code));
+// stdout may be a pipe: let what was written drain before leaving (and learn whether it broke).
+process.stdout.write('', () => process.exit(pipes.broken ? EXIT.EPIPE : code));

@@ -89,7 +89,7 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     const root = writeFiles(tempDir(), { 's.json': { name: 'a', kind: 'simulated', chunks: 1 } });
     const r = await runCli(['--sources', 's.json', '--no-ui', '--out', ''], { cwd: root });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^ingest-tui: option '--out <dir>' argument '' is invalid\. --out takes a path, got an empty one$/m);
+    assert.match(r.stderr, /^ingest-tui: (.*)?--out takes a path, got an empty one$/m);
     assert.deepEqual(Object.keys(treeOf(root)), ['s.json']);
   });
 });

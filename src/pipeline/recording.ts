@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, IngestError, describeError } from '../errors.js';
 import { LineFile } from '../sinks/line-file.js';
+import { LIMITS } from '../util/limits.js';
 import { jsonLine } from '../util/sanitize.js';
 import type { EventBus, PipelineEvent } from './events.js';
 
@@ -71,5 +72,6 @@ function parseEvent(path: string, lineNo: number, line: string): PipelineEvent {
   if (typeof e !== 'object' || e === null || typeof e.type !== 'string' || typeof e.t !== 'number') {
     throw new ConfigError(`${path}:${lineNo}: type/t: not an ingest-tui event`);
   }
+  if (!(e.t >= 0 && e.t <= LIMITS.durationMs)) throw new ConfigError(`${path}:${lineNo}: t: expected 0 to ${LIMITS.durationMs} ms, got ${e.t}`);
   return event as PipelineEvent;
 }

@@ -4,6 +4,7 @@ import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { CancelReason, WakingAbortController, timeoutReason, type CancelKind } from '../util/abort.js';
+import { Clock, useClock } from '../util/clock.js';
 import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
@@ -62,6 +63,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   root.signal.addEventListener('abort', () => running.forEach((c) => c.abort(root.signal.reason)), { once: true });
   const limit = pLimit(options.concurrency);
   const gate = createPauseGate();
+  // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
+  const clock = new Clock();
+  let releasePause: (() => void) | undefined;
   const transform = options.transform ?? transformRecords;
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
@@ -77,8 +81,18 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       return;
     }
     emit({ type: 'stopping', t: now(), reason: kind });
+    setPaused(false); // cleanups run on the clock: a stopping run does not stand still
     root.abort(new CancelReason(kind));
   };
+
+  function setPaused(paused: boolean) {
+    if (paused === gate.paused || (paused && root.signal.aborted)) return;
+    gate.set(paused);
+    // Time stops too: a paused lecture does not let its deadline or timeouts run out meanwhile.
+    if (paused) releasePause = clock.hold();
+    else releasePause?.();
+    emit({ type: 'paused', t: now(), paused });
+  }
 
   /**
    * Write one transformed chunk, then report it. This runs once per chunk for every source (a
@@ -122,9 +136,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     }
     const controller = new WakingAbortController();
     const { signal } = controller;
+    useClock(signal, clock);
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutReason(timeoutMs)), timeoutMs);
+    const clearTimer = timeoutMs === undefined ? undefined : clock.after(timeoutMs, () => controller.abort(timeoutReason(timeoutMs)));
     const t0 = performance.now();
     result.state = 'running';
     emit({ type: 'source-start', t: now(), source: source.name });
@@ -143,7 +158,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           retries += 1;
           emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
         },
-        timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs,
+        timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs, // wall time: what real I/O waits on
       });
       const chunks = options.bufferAll ? readToEnd(read) : read;
       let stopped: { error: unknown } | undefined;
@@ -163,8 +178,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           } else {
             await persist(source, chunk, transformed, result);
           }
-          signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
-          if (gate.paused) await gate.wait(signal);
+          // What is read is persisted; after that, stop pulling. A source cancelled while it sat at
+          // its yield hears it there, as asyncio's task hears CancelledError at its await.
+          if (signal.aborted) await cancelAtYield(chunks, signal.reason);
+          if (gate.paused) await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
         }
       } catch (err) {
         stopped = { error: err };
@@ -188,7 +205,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
         error = err;
       }
     } finally {
-      clearTimeout(timer);
+      clearTimer?.();
       running.delete(source.name);
       result.ms = Math.round(performance.now() - t0);
     }
@@ -238,15 +255,23 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
     emitRunStart(metrics.baselineRssBytes);
-    const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
+    const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));
     try {
       // With room for every source at once there is nothing to limit, and p-limit's promises and
       // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
       const unlimited = sources.length <= limit.concurrency;
-      const tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      // Like asyncio.gather, which creates every task before any runs on: all of them start
+      // before the first simulated wait ends, however long starting 10,000 takes on a busy machine.
+      const releaseStart = unlimited ? clock.hold() : undefined;
+      let tasks: Promise<void>[];
+      try {
+        tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      } finally {
+        releaseStart?.();
+      }
       await Promise.all(tasks);
     } finally {
-      clearTimeout(deadline);
+      clearDeadline?.();
     }
     // Every path closes every output; the first failure is reported after all had their chance.
     const closing = await Promise.allSettled([
@@ -272,13 +297,18 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       limit.concurrency = Math.max(1, Math.floor(concurrency));
       emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
     },
-    setPaused(paused) {
-      if (paused === gate.paused) return;
-      gate.set(paused);
-      emit({ type: 'paused', t: now(), paused });
-    },
+    setPaused,
     stop,
   };
+}
+
+/**
+ * Throws the cancellation into the source where it is suspended, so its `catch` (cleanup, then
+ * re-throw) runs as well as its `finally`; for-await's own way out, return(), runs only `finally`.
+ */
+async function cancelAtYield(source: AsyncGenerator<unknown>, reason: unknown): Promise<never> {
+  await source.throw(reason); // a source that re-throws, as it must, ends here
+  throw reason; // one that swallowed the cancellation is stopped all the same
 }
 
 /** --buffer-all: what "read everything, then process" costs in memory. */

@@ -1,13 +1,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LIMITS } from '../util/limits.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const fileSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('file'),
   path: z.string().min(1, 'must not be empty'),
-  chunkRecords: z.int().min(1).max(1_000_000).default(500),
+  chunkRecords: z.int().min(1).max(LIMITS.chunkRecords).default(500),
 });
 
 const NEWLINE = 0x0a;

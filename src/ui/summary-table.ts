@@ -1,6 +1,6 @@
 import type { SourceResult, Summary } from '../pipeline/events.js';
 import { safeText } from '../util/sanitize.js';
-import { bytes, count, duration, fit, stateLabel } from './format.js';
+import { bytes, count, displayWidth, duration, fit, stateLabel } from './format.js';
 
 const MAX_ROWS = 40;
 
@@ -8,7 +8,7 @@ const MAX_ROWS = 40;
 export function formatSummary(summary: Summary): string {
   const rank = (r: SourceResult) => (r.state === 'failed' || r.state === 'timed-out' ? 0 : r.state === 'cancelled' ? 1 : 2);
   const rows = summary.sources.length > MAX_ROWS ? [...summary.sources].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_ROWS) : summary.sources;
-  const nameWidth = Math.min(32, Math.max(6, ...rows.map((r) => r.name.length)));
+  const nameWidth = Math.min(32, Math.max(6, ...rows.map((r) => displayWidth(safeText(r.name)))));
   const header = `${fit('source', nameWidth)}  ${fit('state', 9)}  ${fit('chunks', 7, 'right')}  ${fit('records', 10, 'right')}  ${fit('bytes', 9, 'right')}  ${fit('time', 7, 'right')}  error`;
   const lines = [header];
   for (const r of rows) {

@@ -38,7 +38,7 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     switch (event.type) {
       case 'run-start':
         chatty = event.sources.length <= CHATTY_LIMIT;
-        say(event.t, `ingest-tui: ${count(event.sources.length)} sources · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
+        say(event.t, `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
         if (event.lesson) {
           say(event.t, `lesson: ${safeText(event.lesson.title)} · ${safeText(event.lesson.js)} ↔ ${safeText(event.lesson.asyncio)}`);
           say(event.t, `  ${safeText(event.lesson.takeaway)}`);
