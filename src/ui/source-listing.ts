@@ -69,7 +69,11 @@ export function declarations(text: string): Block[] {
     while (start > 0 && COMMENT.test(lines[start - 1]!)) start -= 1;
     let end = i;
     if (!/;\s*$/.test(lines[i]!)) {
-      while (end + 1 < lines.length && !/^[})\]]/.test(lines[end]!)) end += 1;
+      // To its closing bracket at the margin, or to the line before the next top-level statement
+      // (a chained `z\n  .strictObject(…)\n  .refine(…);` closes indented).
+      const topLevel = (line: string) => /^[^\s})\]]/.test(line);
+      while (end + 1 < lines.length && !/^[})\]]/.test(lines[end]!) && !topLevel(lines[end + 1]!)) end += 1;
+      while (end > i && lines[end]!.trim() === '') end -= 1;
     }
     const kind = match[1] ? 'generator' : match[2] ? 'function' : match[3] ? 'class' : 'other';
     blocks.push({ name: match[4] ?? '', kind, start, head: i, end });

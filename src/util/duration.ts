@@ -12,4 +12,5 @@ export const durationField = z.string({ error: 'a duration like "250ms" or "1.2s
 });
 
 /** A duration field with a tighter bound than every duration's. */
-export const durationUpTo = (maxMs: number, text: string) => durationField.refine((ms) => ms <= maxMs, `at most ${text}`);
+export const durationUpTo = (maxMs: number, text: string) =>
+  durationField.refine((ms) => ms <= maxMs, { error: (issue) => `at most ${text}, got ${Number(issue.input) / 1000}s` });

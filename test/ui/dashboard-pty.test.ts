@@ -136,7 +136,7 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     for (const run of [runInTerminal(['--sources', dir, '--no-ui', '--sink', 'none']), runInTerminal(['--sources', dir, '--sink', 'none'], { env: { CI: 'true' }, keepCi: true })]) {
       assert.equal(await run.exitCode(), 0);
       const text = run.text();
-      assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 sources/);
+      assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 source /);
       assert.doesNotMatch(text, /↑↓ select/);
     }
   });
