@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { watchBrokenPipes } from './broken-pipe.js';
 import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
-import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
+import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
+import type { PlannedWrite } from './pipeline/output-guard.js';
 import { recordEvents, startReplay } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
@@ -19,6 +20,9 @@ import { safeText } from './util/sanitize.js';
 function exitCodeFor(summary: Summary): number {
   return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
 }
+
+const recordingWrite = (options: CliOptions): PlannedWrite[] =>
+  options.record ? [{ path: resolve(options.record), flag: `--record ${options.record}`, what: 'the event recording' }] : [];
 
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
 function graceMs(): number {
@@ -113,10 +117,16 @@ async function run(options: CliOptions): Promise<number> {
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
   const { detach, ready, interactive = false } = await attachReporter(options, bus, store, () => controls, notices);
-  const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
+  let stopRecording: (() => Promise<void>) | undefined;
+  // Opened once the run is known to go ahead, before anything in --out changes.
+  const startRecording = async () => {
+    if (options.record) stopRecording = await recordEvents(resolve(options.record), bus, `--record ${options.record}`);
+  };
 
   try {
     if (options.replay) {
+      if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
+      await startRecording();
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
       stopWhenPipeBreaks(() => stop('EPIPE'));
@@ -139,8 +149,8 @@ async function run(options: CliOptions): Promise<number> {
 
     // Imported here, not at startup: --help and --version need none of zod (95 files), the
     // checkpoints and sinks, the offline server or piscina.
-    const [{ createSources, loadSources }, { openPersistence }, { leave, watchInterrupts }] = await Promise.all([
-      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./interrupt.js'),
+    const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
+      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./pipeline/output-guard.js'), import('./interrupt.js'),
     ]);
     const loaded = await loadSources(options.sources ?? bundledFixtures);
     const defaults = loaded.defaults;
@@ -155,6 +165,12 @@ async function run(options: CliOptions): Promise<number> {
     const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
+    // Before anything is written: no output may land on what the run reads, nor --record on an output.
+    refuseOverlaps(
+      [...plannedWrites({ sink: sinkKind, out, names: loaded.configs.map((c) => c.name), flag: `--out ${options.out}` }), ...recordingWrite(options)],
+      runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
+    );
+    await startRecording();
     const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
@@ -188,7 +204,9 @@ async function run(options: CliOptions): Promise<number> {
     stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
-      return exitCodeFor(await pipeline.done);
+      const summary = await pipeline.done;
+      await persistence.seal();
+      return exitCodeFor(summary);
     } finally {
       stopOnBrokenPipe = undefined;
       offSignals();
@@ -208,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
     if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
+    const usage = err instanceof IngestError && USAGE_CODES.has(err.code);
     process.stderr.write(`ingest-tui: ${safeText(describeError(err), 2000)}\n`);
     if (usage) {
       if (err instanceof UsageError) process.stderr.write('Try ingest-tui --help\n');

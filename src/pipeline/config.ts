@@ -54,6 +54,10 @@ export interface LoadedSources {
   defaults: RunDefaults;
   /** The directory of the sources (or of the single file). */
   dir: string;
+  /** --sources named a directory (not one file). */
+  directory: boolean;
+  /** Every file read to load them: the source files, and the directory's ingest.json (if any). */
+  files: string[];
 }
 
 export const DEFAULTS_FILE = 'ingest.json';
@@ -68,6 +72,7 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
     ? (await readdir(path)).filter((f) => f.endsWith('.json') && f !== DEFAULTS_FILE).sort().map((f) => join(path, f))
     : [path];
   const defaults = info.isDirectory() ? await loadDefaults(join(path, DEFAULTS_FILE)) : {};
+  const read = info.isDirectory() ? [...files, join(path, DEFAULTS_FILE)] : files;
 
   const configs: SourceConfig[] = [];
   // By how names look on screen, not by their bytes: "orders\u200b" or "\u001b[1morders" would
@@ -88,7 +93,7 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
     }
   }
   if (configs.length === 0) throw new ConfigError(`${pathArg}: no sources found (expected *.json source files)`);
-  return { configs, defaults, dir };
+  return { configs, defaults, dir, directory: info.isDirectory(), files: read };
 }
 
 export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'baseDir'>): Source[] {

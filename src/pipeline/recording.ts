@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ConfigError } from '../errors.js';
+import { ConfigError, IngestError, describeError } from '../errors.js';
 import { LineFile } from '../sinks/line-file.js';
 import { LIMITS } from '../util/limits.js';
 import { jsonLine } from '../util/sanitize.js';
@@ -8,17 +8,30 @@ import { Clock } from '../util/clock.js';
 import type { EventBus, PipelineEvent } from './events.js';
 import { pauseDecider } from './pause-points.js';
 
-/** --record FILE: the event stream as NDJSON, exactly what --json prints. */
-export function recordEvents(path: string, bus: EventBus) {
-  const file = new LineFile(path);
+/**
+ * --record FILE: the event stream as NDJSON, exactly what --json prints. The file is opened
+ * before the run (a path that cannot be written is a usage error, and --out is not touched yet);
+ * a write that fails later (a full disk) ends the recording, and stopping it says so in one line.
+ */
+export async function recordEvents(path: string, bus: EventBus, flag = `--record ${path}`): Promise<() => Promise<void>> {
+  const file = await LineFile.open(path).catch((cause: unknown) => {
+    throw new IngestError('E_RECORD', `${flag}: cannot write there (${describeError(cause)})`, { cause });
+  });
+  let failure: unknown;
   let writes = Promise.resolve();
   const unsubscribe = bus.subscribe((event) => {
-    writes = writes.then(() => file.write(`${jsonLine(event)}\n`));
+    // Caught in the chain: a rejected write must not become an unhandled rejection between events.
+    writes = writes.then(() => (failure ? undefined : file.write(`${jsonLine(event)}\n`))).catch((err: unknown) => {
+      failure ??= err;
+    });
   });
   return async () => {
     unsubscribe();
     await writes;
-    await file.close();
+    await file.close().catch((err: unknown) => {
+      failure ??= err;
+    });
+    if (failure) throw new IngestError('E_SINK', `${flag}: cannot write (${describeError(failure)}); the recording is incomplete`, { cause: failure });
   };
 }
 

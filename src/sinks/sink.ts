@@ -27,6 +27,8 @@ export interface Sink {
   endSource(source: string): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** The files in the output directory that hold the source's records: a fresh start removes or empties them. */
+  files?(source: string): string[];
   /** The source's output position after its last write, for the checkpoint. */
   position?(source: string): SinkPosition | undefined;
   /**

@@ -8,6 +8,8 @@ import type { Sink } from './sink.js';
 import type { ChunkRows, Reply, Request } from './sqlite-worker.js';
 
 export const SQLITE_FILE = 'ingest.sqlite';
+/** Files SQLite keeps beside the database while it is open (or after a crash). */
+export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'];
 
 interface Waiter {
   resolve(): void;
@@ -116,6 +118,7 @@ export function sqliteSink(outDir: string): Sink {
     },
     endSource: async () => {},
     flush: whenIdle,
+    files: () => [join(outDir, SQLITE_FILE)],
     async close() {
       if (!worker) return;
       await whenIdle();

@@ -69,6 +69,7 @@ export const file = defineKind('file', fileSchema, (cfg, env) => {
     name: cfg.name,
     kind: 'file',
     expected: size === undefined ? undefined : { bytes: size },
+    reads: { path },
     read: (ctx) => readFile(path, cfg.chunkRecords, ctx),
   };
 });

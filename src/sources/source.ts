@@ -34,6 +34,8 @@ export interface Source {
   timeoutMs?: number;
   /** CPU time each chunk's transform costs, like a synchronous library call (hashing, PDF). */
   cpuCostMs?: number;
+  /** Local files it reads, by config field ({ path: "/data/x.ndjson" }): no output may overwrite them. */
+  reads?: Record<string, string>;
   read(ctx: SourceContext): AsyncGenerator<Chunk>;
 }
 
