@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDuration } from '../src/util/parse-duration.js';
 import { runCli } from './helpers/cli.js';
+import { startTestServer } from './helpers/http.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 const sim = (extra: Record<string, unknown> = {}) => ({ name: 'a', kind: 'simulated', chunks: 1, recordsPerChunk: 1, latency: '1ms', ...extra });
@@ -80,5 +81,19 @@ describe('every number has a bound', () => {
   it('--out, --sources, --record and --replay refuse an empty path', async () => {
     assert.match(await refused(['--out', '']), /--out takes a path, got an empty one/);
     assert.match(await refused(['--record', ' ']), /--record takes a path, got an empty one/);
+  });
+});
+
+describe('the offline server bounds what a URL can ask for', () => {
+  it('a page of a billion items is refused with 400, and the server goes on answering', async (t) => {
+    const server = await startTestServer(t);
+    const huge = await fetch(`${server.url}/pages/1?pages=1e9&per=1e9`);
+    assert.equal(huge.status, 400);
+    assert.deepEqual(await huge.json(), { error: 'per: expected a whole number from 0 to 10000, got "1e9"' });
+    const fine = await fetch(`${server.url}/pages/1?pages=1000000000&per=3`);
+    assert.equal(fine.status, 200);
+    assert.equal(((await fine.json()) as { items: unknown[] }).items.length, 3);
+    const delay = await fetch(`${server.url}/orders.ndjson?delay=1000h`);
+    assert.equal(delay.status, 400);
   });
 });
