@@ -44,9 +44,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const server = createServer(async (req, res) => {
     const started = performance.now();
-    const gone = new AbortController();
-    res.on('close', () => gone.abort());
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const gone = new AbortController();
+    // Logged once the response is over: 'finish' came first when all of it was handed to the OS,
+    // and not when it was cut (a reset fault, the client hanging up, the server stopping). Not
+    // res.writableFinished right after the route returns: before Node 24 that getter looked at
+    // the socket's buffer, so it was already true after end() when the kernel took everything at
+    // once; since Node 24 it becomes true only with 'finish', a callback later.
+    let finished = false;
+    res.once('finish', () => (finished = true));
+    res.on('close', () => {
+      gone.abort();
+      options.log?.(`${req.method} ${url.pathname}${url.search} ${res.statusCode}${finished ? '' : ' (cut)'} ${Math.round(performance.now() - started)}ms`);
+    });
     try {
       const route = routeFor(url.pathname);
       if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
@@ -58,8 +68,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (res.headersSent) return void res.destroy();
       const status = err instanceof BadRequest ? 400 : 500;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }) + '\n');
-    } finally {
-      options.log?.(`${req.method} ${url.pathname}${url.search} ${res.statusCode}${res.writableFinished ? '' : ' (cut)'} ${Math.round(performance.now() - started)}ms`);
     }
   });
 

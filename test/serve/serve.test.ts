@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer } from '../../src/serve/server.js';
 import { startCli } from '../helpers/cli.js';
 import { startTestServer } from '../helpers/http.js';
 
@@ -31,6 +33,27 @@ describe('ingest-tui serve (built CLI)', () => {
     assert.match(r.stdout, /Faults and pacing/);
     assert.match(r.stderr, /GET \/orders\.ndjson\?records=3 200 \d+ms/);
     await assert.rejects(fetch(`${url}/`), 'nothing listens any more');
+  });
+
+  it('the request log marks a cut answer (a reset, the client hanging up) and no whole one, on every Node', async (t) => {
+    const lines: string[] = [];
+    const running = await startServer({ port: 0, log: (line) => lines.push(line) });
+    t.after(() => running.close());
+    const logged = async (n: number) => {
+      for (let i = 0; i < 200 && lines.length < n; i++) await sleep(10);
+      return lines.at(n - 1);
+    };
+    await (await fetch(`${running.url}/orders.ndjson?records=3`)).text();
+    assert.match((await logged(1))!, /^GET \/orders\.ndjson\?records=3 200 \d+ms$/);
+    await (await fetch(`${running.url}/nowhere`)).text();
+    assert.match((await logged(2))!, /^GET \/nowhere 404 \d+ms$/);
+    await assert.rejects((await fetch(`${running.url}/orders.ndjson?records=50&resetAt=10`)).text());
+    assert.match((await logged(3))!, /^GET \/orders\.ndjson\?records=50&resetAt=10 200 \(cut\) \d+ms$/);
+    const hangUp = new AbortController();
+    const stalled = await fetch(`${running.url}/orders.ndjson?records=50&stallAt=5`, { signal: hangUp.signal });
+    hangUp.abort();
+    await assert.rejects(stalled.text());
+    assert.match((await logged(4))!, /^GET \/orders\.ndjson\?records=50&stallAt=5 200 \(cut\) \d+ms$/);
   });
 
   it('a port in use: one line, exit 2', async (t) => {
