@@ -278,6 +278,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     try {
       await options.sink.open();
     } catch (cause) {
+      if (cause instanceof IngestError) throw cause; // e.g. --sink sqlite with no SQLite library on this Node
       throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
     }
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.

@@ -1,10 +1,10 @@
 /**
- * The SQLite writer thread. better-sqlite3 is synchronous: every insert, commit and WAL
- * checkpoint would otherwise hold the main event loop (the lecture's blocking call). Here it
- * holds only this thread. One message is one transaction.
+ * The SQLite writer thread. node:sqlite and better-sqlite3 are synchronous: every insert, commit
+ * and WAL checkpoint would otherwise hold the main event loop (the lecture's blocking call). Here
+ * it holds only this thread. One message is one transaction.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { sqliteDriver, transaction, type Connection } from './sqlite-driver.js';
 
 export interface ChunkRows {
   source: string;
@@ -27,10 +27,10 @@ const port = parentPort!;
 const fail = (id: number, err: unknown): Reply => ({ id, error: { message: (err as Error).message, code: (err as { code?: string }).code } });
 
 function open(path: string) {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  const db: Connection = sqliteDriver().open(path);
+  db.exec('PRAGMA journal_mode = WAL');
   // In WAL mode NORMAL survives any process crash (kill -9); only a power cut may lose the last commits.
-  db.pragma('synchronous = NORMAL');
+  db.exec('PRAGMA synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS records (
     source TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (source, seq, idx))`);
@@ -38,12 +38,14 @@ function open(path: string) {
   const drop = db.prepare('DELETE FROM records WHERE source = ? AND seq >= ?');
   return {
     db,
-    write: db.transaction((chunks: ChunkRows[]) => {
-      for (const { source, seq, lines } of chunks) for (let idx = 0; idx < lines.length; idx++) insert.run(source, seq, idx, lines[idx]);
-    }),
-    rewind: db.transaction((to: Array<{ source: string; seq: number }>) => {
-      for (const { source, seq } of to) drop.run(source, seq);
-    }),
+    write: (chunks: ChunkRows[]) =>
+      transaction(db, () => {
+        for (const { source, seq, lines } of chunks) for (let idx = 0; idx < lines.length; idx++) insert.run(source, seq, idx, lines[idx]!);
+      }),
+    rewind: (to: Array<{ source: string; seq: number }>) =>
+      transaction(db, () => {
+        for (const { source, seq } of to) drop.run(source, seq);
+      }),
   };
 }
 

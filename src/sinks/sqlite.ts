@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { IngestError } from '../errors.js';
 import type { Chunk } from '../sources/source.js';
 import { entryPoint } from '../util/package-paths.js';
 import { startWorker } from '../util/worker.js';
@@ -51,7 +52,8 @@ export function sqliteSink(outDir: string): Sink {
     const waiter = replies.get(id);
     replies.delete(id);
     if (replies.size === 0) worker?.unref();
-    if (error) waiter?.reject(Object.assign(new Error(error.message), { code: error.code }));
+    // E_USAGE: no SQLite library to write with (see sqlite-driver.ts), said as it is.
+    if (error) waiter?.reject(error.code === 'E_USAGE' ? new IngestError('E_USAGE', error.message) : Object.assign(new Error(error.message), { code: error.code }));
     else waiter?.resolve();
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import { sqliteDriver } from '../../src/sinks/sqlite-driver.js';
 import { parseEvents, runCli, startCli, type CliResult } from './cli.js';
 import { writeFiles } from './temp.js';
 
@@ -41,9 +41,9 @@ export function readOutput(out: string, sink: Sink): Map<string, string[]> {
     add(`record ${source}/${seq}/${index}`, line);
   };
   if (sink === 'sqlite') {
-    const db = new Database(join(out, 'ingest.sqlite'), { readonly: true });
+    const db = sqliteDriver().open(join(out, 'ingest.sqlite'), { readOnly: true });
     try {
-      for (const row of db.prepare('SELECT record FROM records').iterate() as Iterable<{ record: string }>) addRecord(row.record);
+      for (const row of db.prepare('SELECT record FROM records').all() as Array<{ record: string }>) addRecord(row.record);
     } finally {
       db.close();
     }
