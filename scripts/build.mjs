@@ -12,7 +12,7 @@ rmSync(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: new URL('.', root).pathname,
   entryPoints: {
-    cli: 'src/cli.tsx',
+    main: 'src/cli.tsx', // started by dist/cli.js, below
     'pipeline/transform-worker': 'src/pipeline/transform-worker.ts',
     'sinks/sqlite-worker': 'src/sinks/sqlite-worker.ts',
     'ui/dashboard-worker': 'src/ui/dashboard-worker.ts',
@@ -33,6 +33,18 @@ await build({
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
+  logLevel: 'warning',
+});
+// dist/cli.js, the bin: the Node version check, then dist/main.js. Not bundled, and without the
+// banner above, so that a Node too old for the rest still reads it and says so in one line.
+await build({
+  absWorkingDir: new URL('.', root).pathname,
+  entryPoints: { cli: 'src/bin.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  platform: 'node',
+  target: 'es2015',
+  supported: { 'dynamic-import': true },
   logLevel: 'warning',
 });
 chmodSync(new URL('cli.js', dist), 0o755); // npm links bin files as they are
