@@ -1,7 +1,10 @@
 /**
- * SQLite sink: rows/s and event-loop lag.   npm run bench:sqlite
+ * SQLite sink: rows/s and event-loop lag, with each SQLite library this Node has (node:sqlite on
+ * Node ≥ 22.5, better-sqlite3 where it is built for this Node).   npm run bench:sqlite
  * 1. the sink alone: 8 writers each writing 200 chunks of 500 records of ~150 bytes;
- * 2. the whole pipeline (transform + sink + checkpoints) with 8 simulated sources of 100 chunks
+ * 2. raw inserts of the same rows on the main thread (one prepared statement, a transaction per
+ *    chunk, a turn of the event loop between chunks): what the writer thread spares the loop;
+ * 3. the whole pipeline (transform + sink + checkpoints) with 8 simulated sources of 100 chunks
  *    of 500 records, beside the same run into --sink none and ndjson.
  * Lag is what monitorEventLoopDelay sees beyond its own 10 ms timer, as the dashboard shows it.
  */
@@ -17,30 +20,61 @@ import { deadLetterFile } from '../src/sinks/dead-letter.js';
 import { ndjsonSink } from '../src/sinks/ndjson.js';
 import { noneSink, type Sink } from '../src/sinks/sink.js';
 import { sqliteSink } from '../src/sinks/sqlite.js';
+import { sqliteDriver, transaction, type DriverName } from '../src/sinks/sqlite-driver.js';
 
 const WRITERS = 8;
 const CHUNKS = 200;
 const RECORDS = 500;
 
+const lines = Array.from({ length: RECORDS }, (_, i) => JSON.stringify({ i, value: Math.random(), payload: 'x'.repeat(100) }));
+const lag = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
+
+async function timed(body: () => Promise<void>) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const t0 = performance.now();
+  await body();
+  const ms = performance.now() - t0;
+  delay.disable();
+  return { rowsPerSec: Math.round((WRITERS * CHUNKS * RECORDS) / (ms / 1000)), lagP99Ms: lag(delay.percentile(99)), lagMaxMs: lag(delay.max) };
+}
+
+/** The sink alone: its writer thread, group commit, a write resolving once committed. */
 async function sinkAlone() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
   const sink = sqliteSink(dir);
   await sink.open();
-  const lines = Array.from({ length: RECORDS }, (_, i) => JSON.stringify({ i, value: Math.random(), payload: 'x'.repeat(100) }));
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      for (let seq = 0; seq < CHUNKS; seq++) await sink.write(`w${w}`, { seq, records: lines, bytes: 0, cursor: { seq: seq + 1 } });
-    }),
-  );
-  await sink.close();
-  const ms = performance.now() - t0;
-  delay.disable();
+  const r = await timed(async () => {
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        for (let seq = 0; seq < CHUNKS; seq++) await sink.write(`w${w}`, { seq, records: lines, bytes: 0, cursor: { seq: seq + 1 } });
+      }),
+    );
+    await sink.close();
+  });
   rmSync(dir, { recursive: true, force: true });
-  const lag = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
-  return { rowsPerSec: Math.round((WRITERS * CHUNKS * RECORDS) / (ms / 1000)), lagP99Ms: lag(delay.percentile(99)), lagMaxMs: lag(delay.max) };
+  return r;
+}
+
+/** The same rows inserted on the main thread, chunk by chunk, as an async ingest loop would. */
+async function rawOnMainThread(driver: DriverName) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
+  const db = sqliteDriver(driver).open(join(dir, 'raw.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('CREATE TABLE records (source TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, seq, idx))');
+  const insert = db.prepare('INSERT OR IGNORE INTO records (source, seq, idx, record) VALUES (?, ?, ?, ?)');
+  const r = await timed(async () => {
+    for (let seq = 0; seq < CHUNKS; seq++) {
+      for (let w = 0; w < WRITERS; w++) {
+        transaction(db, () => lines.forEach((line, idx) => insert.run(`w${w}`, seq, idx, line)));
+        await new Promise((next) => setImmediate(next));
+      }
+    }
+    db.close();
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return r;
 }
 
 async function pipeline(label: string, makeSink: (dir: string) => Sink) {
@@ -63,15 +97,34 @@ async function pipeline(label: string, makeSink: (dir: string) => Sink) {
   rmSync(dir, { recursive: true, force: true });
   lags.sort((a, b) => a - b);
   const rowsPerSec = Math.round(summary.persisted / (summary.wallMs / 1000));
-  console.log(`pipeline   ${label.padEnd(14)} ${rowsPerSec} rows/s · lag p99 median ${lags[Math.floor(lags.length / 2)]}ms, worst ${lags.at(-1)}ms`);
+  console.log(`pipeline   ${label.padEnd(21)} ${rowsPerSec} rows/s · lag p99 median ${lags[Math.floor(lags.length / 2)]}ms, worst ${lags.at(-1)}ms`);
 }
 
-for (let i = 0; i < 3; i++) {
-  const r = await sinkAlone();
-  console.log(`sink alone sqlite          ${r.rowsPerSec} rows/s · lag p99 ${r.lagP99Ms}ms, max ${r.lagMaxMs}ms`);
+const drivers = (['node:sqlite', 'better-sqlite3'] as DriverName[]).filter((name) => {
+  try {
+    return sqliteDriver(name).name === name;
+  } catch (err) {
+    console.log(`${name}: not here (${(err as Error).message})`);
+    return false;
+  }
+});
+console.log(`Node ${process.versions.node}; SQLite libraries: ${drivers.join(', ') || 'none'}`);
+for (const driver of drivers) {
+  process.env.INGEST_TUI_SQLITE = driver; // read by the sink's writer thread when it starts
+  for (let i = 0; i < 3; i++) {
+    const r = await sinkAlone();
+    console.log(`sink alone ${driver.padEnd(14)}  ${r.rowsPerSec} rows/s · lag p99 ${r.lagP99Ms}ms, max ${r.lagMaxMs}ms`);
+  }
+  for (let i = 0; i < 2; i++) {
+    const r = await rawOnMainThread(driver);
+    console.log(`raw, main thread ${driver.padEnd(14)} ${r.rowsPerSec} rows/s · lag p99 ${r.lagP99Ms}ms, max ${r.lagMaxMs}ms`);
+  }
 }
 for (let i = 0; i < 2; i++) {
   await pipeline('none', () => noneSink());
   await pipeline('ndjson', (dir) => ndjsonSink(dir));
-  await pipeline('sqlite', (dir) => sqliteSink(dir));
+  for (const driver of drivers) {
+    process.env.INGEST_TUI_SQLITE = driver;
+    await pipeline(`sqlite ${driver}`, (dir) => sqliteSink(dir));
+  }
 }

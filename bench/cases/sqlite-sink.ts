@@ -1,20 +1,37 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sqliteDriver, type DriverName } from '../../src/sinks/sqlite-driver.js';
 import { bestOf } from '../lib/best.js';
 import { sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
 import { expectOk, measure } from '../lib/measure.js';
-import { FeatureNotAvailable, MiB, type BenchCase } from '../lib/types.js';
+import { FeatureNotAvailable, MiB, type BenchCase, type Row } from '../lib/types.js';
 import { ingestInput } from './file-ingest.js';
 
 const raw = fileURLToPath(new URL('../baselines/sqlite-insert.mjs', import.meta.url));
 
-/** The file ingest into SQLite (`--sink sqlite`) vs raw better-sqlite3 inserts of the same lines. */
+/** The SQLite libraries this Node can use: node:sqlite (Node ≥ 22.5), better-sqlite3 (built for it). */
+function drivers(): DriverName[] {
+  return (['node:sqlite', 'better-sqlite3'] as DriverName[]).filter((name) => {
+    try {
+      return sqliteDriver(name).name === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The file ingest into SQLite (`--sink sqlite`) vs raw inserts of the same lines, once with each
+ * library this Node has (INGEST_TUI_SQLITE picks the sink's; the baseline uses the same one).
+ */
 export const sqliteSink: BenchCase = {
   name: 'sqlite-sink',
-  title: 'NDJSON file into SQLite (`--sink sqlite`) vs raw better-sqlite3 inserts',
+  title: 'NDJSON file into SQLite (`--sink sqlite`) vs raw inserts, with node:sqlite and better-sqlite3',
   async run(ctx) {
+    const available = drivers();
+    if (available.length === 0) throw new FeatureNotAvailable(`no SQLite library on Node ${process.versions.node}`);
     const input = await ingestInput(ctx);
     const sources = await sourcesFile(ctx, 'sqlite-sink', { name: 'events', kind: 'file', path: input.path });
     const out = join(ctx.tmpDir, 'out-sqlite');
@@ -23,19 +40,19 @@ export const sqliteSink: BenchCase = {
       await rm(out, { recursive: true, force: true });
       for (const suffix of ['', '-wal', '-shm']) await rm(db + suffix, { force: true });
     };
-    const rawRun = async () => {
-      const result = await measure(raw, [input.path, db], { tmpDir: ctx.tmpDir, node: true });
-      if (result.code === 3) throw new FeatureNotAvailable('better-sqlite3 is not installed');
-      return expectOk('raw better-sqlite3', result);
-    };
-    const best = await bestOf(ctx.runs, {
-      ours: () => ingestTui(ctx, ['--sources', sources, '--no-ui', '--sink', 'sqlite', '--out', out]).finally(clean),
-      raw: () => rawRun().finally(clean),
-    });
-    const krps = (ms: number) => input.records / ms; // thousand records per second
-    return [
-      { case: 'sqlite-sink', measure: 'records/s', unit: 'k rec/s', ours: krps(best.ours.wallMs), baseline: krps(best.raw.wallMs), against: 'raw better-sqlite3' },
-      { case: 'sqlite-sink', measure: 'peak RSS', unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against: 'raw better-sqlite3' },
-    ];
+    const rows: Row[] = [];
+    for (const driver of available) {
+      const best = await bestOf(ctx.runs, {
+        ours: () => ingestTui(ctx, ['--sources', sources, '--no-ui', '--sink', 'sqlite', '--out', out], { env: { INGEST_TUI_SQLITE: driver } }).finally(clean),
+        raw: () => measure(raw, [input.path, db, driver], { tmpDir: ctx.tmpDir, node: true }).then((r) => expectOk(`raw ${driver}`, r)).finally(clean),
+      });
+      const krps = (ms: number) => input.records / ms; // thousand records per second
+      const against = `raw ${driver}`;
+      rows.push(
+        { case: 'sqlite-sink', measure: `records/s, ${driver}`, unit: 'k rec/s', ours: krps(best.ours.wallMs), baseline: krps(best.raw.wallMs), against },
+        { case: 'sqlite-sink', measure: `peak RSS, ${driver}`, unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against },
+      );
+    }
+    return rows;
   },
 };
