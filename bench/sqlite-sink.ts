@@ -1,6 +1,6 @@
 /**
  * SQLite sink: rows/s and event-loop lag, with each SQLite library this Node has (node:sqlite on
- * Node ≥ 22.5, better-sqlite3 where it is built for this Node).   npm run bench:sqlite
+ * Node ≥ 22.13, better-sqlite3 where it is built for this Node).   npm run bench:sqlite
  * 1. the sink alone: 8 writers each writing 200 chunks of 500 records of ~150 bytes;
  * 2. raw inserts of the same rows on the main thread (one prepared statement, a transaction per
  *    chunk, a turn of the event loop between chunks): what the writer thread spares the loop;

@@ -1,7 +1,7 @@
 // Baseline: raw SQLite inserts of the same NDJSON file: one prepared statement, one transaction
 // per 500 lines, WAL, rows keyed by (source, seq, idx) like the SQLite sink's.
-// DRIVER is better-sqlite3 (default) or node:sqlite (Node >= 22.5). Exits 3 when that library is
-// not there (better-sqlite3 not installed or not built for this Node; no node:sqlite before 22.5).
+// DRIVER is better-sqlite3 (default) or node:sqlite (Node >= 22.13). Exits 3 when that library is
+// not there (better-sqlite3 not installed or not built for this Node; no node:sqlite before 22.13).
 // Usage: node sqlite-insert.mjs IN.ndjson OUT.db [DRIVER]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -11,7 +11,7 @@ import { ingestInput } from './file-ingest.js';
 
 const raw = fileURLToPath(new URL('../baselines/sqlite-insert.mjs', import.meta.url));
 
-/** The SQLite libraries this Node can use: node:sqlite (Node ≥ 22.5), better-sqlite3 (built for it). */
+/** The SQLite libraries this Node can use: node:sqlite (Node ≥ 22.13), better-sqlite3 (built for it). */
 function drivers(): DriverName[] {
   return (['node:sqlite', 'better-sqlite3'] as DriverName[]).filter((name) => {
     try {

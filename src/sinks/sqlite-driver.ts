@@ -1,6 +1,6 @@
 /**
  * The SQLite library the sink writes with: Node's built-in `node:sqlite` where there is one
- * (Node ≥ 22.5 without a flag since 22.13), better-sqlite3's native build otherwise (Node 20).
+ * (Node ≥ 22.13, or 22.5 with --experimental-sqlite), better-sqlite3's native build otherwise (Node 20).
  * Both are synchronous and open the same files; this is the little of them the sink and the tests
  * use. INGEST_TUI_SQLITE=better-sqlite3 or =node:sqlite picks one (for the benchmarks and tests).
  */
@@ -78,7 +78,7 @@ export function betterSqlite3(load: (id: string) => unknown = createRequire(impo
     return Database;
   } catch (cause) {
     const node = process.version.slice(1);
-    throw new IngestError('E_USAGE', `--sink sqlite needs better-sqlite3's native build on Node ${node} (${whyNoBetterSqlite3(cause)}); or use Node ≥ 22.5, which has SQLite built in`, { cause });
+    throw new IngestError('E_USAGE', `--sink sqlite needs better-sqlite3's native build on Node ${node} (${whyNoBetterSqlite3(cause)}); or use Node ≥ 22.13, which has SQLite built in`, { cause });
   }
 }
 
@@ -97,7 +97,7 @@ export function sqliteDriver(choice = process.env.INGEST_TUI_SQLITE): Driver {
   if (choice === 'better-sqlite3') return fromBetterSqlite3(betterSqlite3());
   const builtIn = nodeSqlite();
   if (builtIn) return fromNodeSqlite(builtIn);
-  if (choice === 'node:sqlite') throw new IngestError('E_USAGE', `INGEST_TUI_SQLITE=node:sqlite: Node ${process.version.slice(1)} has no node:sqlite (Node ≥ 22.5 has)`);
+  if (choice === 'node:sqlite') throw new IngestError('E_USAGE', `INGEST_TUI_SQLITE=node:sqlite: Node ${process.version.slice(1)} has no node:sqlite (Node ≥ 22.13 has; 22.5 with --experimental-sqlite)`);
   return fromBetterSqlite3(betterSqlite3());
 }
 

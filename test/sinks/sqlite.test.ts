@@ -53,7 +53,7 @@ describe('sqlite sink', () => {
     await sink.close();
   });
 
-  it('node:sqlite where Node has it (22.5+), better-sqlite3 on Node 20; INGEST_TUI_SQLITE picks one', () => {
+  it('node:sqlite where Node has it (22.13+), better-sqlite3 on Node 20; INGEST_TUI_SQLITE picks one', () => {
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
     const builtIn = major > 22 || (major === 22 && minor >= 13); // 22.5–22.12 want --experimental-sqlite
     assert.equal(nodeSqlite() !== undefined, builtIn);
@@ -61,7 +61,7 @@ describe('sqlite sink', () => {
     if (!builtIn) assert.throws(() => sqliteDriver('node:sqlite'), /INGEST_TUI_SQLITE=node:sqlite: Node [\d.]+ has no node:sqlite/);
   });
 
-  it('without a usable better-sqlite3 the error says what is missing and that Node ≥ 22.5 needs none', () => {
+  it('without a usable better-sqlite3 the error says what is missing and that Node ≥ 22.13 needs none', () => {
     const failing = (err: Error & { code?: string }) => () => betterSqlite3(() => {
       throw err;
     });
@@ -75,7 +75,7 @@ describe('sqlite sink', () => {
         assert.ok(e instanceof IngestError && e.code === 'E_USAGE');
         assert.match(e.message, /^--sink sqlite needs better-sqlite3's native build on Node [\d.]+ \(/);
         assert.match(e.message, reason);
-        assert.match(e.message, /; or use Node ≥ 22\.5, which has SQLite built in$/);
+        assert.match(e.message, /; or use Node ≥ 22\.13, which has SQLite built in$/);
         return true;
       });
     }
