@@ -2,14 +2,15 @@
  * SQLite sink: rows/s and event-loop lag, with each SQLite library this Node has (node:sqlite on
  * Node ≥ 22.13, better-sqlite3 where it is built for this Node).   npm run bench:sqlite
  * 1. the sink alone: 8 writers each writing 200 chunks of 500 records of ~150 bytes;
- * 2. raw inserts of the same rows on the main thread (one prepared statement, a transaction per
- *    chunk, a turn of the event loop between chunks): what the writer thread spares the loop;
+ * 2. raw inserts of the same rows on the main thread, batched as the sink's group commit batches
+ *    them (one transaction per round of the 8 writers' chunks, 4,000 rows, then a turn of the
+ *    event loop): the same work, and the lag the writer thread spares the loop;
  * 3. the whole pipeline (transform + sink + checkpoints) with 8 simulated sources of 100 chunks
  *    of 500 records, beside the same run into --sink none and ndjson.
  * Lag is what monitorEventLoopDelay sees beyond its own 10 ms timer, as the dashboard shows it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSources } from '../src/pipeline/config.js';
@@ -56,7 +57,7 @@ async function sinkAlone() {
   return r;
 }
 
-/** The same rows inserted on the main thread, chunk by chunk, as an async ingest loop would. */
+/** The same rows inserted on the main thread, a round of chunks per transaction, yielding between. */
 async function rawOnMainThread(driver: DriverName) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
   const db = sqliteDriver(driver).open(join(dir, 'raw.sqlite'));
@@ -66,10 +67,10 @@ async function rawOnMainThread(driver: DriverName) {
   const insert = db.prepare('INSERT OR IGNORE INTO records (source, seq, idx, record) VALUES (?, ?, ?, ?)');
   const r = await timed(async () => {
     for (let seq = 0; seq < CHUNKS; seq++) {
-      for (let w = 0; w < WRITERS; w++) {
-        transaction(db, () => lines.forEach((line, idx) => insert.run(`w${w}`, seq, idx, line)));
-        await new Promise((next) => setImmediate(next));
-      }
+      transaction(db, () => {
+        for (let w = 0; w < WRITERS; w++) lines.forEach((line, idx) => insert.run(`w${w}`, seq, idx, line));
+      });
+      await new Promise((next) => setImmediate(next));
     }
     db.close();
   });
@@ -77,7 +78,7 @@ async function rawOnMainThread(driver: DriverName) {
   return r;
 }
 
-async function pipeline(label: string, makeSink: (dir: string) => Sink) {
+async function pipeline(makeSink: (dir: string) => Sink) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
   const configs = Array.from({ length: WRITERS }, (_, i) => ({
     name: `s${i}`, kind: 'simulated',
@@ -97,7 +98,7 @@ async function pipeline(label: string, makeSink: (dir: string) => Sink) {
   rmSync(dir, { recursive: true, force: true });
   lags.sort((a, b) => a - b);
   const rowsPerSec = Math.round(summary.persisted / (summary.wallMs / 1000));
-  console.log(`pipeline   ${label.padEnd(21)} ${rowsPerSec} rows/s · lag p99 median ${lags[Math.floor(lags.length / 2)]}ms, worst ${lags.at(-1)}ms`);
+  return { rowsPerSec, lagMedian: lags[Math.floor(lags.length / 2)] ?? 0, lagWorst: lags.at(-1) ?? 0 };
 }
 
 const drivers = (['node:sqlite', 'better-sqlite3'] as DriverName[]).filter((name) => {
@@ -109,22 +110,34 @@ const drivers = (['node:sqlite', 'better-sqlite3'] as DriverName[]).filter((name
   }
 });
 console.log(`Node ${process.versions.node}; SQLite libraries: ${drivers.join(', ') || 'none'}`);
-for (const driver of drivers) {
-  process.env.INGEST_TUI_SQLITE = driver; // read by the sink's writer thread when it starts
-  for (let i = 0; i < 3; i++) {
-    const r = await sinkAlone();
-    console.log(`sink alone ${driver.padEnd(14)}  ${r.rowsPerSec} rows/s · lag p99 ${r.lagP99Ms}ms, max ${r.lagMaxMs}ms`);
+// Rounds alternate the libraries, so load from other processes on a shared machine hits both
+// alike; the medians close the report.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const results = new Map<string, Array<{ rowsPerSec: number; lag: number }>>();
+const note = (label: string, rowsPerSec: number, lagText: string, lag: number) => {
+  console.log(`${label.padEnd(40)} ${String(rowsPerSec).padStart(7)} rows/s · ${lagText}`);
+  results.set(label, [...(results.get(label) ?? []), { rowsPerSec, lag }]);
+};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const driver of drivers) {
+    process.env.INGEST_TUI_SQLITE = driver; // read by the sink's writer thread when it starts
+    const alone = await sinkAlone();
+    note(`sink alone, ${driver}`, alone.rowsPerSec, `lag p99 ${alone.lagP99Ms}ms, max ${alone.lagMaxMs}ms`, Number(alone.lagP99Ms));
+    const raw = await rawOnMainThread(driver);
+    note(`raw on the main thread, ${driver}`, raw.rowsPerSec, `lag p99 ${raw.lagP99Ms}ms, max ${raw.lagMaxMs}ms`, Number(raw.lagP99Ms));
   }
-  for (let i = 0; i < 2; i++) {
-    const r = await rawOnMainThread(driver);
-    console.log(`raw, main thread ${driver.padEnd(14)} ${r.rowsPerSec} rows/s · lag p99 ${r.lagP99Ms}ms, max ${r.lagMaxMs}ms`);
+  for (const [label, make] of [['none', () => noneSink()], ['ndjson', (dir: string) => ndjsonSink(dir)]] as const) {
+    const r = await pipeline(make);
+    note(`pipeline, --sink ${label}`, r.rowsPerSec, `lag p99 median ${r.lagMedian}ms, worst ${r.lagWorst}ms`, r.lagMedian);
   }
-}
-for (let i = 0; i < 2; i++) {
-  await pipeline('none', () => noneSink());
-  await pipeline('ndjson', (dir) => ndjsonSink(dir));
   for (const driver of drivers) {
     process.env.INGEST_TUI_SQLITE = driver;
-    await pipeline(`sqlite ${driver}`, (dir) => sqliteSink(dir));
+    const r = await pipeline((dir) => sqliteSink(dir));
+    note(`pipeline, --sink sqlite, ${driver}`, r.rowsPerSec, `lag p99 median ${r.lagMedian}ms, worst ${r.lagWorst}ms`, r.lagMedian);
   }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`\nmedians of ${ROUNDS} (Node ${process.versions.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+for (const [label, runs] of results) {
+  console.log(`${label.padEnd(40)} ${String(median(runs.map((r) => r.rowsPerSec))).padStart(7)} rows/s · lag p99 ${median(runs.map((r) => r.lag))}ms`);
 }
