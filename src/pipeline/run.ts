@@ -129,7 +129,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   async function persist(source: Source, chunk: Chunk, { lines, bad }: Transformed, result: SourceResult) {
     const { seq } = chunk;
     try {
-      if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
+      await options.sink.write(source.name, { seq, lines, rejected: bad, cursor: chunk.cursor });
       result.persisted += lines.length;
       if (bad.length > 0) await options.deadLetters.write(source.name, seq, bad);
       result.deadLettered += bad.length;
