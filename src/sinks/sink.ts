@@ -38,6 +38,11 @@ export interface RewindTo {
  */
 export interface Sink {
   readonly kind: string;
+  /**
+   * A write waits for a round trip (a database's commit): the pipeline lets a source read on while
+   * its earlier chunks are written, in order, a few at a time.
+   */
+  readonly writeBehind?: boolean;
   /** Idempotent: the persistence layer may open the sink before the pipeline does. */
   open(): Promise<void>;
   /**

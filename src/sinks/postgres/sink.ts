@@ -19,7 +19,8 @@ const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\
  * --sink postgres: a chunk's rows, its dead letters and its source's checkpoint commit in one
  * transaction, so after a kill -9 and --resume every record is there exactly once, with nothing
  * to cut back. Rows go in through COPY. Group commit: while one transaction is being written,
- * the chunks of every other source queue up and go together in the next.
+ * the chunks of every source queue up and go together in the next (a source reads on while its
+ * chunks are written: several of its own may share one).
  *
  * The checkpoint's UPDATE is also a fence: it moves only a row this worker holds (`owner`) and
  * only from the seq it expects. A worker that lost its sources (its lease ran out, another took
@@ -33,17 +34,23 @@ export function postgresSink(db: Database, owner: string): Sink {
   const idle: Array<() => void> = [];
   const tables = { records: db.table('ingest_records'), deadLetters: db.table('ingest_dead_letters'), sources: db.table('ingest_sources') };
 
-  /** The next transaction's chunks: all queued, but one per source (its next waits its turn). */
+  /** The next transaction: every chunk queued, in order (a source's come in seq order). */
   function takeBatch(): Pending[] {
-    const seen = new Set<string>();
-    const batch: Pending[] = [];
-    const rest: Pending[] = [];
-    for (const p of queue) (seen.has(p.source) ? rest : (seen.add(p.source), batch)).push(p);
-    queue = rest;
+    const batch = queue;
+    queue = [];
     return batch;
   }
 
   async function commit(batch: Pending[]): Promise<{ lost: Pending[] }> {
+    // Per source: its chunks in this transaction move its checkpoint from the first's seq to past the last.
+    const moves = new Map<string, { from: number; to: number; cursor: string; n: number; b: number }>();
+    for (const { source, chunk } of batch) {
+      const move = moves.get(source);
+      if (move) Object.assign(move, { to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: move.n + chunk.lines.length, b: move.b + chunk.rejected.length });
+      else moves.set(source, { from: chunk.seq, to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: chunk.lines.length, b: chunk.rejected.length });
+    }
+    const names = [...moves.keys()];
+    const m = [...moves.values()];
     if (!client) {
       client = await db.pool.connect();
       // A server that goes away says so on the connection too: the query in flight fails with it.
@@ -54,14 +61,14 @@ export function postgresSink(db: Database, owner: string): Sink {
     try {
       const moved = await c.query<{ source: string }>(
         `UPDATE ${tables.sources} AS s
-            SET next_seq = c.seq + 1, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
+            SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
                 state = 'running', updated_at = now()
-           FROM unnest($2::text[], $3::int[], $4::jsonb[], $5::int[], $6::int[]) AS c(source, seq, cursor, n, b)
+           FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
           WHERE s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
       RETURNING s.source`,
-        [owner, batch.map((p) => p.source), batch.map((p) => p.chunk.seq), batch.map((p) => JSON.stringify(p.chunk.cursor)), batch.map((p) => p.chunk.lines.length), batch.map((p) => p.chunk.rejected.length)],
+        [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b)],
       );
-      if (moved.rowCount !== batch.length) {
+      if (moved.rowCount !== names.length) {
         await c.query('ROLLBACK');
         const held = new Set(moved.rows.map((r) => r.source));
         return { lost: batch.filter((p) => !held.has(p.source)) };
@@ -131,6 +138,7 @@ export function postgresSink(db: Database, owner: string): Sink {
 
   return {
     kind: 'postgres',
+    writeBehind: true,
     open: async () => {},
     write(source, chunk) {
       // jsonb cannot hold U+0000: refuse this source's chunk rather than fail everyone's transaction.
