@@ -27,6 +27,9 @@ export interface CliOptions {
   bufferAll?: boolean;
   record?: string;
   replay?: string;
+  /** --sink postgres: the server's URL (else $DATABASE_URL, else libpq's PG* variables). */
+  db?: string;
+  dbSchema?: string;
 }
 
 export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
@@ -39,6 +42,13 @@ const numberArg = (flag: string, min: number, max: number, whole = true) => (val
     throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
   }
   return n;
+};
+/** A PostgreSQL name: quoted where it is used, so any text will do, but not an empty or endless one. */
+const identifierArg = (flag: string) => (value: string) => {
+  if (value.length === 0 || Buffer.byteLength(value) > 63 || /[\u0000-\u001f]/.test(value)) {
+    throw new InvalidArgumentError(`${flag} takes a name of 1 to 63 bytes without control characters, got ${JSON.stringify(value.slice(0, 80))}`);
+  }
+  return value;
 };
 const pathArg = (flag: string) => (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
@@ -90,7 +100,9 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
     .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
-    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
+    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
+    .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
+    .option('--db-schema <name>', 'the schema for the tables (default: the URL\'s search_path, else public)', identifierArg('--db-schema'))
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')

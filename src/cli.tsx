@@ -171,7 +171,10 @@ async function run(options: CliOptions): Promise<number> {
       runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
     );
     await startRecording();
-    const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
+    if ((options.db !== undefined || options.dbSchema !== undefined) && sinkKind !== 'postgres') throw new UsageError('--db and --db-schema go with --sink postgres');
+    const persistence = await openPersistence({
+      sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed, db: { url: options.db, schema: options.dbSchema },
+    });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
@@ -190,7 +193,7 @@ async function run(options: CliOptions): Promise<number> {
         sink: persistence.sink,
         deadLetters: persistence.deadLetters,
         checkpoints: persistence.checkpoints,
-        out,
+        out: persistence.where ?? out,
         transform: pool?.transform,
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,

@@ -86,7 +86,7 @@ const flagsArb = fc.array(
     fc.tuple(fc.constant('--timeout'), flagValue('1ms', '50ms', '1s', '24d')),
     fc.tuple(fc.constant('--slowmo'), flagValue('0.01', '0.5', '2', '1000')),
     fc.tuple(fc.constant('--seed'), flagValue('0', '-1', '42', '9007199254740991')),
-    fc.tuple(fc.constant('--sink'), fc.constantFrom('ndjson', 'sqlite', 'none', 'ndjson', 'sqlite', 'none', 'postgres', '')),
+    fc.tuple(fc.constant('--sink'), fc.constantFrom('ndjson', 'sqlite', 'none', 'ndjson', 'sqlite', 'none', 'mysql', '')),
     fc.constant(['--buffer-all']),
     fc.constant(['--resume']),
   ),

@@ -16,10 +16,10 @@ import type { Checkpoints } from './run.js';
 /** Checkpoints live beside the outputs they describe: <out>/.checkpoints/<source>.json. */
 export const CHECKPOINT_DIR = '.checkpoints';
 export const checkpointFile = (out: string, source: string) => join(out, CHECKPOINT_DIR, `${safeFileName(source)}.json`);
-const FORMAT = 'ingest-tui/checkpoint@1';
+export const CHECKPOINT_FORMAT = 'ingest-tui/checkpoint@1';
 
 const checkpointSchema = z.strictObject({
-  format: z.literal(FORMAT),
+  format: z.literal(CHECKPOINT_FORMAT),
   source: z.string(),
   kind: z.string(),
   /** Hash of the source's configuration and --seed: a resumed source must read the same data. */
@@ -141,7 +141,7 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
   async function save(name: string, update: Pick<Checkpoint, 'cursor' | 'position' | 'done'>) {
     const target = byName.get(name);
     if (!target) return;
-    const checkpoint: Checkpoint = { format: FORMAT, source: name, kind: target.kind, fingerprint: target.fingerprint, sink: sink.kind, ...update };
+    const checkpoint: Checkpoint = { format: CHECKPOINT_FORMAT, source: name, kind: target.kind, fingerprint: target.fingerprint, sink: sink.kind, ...update };
     const file = fileOf(name);
     try {
       await writeFile(`${file}.tmp`, `${JSON.stringify(checkpoint)}\n`);
@@ -229,7 +229,7 @@ function peek(file: string, target: CheckpointTarget): { sink: string } | 'forei
   }
   try {
     const json = JSON.parse(text) as Partial<Checkpoint> | null;
-    return json?.format === FORMAT && json.source === target.name ? { sink: String(json.sink) } : 'foreign';
+    return json?.format === CHECKPOINT_FORMAT && json.source === target.name ? { sink: String(json.sink) } : 'foreign';
   } catch {
     return 'foreign';
   }
@@ -245,7 +245,7 @@ async function outDir<T>(out: string, action: () => Promise<T>): Promise<T> {
   }
 }
 
-function skipped(source: Source): Source {
+export function skipped(source: Source): Source {
   return {
     ...source,
     async *read({ note }) {

@@ -32,7 +32,7 @@ export const runDefaultsSchema = z.strictObject({
   deadline: durationField.optional(),
   seed: z.int().min(-LIMITS.seed).max(LIMITS.seed).optional(),
   slowmo: z.number().min(LIMITS.slowmo.min).max(LIMITS.slowmo.max).optional(),
-  sink: z.enum(['ndjson', 'sqlite', 'none']).optional(),
+  sink: z.enum(['ndjson', 'sqlite', 'postgres', 'none']).optional(),
   offload: z.boolean().optional(),
   /** Start the offline HTTP server (`ingest-tui serve`) for the run; "/path" URLs resolve against it. */
   serve: z.strictObject({ port: z.int().min(0).max(65535).default(0) }).optional(),

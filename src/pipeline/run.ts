@@ -40,8 +40,8 @@ export interface RunOptions {
   /** Pause by itself at these moments (a lesson's pauseAt; only when someone can resume it). */
   pauseAt?: PausePoint[];
   /**
-   * With an asynchronous transform (--offload), how many of a source's chunks may be in the
-   * workers or waiting to be written while it reads on. They are still written in order. Many
+   * With an asynchronous transform (--offload) or a write-behind sink, how many of a source's
+   * chunks may be in the workers or waiting to be written while it reads on. They are still written in order. Many
    * sources share 8 times that: 10,000 of them each hold one chunk out, not eight.
    */
   transformAhead?: number;
@@ -87,6 +87,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   };
   const transform = options.transform ?? transformRecords;
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
+  // A sink whose write is a round trip (a database's commit) is written behind the reads.
+  const writeBehind = options.sink.writeBehind === true;
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   const results: SourceResult[] = sources.map((s) => ({
     name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
@@ -126,10 +128,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
    * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
    * chunks have no bad records and no checkpoint.
    */
-  async function persist(source: Source, chunk: Chunk, { lines, bad }: Transformed, result: SourceResult) {
+  const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) => options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
+
+  /** `written`: the sink's write, when it was handed the chunk already (write-behind). */
+  async function persist(source: Source, chunk: Chunk, transformed: Transformed, result: SourceResult, written?: Promise<void>) {
     const { seq } = chunk;
+    const { lines, bad } = transformed;
     try {
-      if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
+      await (written ?? write(source, chunk, transformed));
       result.persisted += lines.length;
       if (bad.length > 0) await options.deadLetters.write(source.name, seq, bad);
       result.deadLettered += bad.length;
@@ -143,14 +149,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   }
 
   /**
-   * --offload: the chunk's persist, queued after the source's previous one. The source reads on
-   * while its chunks are in the pool and being written; they are written in order, and nothing
-   * after a chunk that could not be persisted is (those count as dropped).
+   * --offload or a write-behind sink: the chunk's persist, queued after the source's previous one.
+   * The source reads on while its chunks are in the pool or being written; they are written in
+   * order, and nothing after a chunk that could not be persisted is (those count as dropped: a
+   * write-behind sink, handed them already, refuses to commit past a gap).
    */
-  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined) {
+  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined, written?: Promise<void>) {
     const turn = (async () => {
       await before;
-      await persist(source, chunk, await transformed, result);
+      await persist(source, chunk, await transformed, result, written);
     })();
     turn.catch(() => {}); // seen by the next turn or by the source's last wait, not unhandled meanwhile
     return turn;
@@ -196,12 +203,16 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
           result.records += chunk.records.length;
           result.bytes += chunk.bytes;
           const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
-          if (transformed instanceof Promise) {
-            // In the worker pool: read on while it works and earlier chunks are written; wait for
-            // the oldest once enough are out.
-            transformed.catch(() => {}); // awaited in its turn; not unhandled while it waits
+          if (transformed instanceof Promise || writeBehind) {
+            // In the worker pool, or written across a network: read on while it works and earlier
+            // chunks are written; wait for the oldest once enough are out. A write-behind sink gets
+            // the chunk now, in order, so that it can commit several of them together.
+            const ready = Promise.resolve(transformed);
+            ready.catch(() => {}); // awaited in its turn; not unhandled while it waits
+            const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
+            written?.catch(() => {}); // likewise
             turns ??= [];
-            turns.push(persistInTurn(source, chunk, transformed, result, turns.at(-1)));
+            turns.push(persistInTurn(source, chunk, ready, result, turns.at(-1), written));
             if (turns.length >= aheadFor(running.size)) await turns.shift();
           } else {
             await persist(source, chunk, transformed, result);

@@ -1,9 +1,8 @@
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { IngestError } from '../errors.js';
-import type { Chunk } from '../sources/source.js';
 import { outputPath } from './file-names.js';
 import { LineFile } from './line-file.js';
-import type { RewindTo, Sink } from './sink.js';
+import type { RewindTo, Sink, SinkChunk } from './sink.js';
 
 /**
  * One <source>.ndjson file per source under the output directory. It knows each file's length
@@ -29,8 +28,9 @@ export function ndjsonSink(outDir: string): Sink {
     return file;
   };
 
-  const write = async (source: string, chunk: Chunk) => {
-    const text = `${chunk.records.join('\n')}\n`;
+  const write = async (source: string, chunk: SinkChunk) => {
+    if (chunk.lines.length === 0) return;
+    const text = `${chunk.lines.join('\n')}\n`;
     const file = fileFor(source);
     try {
       await file.write(text);

@@ -317,3 +317,49 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     assert.equal(summary.records, summary.persisted + summary.deadLettered + summary.dropped);
   });
 });
+
+describe('a write-behind sink (a database) is handed chunks while earlier ones commit', () => {
+  /** Commits only when told to: shows how many writes the source has handed over meanwhile. */
+  function slowCommits(failAt?: number) {
+    const handed: number[] = [];
+    const commits: Array<() => void> = [];
+    const sink: Sink = {
+      ...noneSink(),
+      writeBehind: true,
+      write: (_source, chunk) => {
+        handed.push(chunk.seq);
+        return new Promise<void>((resolve, reject) => commits.push(() => (chunk.seq === failAt ? reject(new Error('the server went away')) : resolve())));
+      },
+    };
+    return { sink, handed, commits };
+  }
+
+  it('reads on and hands up to transformAhead chunks over, in order, before the first commits', async () => {
+    const { sink, handed, commits } = slowCommits();
+    const probe = new Probe();
+    const { pipeline, events } = run([testSource('a', probe, { chunks: 10, delayMs: 1 })], { sink, transformAhead: 4 });
+    while (handed.length < 4) await sleep(2);
+    await sleep(20); // a fifth could have been handed over by now if the window let it
+    assert.deepEqual(handed, [0, 1, 2, 3]);
+    assert.equal(events.filter((e) => e.type === 'chunk').length, 0, 'none reported persisted before its commit');
+    const drain = setInterval(() => commits.splice(0).forEach((c) => c()), 1);
+    const summary = await pipeline.done;
+    clearInterval(drain);
+    assert.deepEqual(handed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(summary.persisted, 20);
+  });
+
+  it('a failed commit fails the source; what was handed over after it counts as dropped, not persisted', async () => {
+    const { sink, commits } = slowCommits(2);
+    const probe = new Probe();
+    const { pipeline } = run([testSource('a', probe, { chunks: 10, delayMs: 1 })], { sink, transformAhead: 4 });
+    const drain = setInterval(() => commits.splice(0).forEach((c) => c()), 1);
+    const summary = await pipeline.done;
+    clearInterval(drain);
+    const a = summary.sources[0]!;
+    assert.equal(a.state, 'failed');
+    assert.match(a.error!, /cannot persist chunk 2: the server went away/);
+    assert.equal(a.persisted, 4, 'chunks 0 and 1');
+    assert.equal(a.records, a.persisted + a.deadLettered + a.dropped);
+  });
+});

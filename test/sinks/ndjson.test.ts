@@ -26,9 +26,9 @@ describe('ndjson sink', () => {
     const out = join(tempDir(), 'nested', 'out');
     const sink = ndjsonSink(out);
     await sink.open();
-    await sink.write('a', { seq: 0, records: ['{"n":1}', '{"n":2}'], bytes: 0, cursor: { seq: 1 } });
-    await sink.write('../b', { seq: 0, records: ['{"n":3}'], bytes: 0, cursor: { seq: 1 } });
-    await sink.write('a', { seq: 1, records: ['{"n":4}'], bytes: 0, cursor: { seq: 2 } });
+    await sink.write('a', { seq: 0, lines: ['{"n":1}', '{"n":2}'], rejected: [], cursor: { seq: 1 } });
+    await sink.write('../b', { seq: 0, lines: ['{"n":3}'], rejected: [], cursor: { seq: 1 } });
+    await sink.write('a', { seq: 1, lines: ['{"n":4}'], rejected: [], cursor: { seq: 2 } });
     await sink.endSource('a');
     await sink.close();
     const files = readdirSync(out).sort();
@@ -47,7 +47,7 @@ describe('ndjson sink', () => {
     const sink = ndjsonSink(out);
     await sink.open();
     // Not rewound, so not known to be ours: created exclusively, EEXIST rather than EISDIR.
-    await assert.rejects(sink.write('a', { seq: 0, records: ['{}'], bytes: 0, cursor: { seq: 1 } }), { code: 'EEXIST' });
+    await assert.rejects(sink.write('a', { seq: 0, lines: ['{}'], rejected: [], cursor: { seq: 1 } }), { code: 'EEXIST' });
     await assert.rejects(sink.close(), { code: 'EEXIST' });
   });
 
@@ -55,7 +55,7 @@ describe('ndjson sink', () => {
     const out = writeFiles(tempDir(), { 'a.ndjson': 'not ours\n' });
     const sink = ndjsonSink(out);
     await sink.open();
-    await assert.rejects(sink.write('a', { seq: 0, records: ['{}'], bytes: 0, cursor: { seq: 1 } }), { code: 'EEXIST' });
+    await assert.rejects(sink.write('a', { seq: 0, lines: ['{}'], rejected: [], cursor: { seq: 1 } }), { code: 'EEXIST' });
     await sink.close().catch(() => {});
     assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8'), 'not ours\n');
   });

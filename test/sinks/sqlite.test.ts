@@ -7,7 +7,7 @@ import { betterSqlite3, nodeSqlite, sqliteDriver, type DriverName } from '../../
 import { IngestError } from '../../src/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
-const chunk = (seq: number, n: number) => ({ seq, records: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })), bytes: 0, cursor: { seq: seq + 1 } });
+const chunk = (seq: number, n: number) => ({ seq, lines: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })), rejected: [], cursor: { seq: seq + 1 } });
 const rows = (out: string) => {
   const db = sqliteDriver().open(join(out, SQLITE_FILE), { readOnly: true });
   try {
