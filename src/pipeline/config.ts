@@ -6,6 +6,7 @@ import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
+import { didYouMean } from '../util/suggest.js';
 import { displayKey } from '../util/sanitize.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
@@ -27,6 +28,8 @@ export const lessonSchema = z.strictObject({
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
+  /** One line for `ingest-tui list`. */
+  description: line.optional(),
   concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),
   timeout: durationField.optional(),
   deadline: durationField.optional(),
@@ -115,7 +118,7 @@ async function loadDefaults(file: string): Promise<RunDefaults> {
   const json = await readJson(file, true);
   if (json === undefined) return {};
   const parsed = runDefaultsSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '')}`);
+  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '', runDefaultsSchema)}`);
   return parsed.data;
 }
 
@@ -140,9 +143,9 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     const known = [...sourceKinds.keys()].join(', ');
     if (kindName === undefined) fail(`${at}kind: missing (one of ${known})`);
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
-    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)} (expected one of ${known})`);
+    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`);
     const parsed = kind!.schema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at));
+    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind!.schema));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
@@ -162,6 +165,24 @@ function expandNames(name: string, count: number | undefined): string[] {
   return Array.from({ length: count }, (_, i) => `${name}-${String(i + 1).padStart(width, '0')}`);
 }
 
+/** The fields an object schema (inside optionals, defaults and refinements) takes at `path`. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    for (let i = 0; i < 10 && x; i++) {
+      const def = (x as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
+      if ((x as { shape?: unknown }).shape) return x;
+      x = def?.innerType ?? def?.in;
+    }
+    return x;
+  };
+  for (const key of path) {
+    const shape = (unwrap(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    s = typeof key === 'string' ? shape?.[key] : undefined;
+  }
+  return Object.keys((unwrap(s) as { shape?: object } | undefined)?.shape ?? {});
+}
+
 /**
  * The issue to report: the first, except that of several bounds on one field the tightest is
  * meant (z.int() checks the safe-integer range before the field's own max).
@@ -178,11 +199,12 @@ function mainIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
   return main;
 }
 
-export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
+export function formatIssue(issue: z.core.$ZodIssue, at: string, schema?: z.ZodType): string {
   const path = at + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field`;
+    const known = schema ? keysAt(schema, issue.path) : [];
+    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field${didYouMean(key, known)}`;
   }
   return `${path || '(top level)'}: ${describeIssue(issue)}`;
 }
