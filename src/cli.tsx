@@ -177,6 +177,7 @@ async function run(options: CliOptions): Promise<number> {
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
+        slowmo,
       },
       bus.emit,
     );

@@ -7,6 +7,7 @@ import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import { displayKey } from '../util/sanitize.js';
+import { LESSON_FOCUS } from './events.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -19,6 +20,18 @@ export const lessonSchema = z.strictObject({
   takeaway: line,
   code: z.strictObject({ js: codeLines, asyncio: codeLines }).optional(),
   view: z.enum(['rows', 'timeline', 'lesson']).optional(),
+  focus: z.enum(LESSON_FOCUS).optional(),
+  points: z
+    .array(
+      z.strictObject({
+        // A file of the package the overlay may read, never a path out of it.
+        file: z.string().regex(/^src\/(sources|pipeline)\/[a-z0-9-]+\.ts$/, 'expected a file like src/sources/simulated.ts'),
+        find: z.string().min(1).max(80),
+        lines: z.int().min(1).max(8).optional(),
+      }),
+    )
+    .max(6)
+    .optional(),
 });
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
