@@ -95,7 +95,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           <Timeline
             views={visible} total={snapshot.sources.length} now={now} width={width} rows={body} nameWidth={nameWidth} selected={selected}
             wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
-            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping}
+            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held}
           />
           {gap(lanes - visible.length)}
           {notes(lanes - visible.length)}

@@ -17,6 +17,12 @@ export interface SourcePlan {
   notes?: { start?: string[]; end?: string[] };
   startedAt?: number;
   ms?: number;
+  /** Notes at given run times, [t, text] each. */
+  notesAt?: [number, string][];
+  /** When its cancel or timeout landed (a cancelling event), and why ('user', 'deadline', 'timeout'). */
+  cancelling?: { t: number; reason: string };
+  /** Times it held the event loop: [from, ms] each. */
+  blocking?: [number, number][];
 }
 
 /** A store that has seen a run reach the given states, as the pipeline would have reported them. */
@@ -38,6 +44,9 @@ export function storeWith(
     events.push({ type: 'source-start', t: startedAt, source: s.name });
     if (s.note) events.push({ type: 'note', t: startedAt + 1, source: s.name, text: s.note });
     for (const text of s.notes?.start ?? []) events.push({ type: 'note', t: startedAt, source: s.name, text });
+    for (const [t, text] of s.notesAt ?? []) events.push({ type: 'note', t, source: s.name, text });
+    if (s.cancelling) events.push({ type: 'cancelling', source: s.name, ...s.cancelling });
+    for (const [t, ms] of s.blocking ?? []) events.push({ type: 'blocking', t, ms, source: s.name });
     for (let seq = 0; seq < (s.chunks ?? 0); seq++) {
       events.push({ type: 'chunk', t: startedAt + seq + 1, source: s.name, seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
     }
