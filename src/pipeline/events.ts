@@ -90,6 +90,8 @@ export type PipelineEvent =
       slowmo?: number;
       /** --buffer-all: each source is read to the end before anything is processed. */
       bufferAll?: true;
+      /** The run's deadline, ms of run time, when it has one. */
+      deadlineMs?: number;
     }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>

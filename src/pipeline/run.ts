@@ -258,6 +258,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       ...(options.lesson ? { lesson: options.lesson } : {}),
       ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),
       ...(options.bufferAll ? { bufferAll: true as const } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       baselineRssBytes,
     });
   }

@@ -92,6 +92,10 @@ export interface Snapshot {
   slowmo: number;
   /** --buffer-all: sources read to the end before anything was processed. */
   bufferAll?: boolean;
+  /** The run's deadline (run time, ms), when it has one. */
+  deadlineMs?: number;
+  /** The worst event-loop lag seen so far (the samples' max), ms. */
+  maxLagMs: number;
   /** The most sources running at the same moment, and since when. */
   peakRunning: number;
   peakRunningAt?: number;
@@ -137,7 +141,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
   let state: Omit<Snapshot, 'version' | 'sources' | 'counts' | 'rssHistory' | 'lagHistory' | 'notes' | 'held'> = {
     t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none',
     records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0,
-    historyStep: 1, slowmo: 1, peakRunning: 0, heldMs: 0,
+    historyStep: 1, slowmo: 1, peakRunning: 0, heldMs: 0, maxLagMs: 0,
   };
   const rssHistory: number[] = [];
   const lagHistory: number[] = [];
@@ -180,7 +184,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
       case 'run-start':
         state = {
           ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes,
-          slowmo: event.slowmo ?? 1, ...(event.bufferAll ? { bufferAll: true } : {}),
+          slowmo: event.slowmo ?? 1, ...(event.bufferAll ? { bufferAll: true } : {}), ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
         };
         for (const s of event.sources) {
           const view: SourceView = {
@@ -275,6 +279,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
         state.baselineRss ??= event.rss; // a recording made before run-start carried it
         state.peakRss = Math.max(state.peakRss ?? 0, event.rss);
+        state.maxLagMs = Math.max(state.maxLagMs, event.loopLagMaxMs);
         // The highest of each step's samples: a peak never disappears into an average.
         if (inLastEntry > 0 && inLastEntry < state.historyStep) {
           rssHistory[rssHistory.length - 1] = Math.max(rssHistory.at(-1)!, event.rss);

@@ -118,7 +118,7 @@ export function createReplicaStore() {
     version: 0, t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none', sources: views,
     counts: Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Snapshot['counts'],
     records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0, rssHistory: [], lagHistory: [], historyStep: 1, notes,
-    slowmo: 1, peakRunning: 0, held: [], heldMs: 0,
+    slowmo: 1, peakRunning: 0, held: [], heldMs: 0, maxLagMs: 0,
   };
 
   function apply(message: SnapshotMessage) {
