@@ -13,6 +13,7 @@ import { focusOf as sceneFocus } from './lecture.js';
 import { LectureHeader } from './LectureHeader.js';
 import { LessonOverlay } from './LessonOverlay.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
+import { SceneTotals } from './SceneTotals.js';
 import { SourceList } from './SourceList.js';
 import { Timeline, timelinePlan } from './Timeline.js';
 import { useDashboardKeys, type DashboardView } from './use-dashboard-keys.js';
@@ -109,7 +110,8 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           <Timeline
             views={visible} total={snapshot.sources.length} now={now} width={width} rows={body} nameWidth={nameWidth} selected={selected}
             wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
-            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held}
+            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held} ioWait={focus === undefined || focus === 'overlap' || focus === 'cancel'}
+            totalsLine={focus && <SceneTotals snapshot={snapshot} focus={focus} wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)} />}
           />
           {gap(lanes - visible.length)}
           {notes(lanes - visible.length)}

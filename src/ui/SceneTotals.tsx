@@ -68,7 +68,8 @@ export function SceneTotals({ snapshot: s, focus, wall, busy }: SceneTotalsProps
           {Wall}
           {' · busy '}
           <Text bold>{duration(busy)}</Text>
-          {' (the bars added up) · speedup '}
+          {/* Under --slowmo the lecture's own numbers take the room of the explanation. */}
+          {s.slowmo !== 1 ? ' · speedup ' : ' (the bars added up) · speedup '}
           <Text bold color={theme.accent}>{`${speedup.toFixed(2)}×`}</Text>
           {s.slowmo !== 1 && ` · lecture ${seconds(lectureMs(s, wall))} vs ${seconds(lectureMs(s, busy))}`}
           {deadline}
