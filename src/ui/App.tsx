@@ -137,7 +137,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           {notes(plan.listRows - visible.length)}
         </>
       )}
-      <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={view === 'rows' && groups.length > 0 ? snapshot.sources.length : visible.length} width={width} />
+      <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length} width={width} />
       {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} finished={snapshot.summary !== undefined} message={message} width={width} />}
     </Box>
   );

@@ -56,9 +56,9 @@ export function SceneTotals({ snapshot: s, focus, wall, busy }: SceneTotalsProps
       return (
         <>
           {Wall}
-          {' · the loop held '}
-          <Text bold color={theme.state.failed}>{`${GLYPH.held} ${duration(s.heldMs)}`}</Text>
-          {` of it · max lag ${lagText(s.summary?.maxLoopLagMs ?? s.maxLagMs)}`}
+          {s.heldMs > 0 ? ' · the loop held ' : ' · nothing held the loop'}
+          {s.heldMs > 0 && <Text bold color={theme.state.failed}>{`${GLYPH.held} ${duration(s.heldMs)}`}</Text>}
+          {`${s.heldMs > 0 ? ' of it' : ''} · max lag ${lagText(s.summary?.maxLoopLagMs ?? s.maxLagMs)}`}
         </>
       );
     default: {
