@@ -21,7 +21,7 @@ export function ConnectionProof({ views, width, nameWidth }: { views: readonly S
         const opened = m.open === undefined ? 'never opened' : `opened ${duration(m.open).padStart(times)}`;
         // How it ended, short: the reason a cancel came from, else the error.
         const how =
-          v.state === 'cancelled' || v.state === 'timed-out' ? `${stateLabel[v.state]}${v.cancelReason && v.cancelReason !== 'timeout' ? ` (${v.cancelReason})` : ''}`
+          v.state === 'cancelled' || v.state === 'timed-out' ? `${stateLabel[v.state]}${v.cancelReason && v.cancelReason !== 'timeout' ? ` (${safeText(v.cancelReason, 20)})` : ''}`
           : v.error !== undefined ? safeText(v.error, Math.max(10, width)) : stateLabel[v.state];
         return (
           <Text key={v.name} wrap="truncate">

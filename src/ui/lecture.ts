@@ -53,7 +53,9 @@ const BY: Record<string, string> = { user: ' by c', quit: ' by q', SIGINT: ' by 
 /** "cancelled at its await (chunk 3 of 4) → cleanup → re-raised", for one source. */
 function cancelStory(v: SourceView): string {
   const timedOut = v.cancelReason === 'timeout' || v.state === 'timed-out';
-  const what = timedOut ? 'timed out' : `cancelled${BY[v.cancelReason ?? ''] ?? ''}`;
+  // The reason may come from a recording: only the known ones are said.
+  const by = v.cancelReason !== undefined && Object.hasOwn(BY, v.cancelReason) ? BY[v.cancelReason] : '';
+  const what = timedOut ? 'timed out' : `cancelled${by}`;
   const total = v.expected?.chunks;
   // It was waiting for the chunk after the ones it had: there the cancellation landed.
   const at = total === undefined ? `after chunk ${count(v.chunks)}` : v.chunks >= total ? `after its last chunk` : `chunk ${count(v.chunks + 1)} of ${count(total)}`;

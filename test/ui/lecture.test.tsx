@@ -207,3 +207,18 @@ describe('the lesson view at 80x24', () => {
     }
   });
 });
+
+describe('untrusted text in the lecture views (a recording says what it likes)', () => {
+  it('a cancel reason or source name with escapes or a prototype key is shown harmlessly', async () => {
+    const lesson = await lessonOf('03-async-with');
+    const evil = '\u001b[2J\u001b]0;pwned\u0007';
+    const plans: SourcePlan[] = [
+      { name: `db${evil}`, kind: 'database', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: evil }, notesAt: [[0, 'connecting…'], [100, 'connection open'], [400, 'closing…'], [500, 'connection closed']] },
+    ];
+    const store = storeWith(plans, { t: 500, lesson, finished: true });
+    const text = renderToString(<LectureFinal snapshot={store.getSnapshot()} width={79} />, { columns: 80 });
+    assert.doesNotMatch(text, /\u001b|\u0007/);
+    const cancel = await renderDashboard(storeWith([{ name: 'job', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: 'constructor' } }], { t: 500, lesson: await lessonOf('02-wait-timeout') }), { columns: 80, rows: 24 });
+    assert.equal(caption(cancel.frame()), 'job cancelled at its await (after chunk 0) → re-raised');
+  });
+});
