@@ -30,7 +30,8 @@ export function LectureFinal({ snapshot, width }: { snapshot: Snapshot; width: n
   const wall = summary?.wallMs ?? snapshot.t;
   const busy = summary?.busyMs ?? busyMs(snapshot, wall);
   const caption = captionOf(snapshot, wall);
-  const totals = summary ? totalLines(summary, width) : [];
+  // Busy time and speedup only where they are the point (or harmless): not for memory, lag or c10k.
+  const totals = summary ? totalLines(summary, width, { busy: focus === 'overlap' || focus === 'cancel' || focus === 'cleanup' }) : [];
   const nameWidth = snapshot.sources.reduce((n, v) => Math.max(n, v.name.length), 6);
   const picture: ReactElement[] = [];
   // What the title, caption, gaps and totals leave for the picture.

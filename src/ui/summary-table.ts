@@ -22,11 +22,11 @@ export function formatSummary(summary: Summary): string {
 }
 
 /** The totals under the table, each a label and its parts. */
-function totals(summary: Summary): [string, string[]][] {
+function totals(summary: Summary, busy = true): [string, string[]][] {
   const s = summary.states;
   return [
     ['states', [`${count(s.done)} done`, `${count(s.failed)} failed`, `${count(s['timed-out'])} timed out`, `${count(s.cancelled)} cancelled`, ...(s.queued + s.running > 0 ? [`${count(s.queued + s.running)} unfinished`] : [])]],
-    ['time', [`wall ${duration(summary.wallMs)}`, `busy ${duration(summary.busyMs)}`, `speedup ${summary.speedup.toFixed(2)}×`, `concurrency ${summary.concurrency}`, ...(summary.stoppedBy ? [`stopped by ${summary.stoppedBy}`] : [])]],
+    ['time', [`wall ${duration(summary.wallMs)}`, ...(busy ? [`busy ${duration(summary.busyMs)}`, `speedup ${summary.speedup.toFixed(2)}×`] : []), `concurrency ${summary.concurrency}`, ...(summary.stoppedBy ? [`stopped by ${summary.stoppedBy}`] : [])]],
     ['records', [`${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped`, `${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`]],
     ['memory', [`peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)}`, `max event-loop lag ${duration(summary.maxLoopLagMs)}`]],
   ];
@@ -37,10 +37,12 @@ const LABEL_WIDTH = 9;
 /**
  * The totals lines. With a `width`, a line that would not fit goes on under its label, at a
  * ' · ' between its parts: a terminal that wraps it mid-word breaks the picture above it.
+ * `busy: false` leaves out busy time and speedup, for a scene where they mislead (10,000
+ * sleeping connections are "busy" for hours; CPU-bound streaming has a "speedup" of 2×).
  */
-export function totalLines(summary: Summary, width?: number): string[] {
+export function totalLines(summary: Summary, width?: number, { busy = true }: { busy?: boolean } = {}): string[] {
   const out: string[] = [];
-  for (const [label, parts] of totals(summary)) {
+  for (const [label, parts] of totals(summary, busy)) {
     let line = label.padEnd(LABEL_WIDTH);
     let empty = true;
     for (const part of parts) {

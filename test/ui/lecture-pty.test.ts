@@ -118,5 +118,6 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     assert.match(text, /✔ done +10,000 │█{10,}│/);
     assert.match(text, /^threads: 10,000 × 1 MB stack ≈ 10 GB · here \+[\d.]+ MB \(≈ [\d.]+ kB each\)$/m);
     assert.equal(lines.filter((l) => /conn-\d{5} +[█▏▎▍▌▋▊▉░]/.test(l)).length, 0, 'no rows of identical sources');
+    assert.doesNotMatch(text, /busy|speedup/, 'no hours of "busy" time, no speedup of thousands');
   });
 });
