@@ -173,13 +173,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           result.chunks += 1;
           result.records += chunk.records.length;
           result.bytes += chunk.bytes;
+          const heldFrom = now(); // run time, as every event's t
           const began = performance.now();
           const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
           if (!(transformed instanceof Promise)) {
             // Synchronous: nothing else ran meanwhile. Said when it is the lesson (a cpuCost) or long
             // enough to show; a pool's (--offload) work is off the loop and says nothing.
             const held = performance.now() - began;
-            if (source.cpuCostMs || held >= BLOCKING_SHOWN_MS) emit({ type: 'blocking', t: Math.round(began - startedAt), source: source.name, ms: Math.round(held) });
+            if (source.cpuCostMs || held >= BLOCKING_SHOWN_MS) emit({ type: 'blocking', t: heldFrom, source: source.name, ms: Math.round(held) });
           }
           if (transformed instanceof Promise) {
             // In the worker pool: read on while it works and earlier chunks are written; wait for
