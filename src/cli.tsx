@@ -200,6 +200,7 @@ async function run(options: CliOptions): Promise<number> {
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        slowmo,
       },
       bus.emit,
     );

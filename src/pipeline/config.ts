@@ -8,6 +8,7 @@ import { durationField } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import { didYouMean } from '../util/suggest.js';
 import { displayKey } from '../util/sanitize.js';
+import { LESSON_FOCUS } from './events.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -23,6 +24,18 @@ export const lessonSchema = z.strictObject({
   pauseAt: z
     .array(z.strictObject({ at: z.enum(['deadline', 'start', 'end']), source: z.string().min(1).max(200).optional(), caption: line }))
     .max(8)
+    .optional(),
+  focus: z.enum(LESSON_FOCUS).optional(),
+  points: z
+    .array(
+      z.strictObject({
+        // A file of the package the overlay may read, never a path out of it.
+        file: z.string().regex(/^src\/(sources|pipeline)\/[a-z0-9-]+\.ts$/, 'expected a file like src/sources/simulated.ts'),
+        find: z.string().min(1).max(80),
+        lines: z.int().min(1).max(8).optional(),
+      }),
+    )
+    .max(6)
     .optional(),
 });
 
