@@ -60,6 +60,8 @@ export interface Snapshot {
   startedAtEpochMs: number;
   concurrency: number;
   paused: boolean;
+  /** Why the run paused by itself (a lesson's key moment, a step), while it stays paused. */
+  pauseCaption?: string;
   stopping?: string;
   /** Run time when the run began to stop (the deadline, q, Ctrl-C). */
   stoppingAt?: number;
@@ -301,6 +303,9 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         break;
       case 'paused':
         state.paused = event.paused;
+        state.pauseCaption = event.paused ? event.caption : undefined;
+        // Run time leaves pauses out: from here on the views' clock counts from the run time it resumed at.
+        if (!event.paused) state.startedAtEpochMs = Date.now() - event.t;
         break;
       case 'stopping':
         state.stopping = event.reason;

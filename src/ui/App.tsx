@@ -39,6 +39,7 @@ export interface AppProps {
 /** Run time now, ms: the clock between events, the recorded wall time once the run is over. */
 function runTime(snapshot: Snapshot, clock: () => number): number {
   if (snapshot.summary) return snapshot.summary.wallMs;
+  if (snapshot.paused) return snapshot.t; // time stands still, on screen too
   return Math.max(snapshot.t, clock() - snapshot.startedAtEpochMs);
 }
 
@@ -138,7 +139,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
         </>
       )}
       <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length} width={width} />
-      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} finished={snapshot.summary !== undefined} message={message} width={width} />}
+      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} message={message} width={width} />}
     </Box>
   );
 }

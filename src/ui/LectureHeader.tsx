@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { safeText } from '../util/sanitize.js';
 import { busyMs, type Snapshot } from '../pipeline/store.js';
 import { Caption } from './Caption.js';
 import { bytes, count, duration, stateSymbol } from './format.js';
@@ -30,12 +31,13 @@ export function LectureHeader({ snapshot, now, lines, replay, width }: LectureHe
   const wall = summary?.wallMs ?? now;
   const status = summary
     ? { text: `${stateSymbol.done} finished`, color: theme.state.done }
-    : snapshot.stopping
-      ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
-      : snapshot.paused
-        ? { text: '⏸ paused', color: theme.warn }
+    : snapshot.paused // a lesson may pause the moment a stop begins: the pause is what holds the screen
+      ? { text: '⏸ paused', color: theme.warn }
+      : snapshot.stopping
+        ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
         : { text: `${stateSymbol.running} running`, color: theme.accent };
-  const caption = captionOf(snapshot, now);
+  // A lesson's key moment (or a step) says why the run stands still, in place of the scene's caption.
+  const caption = snapshot.paused && snapshot.pauseCaption && !snapshot.summary ? `⏸ ${safeText(snapshot.pauseCaption, 200)}` : captionOf(snapshot, now);
   const focus = focusOf(snapshot);
   const detail = focus === 'memory' ? 'memory' : focus === 'lag' ? 'lag' : focus === 'in-flight' ? 'threads' : 'state';
   return (

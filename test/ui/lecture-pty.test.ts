@@ -47,6 +47,11 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
 
   it('02 wait with a timeout: the straggler is cancelled at its await, cleans up (▒) and re-raises; the others end at their own times', async () => {
     const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--sink', 'none'], { columns: 80, rows: 24 });
+    // The lesson's key moment: the run stands still as the deadline hits, the cancellation landed, the cleanup begun.
+    await term.waitForScreen(/⏸ paused[\s\S]*» ⏸ the deadline: cancel\(\) lands at job-2\.0s's await[\s\S]*▶ job-2\.0s │█+▒│[\s\S]*paused/);
+    const still = term.text();
+    assert.match(still, /elapsed 1\.2\ds/, 'the clock on screen stands still too');
+    term.keys('p');
     const lines = await finalScreen(term);
     assertFinalPicture(term, lines, /^Lesson 02 · wait with a timeout/);
     assert.equal(captionOf(lines), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
