@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { byteSize } from '../util/bytes.js';
 import { duration } from '../util/duration.js';
 import type { Config } from './http/read.js';
+import { DEFAULT_MAX_RECORD_BYTES, recordSize } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
@@ -14,6 +15,7 @@ export const httpSchema = z
     url: z.string().refine((u) => isHttpUrl(u) || u.startsWith('/'), 'must be an http(s) URL, or a path like "/orders.ndjson" on the offline server'),
     format: z.enum(['ndjson', 'json-pages']).default('ndjson'),
     chunkRecords: z.int().min(1).max(1_000_000).optional(),
+    maxRecordBytes: recordSize.optional(),
     connectTimeout: duration.default(5_000),
     responseTimeout: duration.default(10_000),
     idleTimeout: duration.default(10_000),
@@ -26,6 +28,10 @@ export const httpSchema = z
   .refine((c) => c.format === 'ndjson' || c.chunkRecords === undefined, {
     path: ['chunkRecords'],
     message: 'applies to format "ndjson" only (with "json-pages" each page is one chunk)',
+  })
+  .refine((c) => c.format === 'ndjson' || c.maxRecordBytes === undefined, {
+    path: ['maxRecordBytes'],
+    message: 'applies to format "ndjson" only (with "json-pages" maxBytes bounds a page)',
   });
 
 export const http = defineKind('http', httpSchema, (cfg, env) => {
@@ -36,6 +42,7 @@ export const http = defineKind('http', httpSchema, (cfg, env) => {
     ...cfg,
     url: new URL(cfg.url, env.serveUrl).href,
     chunkRecords: cfg.chunkRecords ?? 500,
+    maxRecordBytes: cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     // A streamed body may be any size; a page is held in memory whole, so it gets a limit.
     maxBytes: cfg.maxBytes ?? (cfg.format === 'ndjson' ? Infinity : 16e6),
   };

@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { file } from '../../src/sources/file.js';
 import type { Chunk, Cursor } from '../../src/sources/source.js';
+import { endOf, run } from '../helpers/sources.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
+/** A file source as a source file would declare it. */
+function fileSource(fields: Record<string, unknown>) {
+  return file.create(file.schema.parse({ name: 'f', kind: 'file', ...fields }), { baseDir: '/', seed: 1, slowmo: 1 });
+}
+
 async function readAll(path: string, chunkRecords: number, resumeFrom?: Cursor, signal = new AbortController().signal) {
-  const source = file.create({ name: 'f', kind: 'file', path, chunkRecords }, { baseDir: '/', seed: 1, slowmo: 1 });
+  const source = fileSource({ path, chunkRecords });
   const chunks: Chunk[] = [];
   for await (const chunk of source.read({ signal, resumeFrom, note: () => {} })) chunks.push(chunk);
   return chunks;
@@ -50,7 +57,7 @@ describe('file source', () => {
   it('stops with an AbortError when aborted', async () => {
     const path = join(writeFiles(tempDir(), { 'a.ndjson': '{"a":1}\n'.repeat(10_000) }), 'a.ndjson');
     const controller = new AbortController();
-    const source = file.create({ name: 'f', kind: 'file', path, chunkRecords: 10 }, { baseDir: '/', seed: 1, slowmo: 1 });
+    const source = fileSource({ path, chunkRecords: 10 });
     let n = 0;
     await assert.rejects(async () => {
       for await (const _ of source.read({ signal: controller.signal, note: () => {} })) if (++n === 2) controller.abort();
@@ -59,5 +66,33 @@ describe('file source', () => {
 
   it('a missing file fails the read with the OS error code', async () => {
     await assert.rejects(readAll(join(tempDir(), 'missing.ndjson'), 10), { code: 'ENOENT' });
+  });
+});
+
+describe('file source: hostile lines', () => {
+  it('a line that is not valid UTF-8 is dead-lettered, the rest persisted, and the source is done', async () => {
+    const path = join(tempDir(), 'a.ndjson');
+    writeFileSync(path, Buffer.concat([Buffer.from('{"a":1}\n{"b":"'), Buffer.from([0xe9]), Buffer.from('"}\n{"c":3}\n')]));
+    const { pipeline, events } = run([fileSource({ path })]);
+    await pipeline.done;
+    const end = endOf(events, 'f');
+    assert.deepEqual([end.state, end.records, end.persisted, end.deadLettered], ['done', 3, 2, 1]);
+    assert.deepEqual(events.filter((e) => e.type === 'dead-letter').map((e) => (e as { index: number; reason: string }).reason), ['not valid UTF-8']);
+  });
+
+  it('a 20 MB line past maxRecordBytes is dead-lettered with only its start kept; the source goes on', { timeout: 20_000 }, async () => {
+    const path = join(tempDir(), 'a.ndjson');
+    writeFileSync(path, `{"a":1}\n{"blob":"${'x'.repeat(20e6)}"}\n{"b":2}\n`);
+    const { pipeline, events } = run([fileSource({ path, maxRecordBytes: '1mb' })]);
+    await pipeline.done;
+    const end = endOf(events, 'f');
+    assert.deepEqual([end.state, end.records, end.persisted, end.deadLettered, end.bytes], ['done', 3, 2, 1, 20_000_028]);
+    assert.deepEqual(events.filter((e) => e.type === 'dead-letter').map((e) => (e as { reason: string }).reason), ['record larger than maxRecordBytes (1 MB): 20 MB']);
+  });
+
+  it('maxRecordBytes is a size of at most 256mb', () => {
+    assert.equal(file.schema.parse({ name: 'f', kind: 'file', path: 'x' }).maxRecordBytes, 16e6, 'the documented default');
+    const refused = file.schema.safeParse({ name: 'f', kind: 'file', path: 'x', maxRecordBytes: '300mb' });
+    assert.deepEqual(refused.error?.issues.map((i) => [i.path, i.message]), [[['maxRecordBytes'], 'must be at most "256mb"']]);
   });
 });
