@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { openInput } from './file-input.js';
 import { DEFAULT_MAX_RECORD_BYTES, lineChunks, recordSize, type LineOptions } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
@@ -21,7 +22,7 @@ export const fileSchema = z.strictObject({
 async function* readFile(path: string, options: LineOptions, { signal, resumeFrom }: SourceContext) {
   let offset = Number(resumeFrom?.offset ?? 0);
   let seq = resumeFrom?.seq ?? 0;
-  const input = createReadStream(path, { start: offset, signal, highWaterMark: 256 * 1024 });
+  const input = await openInput(path, offset, signal); // a regular file or a FIFO
   for await (const { records, bytes } of lineChunks(input, options)) {
     offset += bytes;
     yield { seq, records, bytes, cursor: { seq: seq + 1, offset } };
@@ -31,7 +32,8 @@ async function* readFile(path: string, options: LineOptions, { signal, resumeFro
 
 function sizeOf(file: string): number | undefined {
   try {
-    return statSync(file).size;
+    const info = statSync(file);
+    return info.isFile() ? info.size : undefined; // a FIFO has no size to show progress against
   } catch {
     return undefined; // reported when the source runs and cannot open it
   }

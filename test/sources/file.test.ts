@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { file } from '../../src/sources/file.js';
 import type { Chunk, Cursor } from '../../src/sources/source.js';
 import { endOf, run } from '../helpers/sources.js';
@@ -66,6 +67,59 @@ describe('file source', () => {
 
   it('a missing file fails the read with the OS error code', async () => {
     await assert.rejects(readAll(join(tempDir(), 'missing.ndjson'), 10), { code: 'ENOENT' });
+  });
+});
+
+describe('file source: what is not a plain file', () => {
+  /** A FIFO in a fresh directory. Afterwards its write end is opened and closed once, so that no open() of it is left waiting. */
+  function fifo(t: TestContext): string {
+    const path = join(tempDir(), 'fifo');
+    execFileSync('mkfifo', [path]);
+    t.after(() => {
+      try {
+        closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // nobody was reading it
+      }
+    });
+    return path;
+  }
+
+  /** A shell that writes `lines` into the FIFO (open() waits for the reader) and then holds it open for `holdS`. */
+  function writer(t: TestContext, path: string, lines: string[], holdS = 0) {
+    const child = spawn('sh', ['-c', `exec 3>"$0"; printf '%s\\n' "$@" >&3; sleep ${holdS}`, path, ...lines], { stdio: 'ignore' });
+    t.after(() => child.kill('SIGKILL'));
+    return child;
+  }
+
+  it('a FIFO is read until its writer closes it', { timeout: 20_000 }, async (t) => {
+    const path = fifo(t);
+    writer(t, path, ['{"a":1}', '{"a":2}', '{"a":3}']);
+    const chunks = await readAll(path, 2);
+    assert.deepEqual(chunks.flatMap((c) => c.records), ['{"a":1}', '{"a":2}', '{"a":3}']);
+    assert.equal(fileSource({ path }).expected, undefined, 'a FIFO has no size to show progress against');
+  });
+
+  it('a FIFO nobody writes to: the source times out (open() does not wait for a writer)', { timeout: 20_000 }, async (t) => {
+    const path = fifo(t);
+    const { pipeline, events } = run([fileSource({ path, timeout: '300ms' })]);
+    await pipeline.done;
+    assert.deepEqual([endOf(events, 'f').state, endOf(events, 'f').error], ['timed-out', 'timed out after 300ms']);
+  });
+
+  it('a FIFO whose writer falls silent: cancel ends the read, and what came is kept', { timeout: 20_000 }, async (t) => {
+    const path = fifo(t);
+    writer(t, path, ['{"a":1}'], 30);
+    const { pipeline, events, bus } = run([fileSource({ path, chunkRecords: 1 })]);
+    bus.subscribe((e) => void (e.type === 'chunk' && pipeline.cancel('f')));
+    await pipeline.done;
+    assert.deepEqual([endOf(events, 'f').state, endOf(events, 'f').persisted], ['cancelled', 1]);
+  });
+
+  it('a character device or a directory is refused with the reason', async () => {
+    await assert.rejects(readAll('/dev/zero', 10), { code: 'E_SOURCE', message: '/dev/zero is a character device: a file source reads a regular file or a FIFO' });
+    const dir = tempDir();
+    await assert.rejects(readAll(dir, 10), { code: 'E_SOURCE', message: `${dir} is a directory: a file source reads a regular file or a FIFO` });
   });
 });
 
