@@ -1,10 +1,11 @@
-// The built CLI stops when asked whatever its sources are blocked in. `npm run build` first.
+// The built CLI stops when asked whatever its sources are blocked in, and refuses source files
+// that are not small regular files. `npm run build` first.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parseEvents, startCli } from './helpers/cli.js';
+import { parseEvents, startCli, type CliResult } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 /** A sources directory with one file source on a FIFO that nobody writes to. */
@@ -30,6 +31,8 @@ function cli(t: TestContext, args: string[]) {
   return started;
 }
 
+const lastLine = (r: CliResult) => r.stderr.trim().split('\n');
+
 describe('ingest-tui: every source stops when asked', () => {
   it('--timeout ends a file source on a FIFO nobody writes to: timed-out, exit 1', { timeout: 20_000 }, async (t) => {
     const { dir } = fifoSource(t);
@@ -54,5 +57,23 @@ describe('ingest-tui: every source stops when asked', () => {
     const r = await run.result;
     assert.deepEqual([r.code, r.signal], [143, null], r.stderr);
     assert.match(r.stderr, /SIGTERM: drained, outputs flushed and closed/);
+  });
+});
+
+describe('ingest-tui: --sources must be small regular files', () => {
+  it('a character device or a FIFO is refused with one line, exit 2', { timeout: 20_000 }, async (t) => {
+    const r = await cli(t, ['--sources', '/dev/zero', '--no-ui']).result;
+    assert.deepEqual([r.code, lastLine(r)], [2, ['ingest-tui: /dev/zero: a character device, not a regular file']]);
+    const { path } = fifoSource(t);
+    const f = await cli(t, ['--sources', path, '--no-ui']).result;
+    assert.equal(f.code, 2);
+    assert.match(f.stderr, /^ingest-tui: .*f: a FIFO, not a regular file\n$/);
+  });
+
+  it('a source file (or ingest.json) past 8 MB is refused, exit 2', { timeout: 20_000 }, async (t) => {
+    const dir = writeFiles(tempDir(), { 'ingest.json': `{"concurrency": 2${' '.repeat(8e6)}}` });
+    const r = await cli(t, ['--sources', dir, '--no-ui']).result;
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^ingest-tui: .*ingest\.json: larger than 8 MB \(a source file describes sources; "count" makes many of one\)\n$/);
   });
 });

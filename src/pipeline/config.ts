@@ -1,10 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { duration } from '../util/duration.js';
+import { readSmallFile } from '../util/files.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -149,12 +150,16 @@ export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
   return `${path || '(top level)'}: ${issue.message}`;
 }
 
+/** Source files and ingest.json describe sources, they do not hold data: a few megabytes at most. */
+export const MAX_SOURCE_FILE_BYTES = 8e6;
+
 async function readJson(file: string, optional = false): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file, MAX_SOURCE_FILE_BYTES);
   } catch (cause) {
     if (optional && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (cause instanceof ConfigError) throw new ConfigError(`${show(file)}: ${cause.message}`, { cause });
     throw new ConfigError(`${show(file)}: cannot read (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
   }
   try {
