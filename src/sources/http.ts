@@ -6,6 +6,10 @@ import type { Config } from './http/read.js';
 import { DEFAULT_MAX_RECORD_BYTES, recordSize } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
+/** json-pages: pages one run reads at most. Each page read is remembered (a loop is an error). */
+export const DEFAULT_MAX_PAGES = 100_000;
+const MAX_PAGES_LIMIT = 1_000_000;
+
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
 export const httpSchema = z
@@ -16,6 +20,7 @@ export const httpSchema = z
     format: z.enum(['ndjson', 'json-pages']).default('ndjson'),
     chunkRecords: z.int().min(1).max(1_000_000).optional(),
     maxRecordBytes: recordSize.optional(),
+    maxPages: z.int().min(1).max(MAX_PAGES_LIMIT).optional(),
     connectTimeout: duration.default(5_000),
     responseTimeout: duration.default(10_000),
     idleTimeout: duration.default(10_000),
@@ -32,6 +37,10 @@ export const httpSchema = z
   .refine((c) => c.format === 'ndjson' || c.maxRecordBytes === undefined, {
     path: ['maxRecordBytes'],
     message: 'applies to format "ndjson" only (with "json-pages" maxBytes bounds a page)',
+  })
+  .refine((c) => c.format === 'json-pages' || c.maxPages === undefined, {
+    path: ['maxPages'],
+    message: 'applies to format "json-pages" only',
   });
 
 export const http = defineKind('http', httpSchema, (cfg, env) => {
@@ -43,6 +52,7 @@ export const http = defineKind('http', httpSchema, (cfg, env) => {
     url: new URL(cfg.url, env.serveUrl).href,
     chunkRecords: cfg.chunkRecords ?? 500,
     maxRecordBytes: cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxPages: cfg.maxPages ?? DEFAULT_MAX_PAGES,
     // A streamed body may be any size; a page is held in memory whole, so it gets a limit.
     maxBytes: cfg.maxBytes ?? (cfg.format === 'ndjson' ? Infinity : 16e6),
   };

@@ -93,6 +93,40 @@ describe('http source: hostile bodies', () => {
   });
 });
 
+describe('http source: json-pages limits', () => {
+  it('a next that points back to a page already read fails the source: page loop', { timeout: 20_000 }, async (t) => {
+    const server = await serve(t, (req, res) => {
+      const next = req.url === '/p/1' ? '/p/2' : '/p/1'; // 2 points back at 1
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ at: req.url }], next }));
+    });
+    const { pipeline, events } = run([httpSource({ url: '/p/1', format: 'json-pages' }, server.url)]);
+    await pipeline.done;
+    const end = endOf(events, 'api');
+    assert.deepEqual([end.state, end.error, end.persisted], ['failed', 'page loop: /p/1 was already read', 2]);
+    assert.equal(server.requests(), 2);
+  });
+
+  it('a page whose next is itself is read once', { timeout: 20_000 }, async (t) => {
+    const server = await serve(t, (req, res) => res.writeHead(200).end(JSON.stringify({ items: [{ a: 1 }], next: req.url })));
+    const { pipeline, events } = run([httpSource({ url: '/self?x=1', format: 'json-pages' }, server.url)]);
+    await pipeline.done;
+    assert.equal(endOf(events, 'api').error, 'page loop: /self?x=1 was already read');
+    assert.equal(server.requests(), 1);
+  });
+
+  it('no run reads more than maxPages pages', { timeout: 20_000 }, async (t) => {
+    const server = await serve(t, (req, res) => {
+      const n = Number(req.url!.slice('/p/'.length));
+      res.writeHead(200).end(JSON.stringify({ items: [{ n }], next: `/p/${n + 1}` })); // never ends
+    });
+    const { pipeline, events } = run([httpSource({ url: '/p/1', format: 'json-pages', maxPages: 5 }, server.url)]);
+    await pipeline.done;
+    const end = endOf(events, 'api');
+    assert.deepEqual([end.state, end.error, end.chunks, end.persisted], ['failed', 'more than maxPages (5) pages', 5, 5]);
+    assert.equal(server.requests(), 5);
+  });
+});
+
 describe('http source files: limits', () => {
   async function configError(source: Record<string, unknown>): Promise<string> {
     const dir = writeFiles(tempDir(), { 'api.json': { name: 'api', kind: 'http', url: 'http://x/', ...source } });
@@ -101,9 +135,11 @@ describe('http source files: limits', () => {
     return error!.message;
   }
 
-  it('bound maxRecordBytes, for ndjson only', async () => {
+  it('bound maxRecordBytes and maxPages, each for its format', async () => {
     assert.match(await configError({ maxRecordBytes: '300mb' }), /api\.json: maxRecordBytes: must be at most "256mb"/);
     assert.match(await configError({ maxRecordBytes: 'big' }), /api\.json: maxRecordBytes: "big" is not a size/);
     assert.match(await configError({ format: 'json-pages', maxRecordBytes: '1mb' }), /api\.json: maxRecordBytes: applies to format "ndjson" only/);
+    assert.match(await configError({ format: 'json-pages', maxPages: 2_000_000 }), /api\.json: maxPages: /);
+    assert.match(await configError({ maxPages: 10 }), /api\.json: maxPages: applies to format "json-pages" only/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Got } from 'got';
 import { z } from 'zod';
 import { IngestError } from '../../errors.js';
+import { safeText } from '../../util/sanitize.js';
 import { isHttpUrl } from '../http.js';
 import type { SourceContext } from '../source.js';
 import { getJson, httpClient, type ClientOptions } from './client.js';
@@ -12,6 +13,7 @@ export interface Config extends RetryPolicy, ClientOptions {
   chunkRecords: number;
   maxBytes: number;
   maxRecordBytes: number;
+  maxPages: number;
   format: 'ndjson' | 'json-pages';
 }
 
@@ -40,17 +42,26 @@ async function* readNdjson(cfg: Config, client: Got, ctx: SourceContext) {
   }
 }
 
-/** A paginated API: each body is {"items": [...], "next": url | null}; one page is one chunk. */
+/**
+ * A paginated API: each body is {"items": [...], "next": url | null}; one page is one chunk. A
+ * `next` back to a page this run has read is a loop, and no run reads more than maxPages.
+ */
 async function* readPages(cfg: Config, client: Got, ctx: SourceContext) {
   let seq = ctx.resumeFrom?.seq ?? 0;
   let url = ctx.resumeFrom ? resumeUrl(ctx.resumeFrom.next, cfg.url) : cfg.url;
+  const read = new Set<string>();
   while (url !== null) {
+    if (read.has(url)) throw new IngestError('E_SOURCE', `page loop: ${shown(url, cfg.url)} was already read`);
+    if (read.size === cfg.maxPages) throw new IngestError('E_SOURCE', `more than maxPages (${cfg.maxPages}) pages`);
+    read.add(url);
     const page = await fetchPage(cfg, client, url, ctx);
     yield { seq, records: page.items, bytes: page.bytes, cursor: { seq: seq + 1, next: cursorUrl(page.next, cfg.url) } };
     seq += 1;
     url = page.next;
   }
 }
+
+const shown = (url: string, base: string) => safeText(cursorUrl(url, base)!, 200);
 
 /**
  * A page cursor on the source's own server is kept as a path, so a resumed run follows it on
