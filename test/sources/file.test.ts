@@ -85,9 +85,9 @@ describe('file source: what is not a plain file', () => {
     return path;
   }
 
-  /** A shell that writes `lines` into the FIFO (open() waits for the reader) and then holds it open for `holdS`. */
+  /** A shell that writes `lines` into the FIFO (open() waits for the reader), then holds it open for `holdS` (as `sleep`, killed after the test). */
   function writer(t: TestContext, path: string, lines: string[], holdS = 0) {
-    const child = spawn('sh', ['-c', `exec 3>"$0"; printf '%s\\n' "$@" >&3; sleep ${holdS}`, path, ...lines], { stdio: 'ignore' });
+    const child = spawn('sh', ['-c', `exec 3>"$0"; printf '%s\\n' "$@" >&3; exec sleep ${holdS}`, path, ...lines], { stdio: 'ignore' });
     t.after(() => child.kill('SIGKILL'));
     return child;
   }
