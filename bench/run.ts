@@ -11,6 +11,7 @@ import { dashboardLag } from './cases/dashboard-lag.js';
 import { fileIngest } from './cases/file-ingest.js';
 import { httpNdjson } from './cases/http-ndjson.js';
 import { sources100k, sources10k } from './cases/sources.js';
+import { postgresSink } from './cases/postgres-sink.js';
 import { sqliteSink } from './cases/sqlite-sink.js';
 import { startup } from './cases/startup.js';
 import { streaming } from './cases/streaming.js';
@@ -18,7 +19,7 @@ import { uiOverhead } from './cases/ui-overhead.js';
 import { machine, markdownTable, textTable } from './lib/report.js';
 import { FeatureNotAvailable, type BenchCase, type BenchContext, type Row } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, fileIngest, sqliteSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
+const CASES: BenchCase[] = [startup, fileIngest, sqliteSink, postgresSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const { values: flags, positionals: names } = parseArgs({

@@ -32,7 +32,7 @@ async function sinkAlone() {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
-      for (let seq = 0; seq < CHUNKS; seq++) await sink.write(`w${w}`, { seq, records: lines, bytes: 0, cursor: { seq: seq + 1 } });
+      for (let seq = 0; seq < CHUNKS; seq++) await sink.write(`w${w}`, { seq, lines, rejected: [], cursor: { seq: seq + 1 } });
     }),
   );
   await sink.close();

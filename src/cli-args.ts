@@ -4,9 +4,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UsageError } from './errors.js';
 import type { SinkKind } from './pipeline/persistence.js';
 import { packageRoot } from './util/package-paths.js';
+import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
+import { closest, didYouMean } from './util/suggest.js';
 
-export const bundledFixtures = join(packageRoot, 'fixtures');
 const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
@@ -26,29 +27,37 @@ export interface CliOptions {
   bufferAll?: boolean;
   record?: string;
   replay?: string;
+  /** --sink postgres: the server's URL (else $DATABASE_URL, else libpq's PG* variables). */
+  db?: string;
+  dbSchema?: string;
 }
 
-export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
+export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'list' } | { command: 'exit'; code: number };
 
-const positiveInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got "${value}"`);
+/** A number flag within its bounds (LIMITS), or a message that gives them. */
+const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
+  const n = value.trim() === '' ? NaN : Number(value);
+  const kind = whole ? 'a whole number' : 'a number';
+  if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+    throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
+  }
   return n;
 };
-const anyInt = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return n;
+/** A PostgreSQL name: quoted where it is used, so any text will do, but not an empty or endless one. */
+const identifierArg = (flag: string) => (value: string) => {
+  if (value.length === 0 || Buffer.byteLength(value) > 63 || /[\u0000-\u001f]/.test(value)) {
+    throw new InvalidArgumentError(`${flag} takes a name of 1 to 63 bytes without control characters, got ${JSON.stringify(value.slice(0, 80))}`);
+  }
+  return value;
 };
-const positiveNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number > 0, got "${value}"`);
-  return n;
+const pathArg = (flag: string) => (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
+  return value;
 };
 const durationArg = (flag: string) => (value: string) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration like 500ms, 1.2s or 2m, got "${value}"`);
-  return ms;
+  const parsed = parseDuration(value);
+  if ('error' in parsed) throw new InvalidArgumentError(`${flag}: ${parsed.error}`);
+  return parsed.ms;
 };
 
 const examples = `
@@ -61,7 +70,21 @@ Examples:
   $ ingest-tui serve --port 8787                       offline HTTP server for the http fixtures
 
 Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
-2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
+2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
+141 stdout or stderr closed by its reader (| head): stopped gracefully, quietly.`;
+
+/**
+ * "error: option '--sink <kind>' argument 'pg' is invalid. Allowed choices are …": our parsers'
+ * messages name the flag themselves; commander's choices get the flag and the value put in front.
+ */
+function withoutPreamble(message: string): string {
+  const match = /^error: option '(-\w, )?(--[\w-]+)[^']*' argument '([\s\S]*)' is invalid\. ([\s\S]*)$/.exec(message);
+  if (!match) return message;
+  const [, , flag, value, rest] = match;
+  if (rest!.startsWith(flag!)) return rest!;
+  const choices = /^Allowed choices are (.*)\.$/.exec(rest!)?.[1];
+  return choices ? `${flag} takes one of ${choices}, got "${value}"` : `${flag}: ${rest}`;
+}
 
 export function parseCommandLine(argv: string[], write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Invocation {
   let invocation: Invocation | undefined;
@@ -72,30 +95,39 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .configureOutput({ writeOut: write.out, writeErr: write.err, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError(true)
-    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)')
-    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", positiveInt('--concurrency'))
+    .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
+    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", numberArg('--concurrency', 1, LIMITS.concurrency))
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
-    .option('--out <dir>', 'where sinks write', 'ingest-out')
-    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'none']))
+    .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
+    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
+    .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
+    .option('--db-schema <name>', 'the schema for the tables (default: the URL\'s search_path, else public)', identifierArg('--db-schema'))
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
-    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', anyInt('--seed'))
-    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', positiveNumber('--slowmo'))
+    .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
+    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
-    .option('--record <file>', 'save the event stream to a file')
-    .option('--replay <file>', 'play a recorded event stream back in the dashboard')
+    .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
+    .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
     .addHelpText('after', examples)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
     });
 
   program
+    .command('list')
+    .description('the bundled scenarios (the demo, the lecture, http, many) with what each shows')
+    .action(() => {
+      invocation = { command: 'list' };
+    });
+
+  program
     .command('serve')
     .description('loopback HTTP server with fixture data, latency and faults (for fixtures/http)')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', anyInt('--port'), 8787)
+    .option('--port <n>', 'port to listen on (0 picks a free one)', numberArg('--port', 0, 65535), 8787)
     .action((options: { port: number }) => {
       invocation = { command: 'serve', port: options.port };
     });
@@ -105,7 +137,16 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
-      throw new UsageError(err.message.replace(/^error: /, ''), { cause: err });
+      // Our argument parsers name the flag themselves: commander's preamble would say it twice.
+      let message = (err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message).replace(/^error: /, '').split('\n')[0]!;
+      const flag = /^unknown option '([^']+)'/.exec(message)?.[1];
+      if (flag) message += didYouMean(flag.split('=')[0]!, [...program.options, ...program.commands.flatMap((c) => c.options)].flatMap((o) => (o.long ? [o.long] : [])), (s) => s);
+      if (err.code === 'commander.excessArguments') {
+        const word = program.args[0];
+        const command = word === undefined ? undefined : closest(word, program.commands.map((c) => c.name()));
+        message = command ? `unknown command "${word}" (did you mean ${command}?)` : `unexpected argument "${word ?? ''}": options start with --, commands are ${program.commands.map((c) => c.name()).join(', ')}`;
+      }
+      throw new UsageError(message, { cause: err });
     }
     throw err;
   }

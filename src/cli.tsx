@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
-import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
-import { ConfigError, IngestError, UsageError, describeError } from './errors.js';
+import { watchBrokenPipes } from './broken-pipe.js';
+import { parseCommandLine, type CliOptions } from './cli-args.js';
+import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
-import { recordEvents, replayEvents } from './pipeline/recording.js';
+import type { PlannedWrite } from './pipeline/output-guard.js';
+import { recordEvents, startReplay } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import type { DashboardControls } from './ui/controls.js';
@@ -19,8 +21,37 @@ function exitCodeFor(summary: Summary): number {
   return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
 }
 
+const recordingWrite = (options: CliOptions): PlannedWrite[] =>
+  options.record ? [{ path: resolve(options.record), flag: `--record ${options.record}`, what: 'the event recording' }] : [];
+
 /** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
-const graceMs = () => parseDuration(process.env.INGEST_TUI_GRACE ?? '') ?? 5000;
+function graceMs(): number {
+  const text = process.env.INGEST_TUI_GRACE;
+  if (text === undefined || text === '') return 5000;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
+  return parsed.ms;
+}
+
+/**
+ * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
+ * (in-flight chunks persisted, checkpoints moved, outputs closed) with nothing more printed, and
+ * the process leaves with EXIT.EPIPE; after the grace period, if draining takes longer.
+ */
+let stopOnBrokenPipe: (() => void) | undefined;
+const pipes = watchBrokenPipes(() => {
+  let grace = 5000;
+  try {
+    grace = graceMs();
+  } catch {} // a bad INGEST_TUI_GRACE is reported by the run, not from in here
+  setTimeout(() => process.exit(EXIT.EPIPE), grace).unref();
+  stopOnBrokenPipe?.();
+});
+/** Stops the run with `stop` when a pipe breaks, or at once when one already has. */
+function stopWhenPipeBreaks(stop: () => void) {
+  stopOnBrokenPipe = stop;
+  if (pipes.broken) stop();
+}
 
 /**
  * Every SIGINT/SIGTERM goes to `stop`. For a run, the pipeline turns a second one into a forced
@@ -60,7 +91,7 @@ function stderrLines() {
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
   options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
-): Promise<{ detach: () => void; ready?: Promise<void> }> {
+): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean }> {
   if (options.json) return { detach: attachJsonReporter(bus) };
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
@@ -72,45 +103,57 @@ async function attachReporter(
       dashboard.unmount();
       notices.release();
     };
-    return { detach, ready: dashboard.ready };
+    return { detach, ready: dashboard.ready, interactive: true };
   }
   return { detach: attachTextReporter(bus, store) };
 }
 
 async function run(options: CliOptions): Promise<number> {
+  const grace = graceMs(); // a bad value is refused before anything starts
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
   let controls: DashboardControls | undefined;
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
-  const { detach, ready } = await attachReporter(options, bus, store, () => controls, notices);
-  const stopRecording = options.record ? recordEvents(resolve(options.record), bus) : undefined;
+  const { detach, ready, interactive = false } = await attachReporter(options, bus, store, () => controls, notices);
+  let stopRecording: (() => Promise<void>) | undefined;
+  // Opened once the run is known to go ahead, before anything in --out changes.
+  const startRecording = async () => {
+    if (options.record) stopRecording = await recordEvents(resolve(options.record), bus, `--record ${options.record}`);
+  };
 
   try {
     if (options.replay) {
+      if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
+      await startRecording();
       const replay = new AbortController();
-      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM') => replay.abort(new CancelReason(kind));
-      controls = { stop };
+      const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
+      stopWhenPipeBreaks(() => stop('EPIPE'));
       const offSignals = onSignals((signal, repeated) => (repeated ? process.exit(EXIT[signal]) : stop(signal)));
       try {
         await ready;
-        return exitCodeFor(await replayEvents(resolve(options.replay), bus.emit, { signal: replay.signal }));
+        // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
+        const player = startReplay(resolve(options.replay), bus.emit, { signal: replay.signal, speed: 1 / (options.slowmo ?? 1), pauseAtMoments: interactive });
+        controls = { stop, setPaused: player.setPaused, step: player.step };
+        return exitCodeFor(await player.done);
       } catch (err) {
         const reason: unknown = replay.signal.reason;
         if (!(reason instanceof CancelReason)) throw err;
         return signalExitCode(reason.kind) ?? EXIT.ok;
       } finally {
+        stopOnBrokenPipe = undefined;
         offSignals();
       }
     }
 
     // Imported here, not at startup: --help and --version need none of zod (95 files), the
     // checkpoints and sinks, the offline server or piscina.
-    const [{ createSources, loadSources }, { openPersistence }, { leave, watchInterrupts }] = await Promise.all([
-      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./interrupt.js'),
+    const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
+      import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./pipeline/output-guard.js'), import('./interrupt.js'),
     ]);
-    const loaded = await loadSources(options.sources ?? bundledFixtures);
+    const { bundledFixtures, locateSources } = await import('./scenarios.js');
+    const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await (await import('./serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
@@ -123,11 +166,20 @@ async function run(options: CliOptions): Promise<number> {
     const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
     const out = resolve(options.out);
     const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
-    const persistence = await openPersistence({ sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed });
+    // Before anything is written: no output may land on what the run reads, nor --record on an output.
+    refuseOverlaps(
+      [...plannedWrites({ sink: sinkKind, out, names: loaded.configs.map((c) => c.name), flag: `--out ${options.out}` }), ...recordingWrite(options)],
+      runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
+    );
+    await startRecording();
+    if ((options.db !== undefined || options.dbSchema !== undefined) && sinkKind !== 'postgres') throw new UsageError('--db and --db-schema go with --sink postgres');
+    const persistence = await openPersistence({
+      sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed, db: { url: options.db, schema: options.dbSchema },
+    });
     const pool = options.offload || defaults.offload ? (await import('./pipeline/offload.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
-      bus, store, checkpoints: persistence.checkpoints, out, graceMs: graceMs(), err: notices.stream,
+      bus, store, checkpoints: persistence.checkpoints, out, graceMs: grace, err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);
@@ -142,19 +194,26 @@ async function run(options: CliOptions): Promise<number> {
         sink: persistence.sink,
         deadLetters: persistence.deadLetters,
         checkpoints: persistence.checkpoints,
-        out,
+        out: persistence.where ?? out,
         transform: pool?.transform,
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
+        pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        slowmo,
       },
       bus.emit,
     );
     controls = pipeline;
+    // A broken pipe at the summary itself has nothing left to stop.
+    stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
     try {
-      return exitCodeFor(await pipeline.done);
+      const summary = await pipeline.done;
+      await persistence.seal();
+      return exitCodeFor(summary);
     } finally {
+      stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
@@ -169,10 +228,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
+    if (invocation.command === 'list') {
+      (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
+      return EXIT.ok;
+    }
     if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {
-    const usage = err instanceof ConfigError || err instanceof UsageError || (err instanceof IngestError && (err.code === 'E_OUT_DIR' || err.code === 'E_CHECKPOINT'));
+    const usage = err instanceof IngestError && USAGE_CODES.has(err.code);
     process.stderr.write(`ingest-tui: ${safeText(describeError(err), 2000)}\n`);
     if (usage) {
       if (err instanceof UsageError) process.stderr.write('Try ingest-tui --help\n');
@@ -184,5 +247,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// stdout may be a pipe: let what was written drain before leaving.
-process.stdout.write('', () => process.exit(code));
+// stdout may be a pipe: let what was written drain before leaving (and learn whether it broke).
+process.stdout.write('', () => process.exit(pipes.broken ? EXIT.EPIPE : code));

@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'E_SINK' // a sink could not persist
   | 'E_OUT_DIR' // the output directory cannot be created or written
   | 'E_CHECKPOINT' // a checkpoint in --out is corrupt or belongs to another configuration
+  | 'E_OVERWRITE' // the run would overwrite a file it reads, or a file in --out it did not write
+  | 'E_RECORD' // the --record file cannot be opened for writing
+  | 'E_DATABASE' // the --db server cannot be reached, refuses the login, or has no such database
   | 'E_TIMEOUT' // a source ran past its timeout
   | 'E_CANCELLED'; // a source was cancelled (key, deadline, signal)
 
@@ -20,6 +23,9 @@ export class IngestError extends Error {
     this.code = code;
   }
 }
+
+/** Codes the CLI reports like a configuration error: the message alone, exit code 2. */
+export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['E_USAGE', 'E_CONFIG', 'E_OUT_DIR', 'E_CHECKPOINT', 'E_OVERWRITE', 'E_RECORD', 'E_DATABASE']);
 
 /** Configuration and usage errors: the CLI prints the message alone and exits 2. */
 export class ConfigError extends IngestError {

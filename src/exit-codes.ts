@@ -1,5 +1,9 @@
 /** The exit codes scripts rely on (DESIGN's CLI contract), in one place. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+export const EXIT = {
+  ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143,
+  /** stdout or stderr closed by its reader (`| head`): 128 + SIGPIPE, what a shell reports for a tool killed by it. */
+  EPIPE: 141,
+} as const;
 
 /** The code for leaving because of a signal, or undefined for any other stop reason. */
 export function signalExitCode(reason: string | undefined): number | undefined {

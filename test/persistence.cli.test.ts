@@ -89,7 +89,7 @@ describe('two-stage Ctrl-C (built CLI)', () => {
   };
 
   it('a cleanup that hangs is cut off after the grace period; --resume then loses and doubles nothing', async () => {
-    const dir = slowSources(tempDir(), '30s', 80);
+    const dir = slowSources(tempDir(), '10s', 80);
     const out = join(dir, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--json'], { env: { INGEST_TUI_GRACE: '1s' } });
     await cli.waitFor(/"source":"db","seq":2,/);
@@ -108,7 +108,7 @@ describe('two-stage Ctrl-C (built CLI)', () => {
   });
 
   it('a second Ctrl-C leaves at once; --resume then loses and doubles nothing', async () => {
-    const dir = slowSources(tempDir(), '30s', 80);
+    const dir = slowSources(tempDir(), '10s', 80);
     const out = join(dir, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--json'], { env: { INGEST_TUI_GRACE: '20s' } });
     await cli.waitFor(/"source":"db","seq":2,/);

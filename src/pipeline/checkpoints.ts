@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { IngestError, describeError } from '../errors.js';
-import { rewindDeadLetters } from '../sinks/dead-letter.js';
+import { DEAD_LETTER_FILE, rewindDeadLetters } from '../sinks/dead-letter.js';
 import { safeFileName } from '../sinks/file-names.js';
 import type { Sink, SinkPosition } from '../sinks/sink.js';
 import type { Cursor, Source } from '../sources/source.js';
 import type { SourceState } from './events.js';
+import { MANIFEST_FILE, readOwnership, type FileToReset } from './ownership.js';
 import type { Checkpoints } from './run.js';
 
 /** Checkpoints live beside the outputs they describe: <out>/.checkpoints/<source>.json. */
 export const CHECKPOINT_DIR = '.checkpoints';
-const FORMAT = 'ingest-tui/checkpoint@1';
+export const checkpointFile = (out: string, source: string) => join(out, CHECKPOINT_DIR, `${safeFileName(source)}.json`);
+export const CHECKPOINT_FORMAT = 'ingest-tui/checkpoint@1';
 
 const checkpointSchema = z.strictObject({
-  format: z.literal(FORMAT),
+  format: z.literal(CHECKPOINT_FORMAT),
   source: z.string(),
   kind: z.string(),
   /** Hash of the source's configuration and --seed: a resumed source must read the same data. */
@@ -43,13 +46,17 @@ export interface CheckpointStore extends Checkpoints {
   current(source: string): Checkpoint | undefined;
   /** Sources done in the previous run do not run again: they end at once with zero records. */
   skipDone(sources: Source[]): Source[];
+  /** Once the run's outputs are closed: the manifest remembers how they look (see ownership.ts). */
+  sealOutputs(): Promise<void>;
 }
 
 /**
  * Opens the run's checkpoints and lines the outputs up with them. With `resume`, each source's
  * checkpoint is loaded and checked (refused if corrupt or written for another configuration),
  * and the sink cuts every output back to its checkpoint. Without, the run's sources start over:
- * their old checkpoints and outputs go; other sources' files in --out are left alone.
+ * their old checkpoints and outputs go; other sources' files in --out are left alone. Either way
+ * a file already there is removed or cut back only if ingest-tui wrote it (see ownership.ts),
+ * and a refusal comes before anything in --out changes.
  *
  * Checkpoints move only after the sink has persisted a chunk (at-least-once), and each is
  * replaced atomically (temp file + rename): a kill -9 leaves the old one or the new one.
@@ -61,6 +68,39 @@ export interface CheckpointStore extends Checkpoints {
 export async function openCheckpoints(options: { out: string; sink: Sink; targets: CheckpointTarget[]; resume: boolean; everyMs?: number }): Promise<CheckpointStore> {
   const { out, sink, targets, resume, everyMs = 1000 } = options;
   const dir = join(out, CHECKPOINT_DIR);
+  const fileOf = (name: string) => checkpointFile(out, name);
+  const known = new Map<string, Checkpoint>();
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  const limit = pLimit(64); // 10,000 sources must not mean 10,000 open files
+
+  // First only look: a refusal leaves --out exactly as it was.
+  const ownership = await readOwnership(out, join(dir, MANIFEST_FILE));
+  /** Per source, the sink of a checkpoint of ours: it vouches for the source's output files. */
+  const vouchers = new Map<string, string>();
+  const foreignCheckpoints = new Set<string>();
+  if (resume) {
+    const loaded = await Promise.allSettled(
+      targets.map((target) =>
+        limit(async () => {
+          const checkpoint = await load(fileOf(target.name), target, sink.kind);
+          if (checkpoint) known.set(target.name, checkpoint);
+          if (checkpoint) vouchers.set(target.name, checkpoint.sink);
+        }),
+      ),
+    );
+    // The first refusal in configured order, not the first to finish: the same error every time.
+    const refused = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (refused) throw refused.reason;
+  } else {
+    for (const target of targets) {
+      const found = peek(fileOf(target.name), target);
+      if (found === 'foreign') foreignCheckpoints.add(target.name);
+      else if (found) vouchers.set(target.name, found.sink);
+    }
+  }
+  const outputs = [...new Set(targets.flatMap(({ name }) => sink.files?.(name) ?? [])), join(out, DEAD_LETTER_FILE)];
+  ownership.check(outputsToReset());
+
   await outDir(out, async () => {
     await mkdir(out, { recursive: true });
     // Not recursive: on a read-only mount that reports EROFS, where a recursive mkdir says ENOENT.
@@ -68,25 +108,9 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
       if (err.code !== 'EEXIST') throw err;
     });
     await access(dir, constants.W_OK); // a read-only mount says so here, not mid-run
+    await ownership.claim(outputs); // listed before they are written: a kill -9 cannot orphan one
+    if (!resume) await Promise.all(targets.map(({ name }) => limit(() => rm(fileOf(name), { force: true }))));
   });
-  const fileOf = (name: string) => join(dir, `${safeFileName(name)}.json`);
-  const known = new Map<string, Checkpoint>();
-  const byName = new Map(targets.map((t) => [t.name, t]));
-  const limit = pLimit(64); // 10,000 sources must not mean 10,000 open files
-
-  const loaded = await Promise.allSettled(
-    targets.map((target) =>
-      limit(async () => {
-        const file = fileOf(target.name);
-        if (!resume) return outDir(out, () => rm(file, { force: true }));
-        const checkpoint = await load(file, target, sink.kind);
-        if (checkpoint) known.set(target.name, checkpoint);
-      }),
-    ),
-  );
-  // The first refusal in configured order, not the first to finish: the same error every time.
-  const refused = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (refused) throw refused.reason;
   const keepUntil = (source: string) => known.get(source)?.cursor?.seq ?? 0;
   await outDir(out, async () => {
     await sink.rewind?.(targets.map(({ name }) => {
@@ -96,13 +120,28 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
     await rewindDeadLetters(out, (source, seq) => !byName.has(source) || seq < keepUntil(source));
   });
 
+  /** What starting removes, empties or cuts back, each with what vouches for it being ours. */
+  function outputsToReset(): FileToReset[] {
+    const files = new Map<string, FileToReset>();
+    const add = (path: string, vouched: boolean, kept: boolean) => {
+      const other = files.get(path);
+      files.set(path, { path, vouched: vouched || other?.vouched === true, kept: kept || other?.kept === true });
+    };
+    for (const { name } of targets) {
+      for (const path of sink.files?.(name) ?? []) add(path, vouchers.get(name) === sink.kind, known.has(name));
+      if (!resume) add(fileOf(name), !foreignCheckpoints.has(name), false);
+    }
+    add(join(out, DEAD_LETTER_FILE), vouchers.size > 0, known.size > 0);
+    return [...files.values()];
+  }
+
   /** Per source: the last persisted position not yet on disk, and when the checkpoint last moved. */
   const latest = new Map<string, { cursor: Cursor; position?: SinkPosition; savedAt: number }>();
 
   async function save(name: string, update: Pick<Checkpoint, 'cursor' | 'position' | 'done'>) {
     const target = byName.get(name);
     if (!target) return;
-    const checkpoint: Checkpoint = { format: FORMAT, source: name, kind: target.kind, fingerprint: target.fingerprint, sink: sink.kind, ...update };
+    const checkpoint: Checkpoint = { format: CHECKPOINT_FORMAT, source: name, kind: target.kind, fingerprint: target.fingerprint, sink: sink.kind, ...update };
     const file = fileOf(name);
     try {
       await writeFile(`${file}.tmp`, `${JSON.stringify(checkpoint)}\n`);
@@ -135,6 +174,7 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
       else if (done && !previous?.done) await save(name, { cursor: previous?.cursor, position: previous?.position ?? sink.position?.(name), done });
     },
     current: (name) => known.get(name),
+    sealOutputs: () => ownership.seal(),
     skipDone: (sources) => sources.map((source) => (known.get(source.name)?.done ? skipped(source) : source)),
   };
 }
@@ -144,7 +184,7 @@ async function load(file: string, target: CheckpointTarget, sinkKind: string): P
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isAbsent(cause)) return undefined;
     throw new IngestError('E_CHECKPOINT', `${file}: cannot read checkpoint (${describeError(cause)})`, { cause });
   }
   const refuse = (why: string): never => {
@@ -169,6 +209,32 @@ async function load(file: string, target: CheckpointTarget, sinkKind: string): P
   return checkpoint;
 }
 
+/** ENOTDIR too: when --out is a file, creating it reports that. */
+const isAbsent = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * Without --resume a checkpoint is only removed, so it need not fit the run: only be ours, a
+ * checkpoint of this source, else it is refused rather than deleted. Says for which sink.
+ * Synchronous: 10,000 of them take ~0.1 s this way, ~0.7 s through promises.
+ */
+function peek(file: string, target: CheckpointTarget): { sink: string } | 'foreign' | undefined {
+  let text: string;
+  try {
+    if (!statSync(file, { throwIfNoEntry: false })) return undefined;
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    if (isAbsent(cause)) return undefined;
+    if ((cause as NodeJS.ErrnoException).code === 'EISDIR') return 'foreign';
+    throw new IngestError('E_CHECKPOINT', `${file}: cannot read checkpoint (${describeError(cause)})`, { cause });
+  }
+  try {
+    const json = JSON.parse(text) as Partial<Checkpoint> | null;
+    return json?.format === CHECKPOINT_FORMAT && json.source === target.name ? { sink: String(json.sink) } : 'foreign';
+  } catch {
+    return 'foreign';
+  }
+}
+
 /** Errors touching --out itself (not a directory, read-only, no space) are usage errors. */
 async function outDir<T>(out: string, action: () => Promise<T>): Promise<T> {
   try {
@@ -179,7 +245,7 @@ async function outDir<T>(out: string, action: () => Promise<T>): Promise<T> {
   }
 }
 
-function skipped(source: Source): Source {
+export function skipped(source: Source): Source {
   return {
     ...source,
     async *read({ note }) {

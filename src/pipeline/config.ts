@@ -4,8 +4,12 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
-import { duration } from '../util/duration.js';
+import { durationField } from '../util/duration.js';
 import { readSmallFile } from '../util/files.js';
+import { LIMITS } from '../util/limits.js';
+import { didYouMean } from '../util/suggest.js';
+import { displayKey } from '../util/sanitize.js';
+import { LESSON_FOCUS } from './events.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -18,16 +22,34 @@ export const lessonSchema = z.strictObject({
   takeaway: line,
   code: z.strictObject({ js: codeLines, asyncio: codeLines }).optional(),
   view: z.enum(['rows', 'timeline', 'lesson']).optional(),
+  pauseAt: z
+    .array(z.strictObject({ at: z.enum(['deadline', 'start', 'end']), source: z.string().min(1).max(200).optional(), caption: line }))
+    .max(8)
+    .optional(),
+  focus: z.enum(LESSON_FOCUS).optional(),
+  points: z
+    .array(
+      z.strictObject({
+        // A file of the package the overlay may read, never a path out of it.
+        file: z.string().regex(/^src\/(sources|pipeline)\/[a-z0-9-]+\.ts$/, 'expected a file like src/sources/simulated.ts'),
+        find: z.string().min(1).max(80),
+        lines: z.int().min(1).max(8).optional(),
+      }),
+    )
+    .max(6)
+    .optional(),
 });
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
-  concurrency: z.int().min(1).max(1_000_000).optional(),
-  timeout: duration.optional(),
-  deadline: duration.optional(),
-  seed: z.int().optional(),
-  slowmo: z.number().positive().max(1000).optional(),
-  sink: z.enum(['ndjson', 'sqlite', 'none']).optional(),
+  /** One line for `ingest-tui list`. */
+  description: line.optional(),
+  concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),
+  timeout: durationField.optional(),
+  deadline: durationField.optional(),
+  seed: z.int().min(-LIMITS.seed).max(LIMITS.seed).optional(),
+  slowmo: z.number().min(LIMITS.slowmo.min).max(LIMITS.slowmo.max).optional(),
+  sink: z.enum(['ndjson', 'sqlite', 'postgres', 'none']).optional(),
   offload: z.boolean().optional(),
   /** Start the offline HTTP server (`ingest-tui serve`) for the run; "/path" URLs resolve against it. */
   serve: z.strictObject({ port: z.int().min(0).max(65535).default(0) }).optional(),
@@ -49,6 +71,10 @@ export interface LoadedSources {
   defaults: RunDefaults;
   /** The directory of the sources (or of the single file). */
   dir: string;
+  /** --sources named a directory (not one file). */
+  directory: boolean;
+  /** Every file read to load them: the source files, and the directory's ingest.json (if any). */
+  files: string[];
 }
 
 export const DEFAULTS_FILE = 'ingest.json';
@@ -63,21 +89,28 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
     ? (await readdir(path)).filter((f) => f.endsWith('.json') && f !== DEFAULTS_FILE).sort().map((f) => join(path, f))
     : [path];
   const defaults = info.isDirectory() ? await loadDefaults(join(path, DEFAULTS_FILE)) : {};
+  const read = info.isDirectory() ? [...files, join(path, DEFAULTS_FILE)] : files;
 
   const configs: SourceConfig[] = [];
-  const seen = new Map<string, string>();
+  // By how names look on screen, not by their bytes: "orders\u200b" or "\u001b[1morders" would
+  // pass for "orders" in every table and log line.
+  const seen = new Map<string, { name: string; file: string }>();
   for (const file of files) {
     for (const entry of parseSourceFile(file, await readJson(file))) {
-      const other = seen.get(entry.name);
-      if (other !== undefined) {
-        throw new ConfigError(`${show(file)}: ${entry.at}name: duplicate source name "${entry.name}" (also in ${show(other)})`);
+      const key = displayKey(entry.name);
+      const other = seen.get(key);
+      if (other?.name === entry.name) {
+        throw new ConfigError(`${show(file)}: ${entry.at}name: duplicate source name "${entry.name}" (also in ${show(other.file)})`);
       }
-      seen.set(entry.name, file);
+      if (other !== undefined) {
+        throw new ConfigError(`${show(file)}: ${entry.at}name: source name ${escapedName(entry.name)} looks the same as ${escapedName(other.name)} (in ${show(other.file)}) once shown; rename one`);
+      }
+      seen.set(key, { name: entry.name, file });
       configs.push({ name: entry.name, kind: entry.config.kind, config: entry.config, file, baseDir: dirname(file) });
     }
   }
   if (configs.length === 0) throw new ConfigError(`${pathArg}: no sources found (expected *.json source files)`);
-  return { configs, defaults, dir };
+  return { configs, defaults, dir, directory: info.isDirectory(), files: read };
 }
 
 export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'baseDir'>): Source[] {
@@ -98,8 +131,8 @@ export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'bas
 async function loadDefaults(file: string): Promise<RunDefaults> {
   const json = await readJson(file, true);
   if (json === undefined) return {};
-  const parsed = runDefaultsSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(parsed.error.issues[0]!, '')}`);
+  const parsed = runDefaultsSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '', runDefaultsSchema)}`);
   return parsed.data;
 }
 
@@ -124,13 +157,19 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     const known = [...sourceKinds.keys()].join(', ');
     if (kindName === undefined) fail(`${at}kind: missing (one of ${known})`);
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
-    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)} (expected one of ${known})`);
-    const parsed = kind!.schema.safeParse(raw);
-    if (!parsed.success) fail(formatIssue(parsed.error.issues[0]!, at));
+    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`);
+    const parsed = kind!.schema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind!.schema));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
   return entries;
+}
+
+/** A name in a message, every character that is not printable ASCII spelled out: "or\u200bders". */
+function escapedName(name: string): string {
+  const text = JSON.stringify(name.slice(0, 100)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return name.length > 100 ? `${text}…` : text;
 }
 
 /** `"count": 1000` turns one entry into orders-0001 … orders-1000. */
@@ -140,14 +179,86 @@ function expandNames(name: string, count: number | undefined): string[] {
   return Array.from({ length: count }, (_, i) => `${name}-${String(i + 1).padStart(width, '0')}`);
 }
 
-export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
+/** The fields an object schema (inside optionals, defaults and refinements) takes at `path`. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    for (let i = 0; i < 10 && x; i++) {
+      const def = (x as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
+      if ((x as { shape?: unknown }).shape) return x;
+      x = def?.innerType ?? def?.in;
+    }
+    return x;
+  };
+  for (const key of path) {
+    const shape = (unwrap(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    s = typeof key === 'string' ? shape?.[key] : undefined;
+  }
+  return Object.keys((unwrap(s) as { shape?: object } | undefined)?.shape ?? {});
+}
+
+/**
+ * The issue to report: the first, except that of several bounds on one field the tightest is
+ * meant (z.int() checks the safe-integer range before the field's own max).
+ */
+function mainIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
+  const first = issues[0]!;
+  const key = first.path.join('\0');
+  let main = first;
+  for (const issue of issues) {
+    if (issue.path.join('\0') !== key || issue.code !== first.code) continue;
+    if (issue.code === 'too_big' && main.code === 'too_big' && Number(issue.maximum) < Number(main.maximum)) main = issue;
+    if (issue.code === 'too_small' && main.code === 'too_small' && Number(issue.minimum) > Number(main.minimum)) main = issue;
+  }
+  return main;
+}
+
+export function formatIssue(issue: z.core.$ZodIssue, at: string, schema?: z.ZodType): string {
   const path = at + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    return `${path ? `${path}.` : at}${key}: unknown field`;
+    const known = schema ? keysAt(schema, issue.path) : [];
+    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field${didYouMean(key, known)}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: missing (${issue.message})`;
-  return `${path || '(top level)'}: ${issue.message}`;
+  return `${path || '(top level)'}: ${describeIssue(issue)}`;
+}
+
+/** zod's words made plain: what was expected and what was given, and bounds as bounds. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = (type: string) => TYPE_NAMES[type] ?? type;
+  switch (issue.code) {
+    case 'invalid_type': {
+      const received = (issue as { received?: string }).received;
+      if (issue.input === undefined && received === undefined) return `missing (expected ${name(issue.expected)})`;
+      // A schema's own words for what it expects ("a duration like …") say more than the type.
+      const wanted = issue.message.startsWith('Invalid input') ? name(issue.expected) : issue.message;
+      return `expected ${wanted}, got ${received ?? describeValue(issue.input)}`;
+    }
+    case 'too_big':
+      return issue.origin === 'number' || issue.origin === 'int' ? `at most ${count(issue.maximum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too big: expected/, 'expected');
+    case 'too_small':
+      return issue.origin === 'number' || issue.origin === 'int' ? `at least ${count(issue.minimum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too small: expected/, 'expected');
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  int: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array',
+};
+
+const count = (n: number | bigint) => (typeof n === 'number' && Math.abs(n) < 1e15 ? n.toLocaleString('en-US') : String(n));
+
+/** A JSON value as a message shows it: `the string "20"`, `1.5`, `an array`. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return count(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }
 
 /** Source files and ingest.json describe sources, they do not hold data: a few megabytes at most. */

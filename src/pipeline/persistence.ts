@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { deadLetterFile, discardDeadLetters, type DeadLetters } from '../sinks/dead-letter.js';
+import { DEAD_LETTER_FILE, deadLetterFile, discardDeadLetters, type DeadLetters } from '../sinks/dead-letter.js';
 import { ndjsonSink } from '../sinks/ndjson.js';
 import { noneSink, type Sink } from '../sinks/sink.js';
-import { sqliteSink } from '../sinks/sqlite.js';
+import { SQLITE_SIDECARS, sqliteSink } from '../sinks/sqlite.js';
 import type { Source } from '../sources/source.js';
-import { openCheckpoints, sourceFingerprint, type CheckpointStore } from './checkpoints.js';
+import { CHECKPOINT_DIR, checkpointFile, openCheckpoints, sourceFingerprint, type CheckpointStore, type CheckpointTarget } from './checkpoints.js';
 import type { SourceConfig } from './config.js';
+import type { PlannedWrite } from './output-guard.js';
+import { MANIFEST_FILE } from './ownership.js';
 
-export type SinkKind = 'ndjson' | 'sqlite' | 'none';
+export type SinkKind = 'ndjson' | 'sqlite' | 'postgres' | 'none';
 
 export interface Persistence {
   sink: Sink;
@@ -15,6 +20,10 @@ export interface Persistence {
   checkpoints?: CheckpointStore;
   /** The run's sources, those done in the resumed run replaced by ones that skip. */
   sources: Source[];
+  /** After the run, its outputs closed: remember what it wrote (see ownership.ts). Never fails. */
+  seal(): Promise<void>;
+  /** Where the records go, for run-start and the screen (a database: its URL without the password). */
+  where?: string;
 }
 
 /**
@@ -28,19 +37,86 @@ export async function openPersistence(options: {
   configs: SourceConfig[];
   sources: Source[];
   seed: number;
+  /** --sink postgres: the server (--db, else $DATABASE_URL, else libpq's PG* variables) and schema. */
+  db?: { url?: string; schema?: string };
+  /** The run's name in the database (--fleet NAME). */
+  run?: string;
 }): Promise<Persistence> {
   const { out, sources } = options;
   if (options.sink === 'none') {
-    if (options.resume) throw new UsageError('--resume needs --sink ndjson or sqlite: --sink none keeps nothing to resume from');
-    return { sink: noneSink(), deadLetters: discardDeadLetters, sources };
+    if (options.resume) throw new UsageError('--resume needs --sink ndjson, sqlite or postgres: --sink none keeps nothing to resume from');
+    return { sink: noneSink(), deadLetters: discardDeadLetters, sources, seal: async () => {} };
   }
-  const sink = options.sink === 'sqlite' ? sqliteSink(out) : ndjsonSink(out);
+  const targets = options.configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: sourceFingerprint(c.config, options.seed) }));
+  if (options.sink === 'postgres') return openDatabasePersistence({ ...options, targets });
+  const sink = createSink(options.sink, out);
   try {
-    const targets = options.configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: sourceFingerprint(c.config, options.seed) }));
     const checkpoints = await openCheckpoints({ out, sink, targets, resume: options.resume });
-    return { sink, deadLetters: deadLetterFile(out, 'a'), checkpoints, sources: checkpoints.skipDone(sources) };
+    // A manifest that cannot be sealed still lists the files: they stay ours, only their look unknown.
+    const seal = () => checkpoints.sealOutputs().catch(() => {});
+    return { sink, deadLetters: deadLetterFile(out, 'a'), checkpoints, sources: checkpoints.skipDone(sources), seal };
   } catch (err) {
     await sink.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * --sink postgres: rows, dead letters and checkpoints in the database, committed together (the
+ * sink's transaction), nothing in --out. pg loads only here. While the run lasts, this worker's
+ * hold on its sources (their lease) is renewed; a worker that dies lets go when it runs out.
+ */
+async function openDatabasePersistence(options: { sources: Source[]; resume: boolean; targets: CheckpointTarget[]; db?: { url?: string; schema?: string }; run?: string }): Promise<Persistence> {
+  const [{ connectDatabase }, { ensureTables }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
+    import('../sinks/postgres/database.js'), import('../sinks/postgres/tables.js'), import('../sinks/postgres/sink.js'), import('./postgres-checkpoints.js'),
+  ]);
+  const db = await connectDatabase(options.db ?? {});
+  try {
+    await ensureTables(db);
+    const owner = workerId();
+    const checkpoints = await openPostgresCheckpoints({ db, owner, run: options.run ?? 'default', targets: options.targets, resume: options.resume });
+    const sources = db.table('ingest_sources');
+    const renew = setInterval(() => {
+      db.pool.query(`UPDATE ${sources} SET lease_until = now() + make_interval(secs => $2) WHERE owner = $1`, [owner, LEASE_SECONDS]).catch(() => {});
+    }, (LEASE_SECONDS * 1000) / 3);
+    renew.unref();
+    return {
+      sink: postgresSink(db, owner),
+      deadLetters: discardDeadLetters, // the sink commits them with the rows
+      checkpoints,
+      sources: checkpoints.skipDone(options.sources),
+      seal: async () => clearInterval(renew),
+      where: `${db.where} (schema ${db.schema})`,
+    };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** This process, as the owner of the sources it holds: host, pid and a random part (pids recur). */
+function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+const createSink = (kind: 'ndjson' | 'sqlite', out: string): Sink => (kind === 'sqlite' ? sqliteSink(out) : ndjsonSink(out));
+
+/**
+ * Every path in --out a run may create, change or remove, for refuseOverlaps(): the sink's files,
+ * the dead letters, the checkpoints and the manifest, with the temp files they are replaced through.
+ */
+export function plannedWrites(options: { sink: SinkKind; out: string; names: string[]; flag: string }): PlannedWrite[] {
+  const { out, names, flag } = options;
+  if (options.sink === 'none' || options.sink === 'postgres') return []; // nothing in --out
+  const sink = createSink(options.sink, out);
+  const writes: PlannedWrite[] = [];
+  const add = (what: string, ...paths: string[]) => paths.forEach((path) => writes.push({ path, flag, what }));
+  if (options.sink === 'sqlite') add('the SQLite database', ...sink.files!('').flatMap((db) => [db, ...SQLITE_SIDECARS.map((s) => db + s)]));
+  else for (const name of names) add(`source ${JSON.stringify(name)}'s records`, ...sink.files!(name));
+  const deadLetters = join(out, DEAD_LETTER_FILE);
+  add('the dead letters', deadLetters, `${deadLetters}.tmp`);
+  for (const name of names) add(`source ${JSON.stringify(name)}'s checkpoint`, checkpointFile(out, name), `${checkpointFile(out, name)}.tmp`);
+  const manifest = join(out, CHECKPOINT_DIR, MANIFEST_FILE);
+  add('the list of files it wrote', manifest, `${manifest}.tmp`);
+  return writes;
 }

@@ -3,10 +3,12 @@ import { IngestError, describeError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
-import { CancelReason, WakingAbortController, timeoutReason, type CancelKind } from '../util/abort.js';
+import { CancelReason, WakingAbortController, onAbort, timeoutReason, type CancelKind } from '../util/abort.js';
+import { Clock, useClock } from '../util/clock.js';
 import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
+import { pauseDecider, type PausePoint } from './pause-points.js';
 import { startInSlices } from './time-slices.js';
 import { transformRecords, type TransformFn, type Transformed } from './transform.js';
 
@@ -35,9 +37,13 @@ export interface RunOptions {
   bufferAll?: boolean;
   /** What this run teaches (a lecture scenario's ingest.json); announced in run-start. */
   lesson?: Lesson;
+  /** Pause by itself at these moments (a lesson's pauseAt; only when someone can resume it). */
+  pauseAt?: PausePoint[];
+  /** --slowmo, announced in run-start so a view can show lecture time (the run's time / slowmo). */
+  slowmo?: number;
   /**
-   * With an asynchronous transform (--offload), how many of a source's chunks may be in the
-   * workers or waiting to be written while it reads on. They are still written in order. Many
+   * With an asynchronous transform (--offload) or a write-behind sink, how many of a source's
+   * chunks may be in the workers or waiting to be written while it reads on. They are still written in order. Many
    * sources share 8 times that: 10,000 of them each hold one chunk out, not eight.
    */
   transformAhead?: number;
@@ -49,21 +55,42 @@ export interface PipelineRun {
   cancel(source: string): boolean;
   setConcurrency(concurrency: number): void;
   setPaused(paused: boolean): void;
+  /** Paused: run on until the next thing a source does, then pause again. Running: pause. */
+  step(): void;
   /** Stop the whole run: running sources are aborted with this reason, queued ones never start. */
   stop(kind: CancelKind): void;
 }
 
-export function startPipeline(sources: Source[], options: RunOptions, emit: Emit): PipelineRun {
+export function startPipeline(sources: Source[], options: RunOptions, emitEvent: Emit): PipelineRun {
   const startedAt = performance.now();
-  const now = () => Math.round(performance.now() - startedAt);
+  /** Time the run stood paused, in all, and since when it stands: run time leaves it out. */
+  let pausedMs = 0;
+  let pausedSince: number | undefined;
+  const runTime = () => (pausedSince ?? performance.now()) - startedAt - pausedMs;
+  // Events carry run time: a lecture paused for a minute still shows its deadline at 1.2 s, and
+  // a recording of it replays without the minute.
+  const now = () => Math.round(runTime());
   const root = new AbortController();
   // One listener on the root for the whole run, not one per source: nothing to leak or remove.
   const running = new Map<string, AbortController>();
   root.signal.addEventListener('abort', () => running.forEach((c) => c.abort(root.signal.reason)), { once: true });
   const limit = pLimit(options.concurrency);
   const gate = createPauseGate();
+  // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
+  const clock = new Clock();
+  let releasePause: (() => void) | undefined;
+  const pauses = pauseDecider(options.pauseAt);
+  /** Every event goes out through here: after it, the run may pause at a key moment or a step's end. */
+  const emit: Emit = (event) => {
+    emitEvent(event);
+    if (event.type === 'paused' || event.type === 'metrics') return;
+    const caption = pauses.after(event);
+    if (caption !== undefined) setPaused(true, caption);
+  };
   const transform = options.transform ?? transformRecords;
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
+  // A sink whose write is a round trip (a database's commit) is written behind the reads.
+  const writeBehind = options.sink.writeBehind === true;
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   const results: SourceResult[] = sources.map((s) => ({
     name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
@@ -71,6 +98,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   let retries = 0;
 
   const stop = (kind: CancelKind) => {
+    // Cleanups run on the clock: a stop never waits on a paused one (a lesson may pause it again
+    // at this very moment, below, to show the cancellation landing).
+    setPaused(false);
     if (root.signal.aborted) {
       // A second Ctrl-C (or SIGTERM) while draining: the CLI leaves at once on this event.
       if (kind === 'SIGINT' || kind === 'SIGTERM') emit({ type: 'stopping', t: now(), reason: kind, force: true });
@@ -80,15 +110,34 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     root.abort(new CancelReason(kind));
   };
 
+  function setPaused(paused: boolean, caption?: string) {
+    if (paused === gate.paused) return;
+    gate.set(paused);
+    // Time stops too: a paused lecture does not let its deadline or timeouts run out meanwhile.
+    if (paused) {
+      releasePause = clock.hold();
+      pausedSince = performance.now();
+    } else {
+      releasePause?.();
+      pausedMs += performance.now() - pausedSince!;
+      pausedSince = undefined;
+    }
+    emit({ type: 'paused', t: now(), paused, ...(caption === undefined ? {} : { caption }) });
+  }
+
   /**
    * Write one transformed chunk, then report it. This runs once per chunk for every source (a
    * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
    * chunks have no bad records and no checkpoint.
    */
-  async function persist(source: Source, chunk: Chunk, { lines, bad }: Transformed, result: SourceResult) {
+  const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) => options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
+
+  /** `written`: the sink's write, when it was handed the chunk already (write-behind). */
+  async function persist(source: Source, chunk: Chunk, transformed: Transformed, result: SourceResult, written?: Promise<void>) {
     const { seq } = chunk;
+    const { lines, bad } = transformed;
     try {
-      if (lines.length > 0) await options.sink.write(source.name, { seq, records: lines, bytes: 0, cursor: { seq } });
+      await (written ?? write(source, chunk, transformed));
       result.persisted += lines.length;
       if (bad.length > 0) await options.deadLetters.write(source.name, seq, bad);
       result.deadLettered += bad.length;
@@ -102,14 +151,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
   }
 
   /**
-   * --offload: the chunk's persist, queued after the source's previous one. The source reads on
-   * while its chunks are in the pool and being written; they are written in order, and nothing
-   * after a chunk that could not be persisted is (those count as dropped).
+   * --offload or a write-behind sink: the chunk's persist, queued after the source's previous one.
+   * The source reads on while its chunks are in the pool or being written; they are written in
+   * order, and nothing after a chunk that could not be persisted is (those count as dropped: a
+   * write-behind sink, handed them already, refuses to commit past a gap).
    */
-  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined) {
+  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined, written?: Promise<void>) {
     const turn = (async () => {
       await before;
-      await persist(source, chunk, await transformed, result);
+      await persist(source, chunk, await transformed, result, written);
     })();
     turn.catch(() => {}); // seen by the next turn or by the source's last wait, not unhandled meanwhile
     return turn;
@@ -122,12 +172,18 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     }
     const controller = new WakingAbortController();
     const { signal } = controller;
+    useClock(signal, clock);
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutReason(timeoutMs)), timeoutMs);
-    const t0 = performance.now();
+    const clearTimer = timeoutMs === undefined ? undefined : clock.after(timeoutMs, () => controller.abort(timeoutReason(timeoutMs)));
+    const t0 = runTime();
+    const wallStart = performance.now();
     result.state = 'running';
     emit({ type: 'source-start', t: now(), source: source.name });
+    // When the cancel or timeout lands: from here the source cleans up. A waiter on the signal's
+    // own list (no listener, nothing allocated but it), so 10,000 sources stopping at once cost
+    // 10,000 small events and nothing to remove but a link.
+    const offCancelling = onAbort(signal, () => emit({ type: 'cancelling', t: now(), source: source.name, reason: reasonOf(signal.reason) }));
 
     let state: SourceState = 'done';
     let error: unknown;
@@ -143,7 +199,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           retries += 1;
           emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
         },
-        timeoutAt: timeoutMs === undefined ? undefined : t0 + timeoutMs,
+        timeoutAt: timeoutMs === undefined ? undefined : wallStart + timeoutMs, // wall time: what real I/O waits on
       });
       const chunks = options.bufferAll ? readToEnd(read) : read;
       let stopped: { error: unknown } | undefined;
@@ -152,19 +208,33 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
           result.chunks += 1;
           result.records += chunk.records.length;
           result.bytes += chunk.bytes;
+          const heldFrom = now(); // run time, as every event's t
+          const began = performance.now();
           const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
-          if (transformed instanceof Promise) {
-            // In the worker pool: read on while it works and earlier chunks are written; wait for
-            // the oldest once enough are out.
-            transformed.catch(() => {}); // awaited in its turn; not unhandled while it waits
+          if (!(transformed instanceof Promise)) {
+            // Synchronous: nothing else ran meanwhile. Said when it is the lesson (a cpuCost) or long
+            // enough to show; a pool's (--offload) work is off the loop and says nothing.
+            const held = performance.now() - began;
+            if (source.cpuCostMs || held >= BLOCKING_SHOWN_MS) emit({ type: 'blocking', t: heldFrom, source: source.name, ms: Math.round(held) });
+          }
+          if (transformed instanceof Promise || writeBehind) {
+            // In the worker pool, or written across a network: read on while it works and earlier
+            // chunks are written; wait for the oldest once enough are out. A write-behind sink gets
+            // the chunk now, in order, so that it can commit several of them together.
+            const ready = Promise.resolve(transformed);
+            ready.catch(() => {}); // awaited in its turn; not unhandled while it waits
+            const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
+            written?.catch(() => {}); // likewise
             turns ??= [];
-            turns.push(persistInTurn(source, chunk, transformed, result, turns.at(-1)));
+            turns.push(persistInTurn(source, chunk, ready, result, turns.at(-1), written));
             if (turns.length >= aheadFor(running.size)) await turns.shift();
           } else {
             await persist(source, chunk, transformed, result);
           }
-          signal.throwIfAborted(); // what is read is persisted; after that, stop pulling
-          if (gate.paused) await gate.wait(signal);
+          // What is read is persisted; after that, stop pulling. A source cancelled while it sat at
+          // its yield hears it there, as asyncio's task hears CancelledError at its await.
+          if (signal.aborted) await cancelAtYield(chunks, signal.reason);
+          if (gate.paused) await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
         }
       } catch (err) {
         stopped = { error: err };
@@ -188,9 +258,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
         error = err;
       }
     } finally {
-      clearTimeout(timer);
+      clearTimer?.();
+      offCancelling();
       running.delete(source.name);
-      result.ms = Math.round(performance.now() - t0);
+      result.ms = Math.round(runTime() - t0);
     }
     try {
       await options.sink.endSource(source.name);
@@ -225,6 +296,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
       sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
       ...(options.lesson ? { lesson: options.lesson } : {}),
+      ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),
+      ...(options.bufferAll ? { bufferAll: true as const } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       baselineRssBytes,
     });
   }
@@ -238,15 +312,23 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
     emitRunStart(metrics.baselineRssBytes);
-    const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => stop('deadline'), options.deadlineMs);
+    const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));
     try {
       // With room for every source at once there is nothing to limit, and p-limit's promises and
       // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
       const unlimited = sources.length <= limit.concurrency;
-      const tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      // Like asyncio.gather, which creates every task before any runs on: all of them start
+      // before the first simulated wait ends, however long starting 10,000 takes on a busy machine.
+      const releaseStart = unlimited ? clock.hold() : undefined;
+      let tasks: Promise<void>[];
+      try {
+        tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
+      } finally {
+        releaseStart?.();
+      }
       await Promise.all(tasks);
     } finally {
-      clearTimeout(deadline);
+      clearDeadline?.();
     }
     // Every path closes every output; the first failure is reported after all had their chance.
     const closing = await Promise.allSettled([
@@ -272,13 +354,30 @@ export function startPipeline(sources: Source[], options: RunOptions, emit: Emit
       limit.concurrency = Math.max(1, Math.floor(concurrency));
       emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
     },
-    setPaused(paused) {
-      if (paused === gate.paused) return;
-      gate.set(paused);
-      emit({ type: 'paused', t: now(), paused });
+    setPaused: (paused) => setPaused(paused),
+    step() {
+      if (!gate.paused) return setPaused(true);
+      pauses.step();
+      setPaused(false);
     },
     stop,
   };
+}
+
+/** A synchronous transform this long is reported as holding the loop even without a cpuCost. */
+const BLOCKING_SHOWN_MS = 20;
+
+/** What a cancelling event says: 'timeout', or the kind of cancel ('user', 'deadline', 'SIGINT', …). */
+const reasonOf = (reason: unknown) =>
+  reason instanceof CancelReason ? reason.kind : (reason as Error | undefined)?.name === 'TimeoutError' ? 'timeout' : 'cancelled';
+
+/**
+ * Throws the cancellation into the source where it is suspended, so its `catch` (cleanup, then
+ * re-throw) runs as well as its `finally`; for-await's own way out, return(), runs only `finally`.
+ */
+async function cancelAtYield(source: AsyncGenerator<unknown>, reason: unknown): Promise<never> {
+  await source.throw(reason); // a source that re-throws, as it must, ends here
+  throw reason; // one that swallowed the cancellation is stopped all the same
 }
 
 /** --buffer-all: what "read everything, then process" costs in memory. */

@@ -1,6 +1,7 @@
 // Runs in a worker thread of the --offload pool: the same transform, off the event loop.
 import { packStrings, unpackStrings, type PackedStrings } from './packed-strings.js';
-import { transformRecords, type BadRecord, type TransformJob } from './transform.js';
+import type { RejectedRecord } from '../sinks/sink.js';
+import { transformRecords, type TransformJob } from './transform.js';
 import { UnreadableRecord } from '../sources/unreadable.js';
 import { yieldToTheEventLoop } from '../util/thread-priority.js';
 
@@ -15,7 +16,7 @@ yieldToTheEventLoop();
 export type OffloadJob = Omit<TransformJob, 'records'> & ({ records: unknown[]; unreadable?: number[] } | { packed: PackedStrings });
 export interface OffloadResult {
   lines: PackedStrings;
-  bad: BadRecord[];
+  bad: RejectedRecord[];
 }
 
 export default (job: OffloadJob): OffloadResult => {

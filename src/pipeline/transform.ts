@@ -1,4 +1,5 @@
 import { pbkdf2Sync } from 'node:crypto';
+import type { RejectedRecord } from '../sinks/sink.js';
 import { UnreadableRecord } from '../sources/unreadable.js';
 
 /**
@@ -6,16 +7,11 @@ import { UnreadableRecord } from '../sources/unreadable.js';
  * a worker thread (--offload) unchanged. A record that fails goes to the dead-letter list with
  * the reason; the rest of the chunk goes on.
  */
-export interface BadRecord {
-  index: number;
-  reason: string;
-  excerpt: string;
-}
 
 export interface Transformed {
   /** Persistable records, each one line of JSON. */
   lines: string[];
-  bad: BadRecord[];
+  bad: RejectedRecord[];
 }
 
 export interface TransformJob {
@@ -31,7 +27,7 @@ export type TransformFn = (job: TransformJob) => Transformed | Promise<Transform
 export function transformRecords({ source, seq, records, cpuCostMs }: TransformJob): Transformed {
   const digest = cpuCostMs ? burnCpu(`${source}:${seq}`, cpuCostMs) : undefined;
   const lines: string[] = [];
-  const bad: BadRecord[] = [];
+  const bad: RejectedRecord[] = [];
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
     if (raw instanceof UnreadableRecord) {

@@ -1,4 +1,5 @@
 import { parseBytes } from '../util/bytes.js';
+import { LIMITS } from '../util/limits.js';
 import { parseDuration } from '../util/parse-duration.js';
 
 /** A request the server refuses to understand: answered 400 with this message. */
@@ -21,11 +22,11 @@ export interface Faults {
   malformed?: number;
 }
 
-export function queryInt(query: URLSearchParams, name: string, min = 0): number | undefined {
+export function queryInt(query: URLSearchParams, name: string, min = 0, max: number = LIMITS.chunks): number | undefined {
   const text = query.get(name);
   if (text === null) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new BadRequest(`${name}: expected a whole number ≥ ${min}, got "${text}"`);
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new BadRequest(`${name}: expected a whole number from ${min} to ${max}, got "${text.slice(0, 40)}"`);
   return n;
 }
 
@@ -33,16 +34,16 @@ export function querySize(query: URLSearchParams, name: string): number | undefi
   const text = query.get(name);
   if (text === null) return undefined;
   const n = parseBytes(text);
-  if (n === undefined || n < 1) throw new BadRequest(`${name}: expected a size like 512, 64kb or 10mb, got "${text}"`);
+  if (n === undefined || n < 1 || n > 1e12) throw new BadRequest(`${name}: expected a size like 512, 64kb or 10mb, got "${text}"`);
   return n;
 }
 
 function queryDuration(query: URLSearchParams, name: string): number | undefined {
   const text = query.get(name);
   if (text === null) return undefined;
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new BadRequest(`${name}: expected a duration like 250ms or 2s, got "${text}"`);
-  return ms;
+  const parsed = parseDuration(text);
+  if ('error' in parsed) throw new BadRequest(`${name}: ${parsed.error}`);
+  return parsed.ms;
 }
 
 /**

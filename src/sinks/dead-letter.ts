@@ -5,12 +5,7 @@ import { createInterface } from 'node:readline';
 import { jsonLine } from '../util/sanitize.js';
 import { LineFile } from './line-file.js';
 
-/** A rejected record: its index in the chunk, why, and the start of its text. */
-export interface RejectedRecord {
-  index: number;
-  reason: string;
-  excerpt: string;
-}
+import type { RejectedRecord } from './sink.js';
 
 export interface DeadLetters {
   write(source: string, seq: number, bad: RejectedRecord[]): Promise<void>;

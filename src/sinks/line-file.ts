@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 
 /**
@@ -9,12 +10,32 @@ import { finished } from 'node:stream/promises';
 export class LineFile {
   private stream: WriteStream;
   private failure: Error | undefined;
+  /** The file was opened (created): a failed open ('wx' on a file already there) never touched it. */
+  opened: boolean;
 
-  constructor(readonly path: string, flags: 'w' | 'a' = 'w') {
-    this.stream = createWriteStream(path, { flags });
+  constructor(readonly path: string, flags: 'w' | 'wx' | 'a' = 'w', handle?: FileHandle) {
+    this.stream = createWriteStream(path, { flags, fd: handle });
+    this.opened = handle !== undefined;
+    this.stream.once('open', () => {
+      this.opened = true;
+    });
     this.stream.on('error', (err) => {
       this.failure ??= err;
     });
+  }
+
+  /** Opened at once: a path that cannot be written (no such directory, a directory) fails here, not at the first write. */
+  static async open(path: string, flags: 'w' | 'a' = 'w'): Promise<LineFile> {
+    const handle = await open(path, flags);
+    try {
+      // An empty write reaches the file: /dev/full says ENOSPC now rather than at the first event.
+      // writev, since FileHandle.write() skips the system call for an empty buffer.
+      await handle.writev([Buffer.alloc(0)]);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return new LineFile(path, flags, handle);
   }
 
   write(text: string): Promise<void> {

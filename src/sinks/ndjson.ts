@@ -1,9 +1,8 @@
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { IngestError } from '../errors.js';
-import type { Chunk } from '../sources/source.js';
 import { outputPath } from './file-names.js';
 import { LineFile } from './line-file.js';
-import type { RewindTo, Sink } from './sink.js';
+import type { RewindTo, Sink, SinkChunk } from './sink.js';
 
 /**
  * One <source>.ndjson file per source under the output directory. It knows each file's length
@@ -20,16 +19,18 @@ export function ndjsonSink(outDir: string): Sink {
   const fileFor = (source: string) => {
     let file = files.get(source);
     if (!file) {
-      // After a rewind the file holds exactly lengths[source] good bytes: append to them.
-      file = new LineFile(outputPath(outDir, source, '.ndjson'), lengths.has(source) ? 'a' : 'w');
+      // After a rewind the file holds exactly lengths[source] good bytes: append to them. Without
+      // one, a file already there is not ours to truncate: 'wx' fails with EEXIST instead.
+      file = new LineFile(outputPath(outDir, source, '.ndjson'), lengths.has(source) ? 'a' : 'wx');
       if (!lengths.has(source)) lengths.set(source, 0);
       files.set(source, file);
     }
     return file;
   };
 
-  const write = async (source: string, chunk: Chunk) => {
-    const text = `${chunk.records.join('\n')}\n`;
+  const write = async (source: string, chunk: SinkChunk) => {
+    if (chunk.lines.length === 0) return;
+    const text = `${chunk.lines.join('\n')}\n`;
     const file = fileFor(source);
     try {
       await file.write(text);
@@ -47,7 +48,8 @@ export function ndjsonSink(outDir: string): Sink {
       await file?.close();
     } finally {
       // A failed write (disk full) may have left part of a line: cut back to the last whole chunk.
-      if (torn.delete(source)) await truncate(outputPath(outDir, source, '.ndjson'), lengths.get(source)).catch(() => {});
+      // Not when the file could not even be opened: then it is not ours.
+      if (torn.delete(source) && file?.opened) await truncate(outputPath(outDir, source, '.ndjson'), lengths.get(source)).catch(() => {});
     }
   };
 
@@ -77,6 +79,7 @@ export function ndjsonSink(outDir: string): Sink {
     write,
     endSource: end,
     flush: async () => {},
+    files: (source) => [outputPath(outDir, source, '.ndjson')],
     close: async () => {
       const results = await Promise.allSettled([...files.keys()].map(end));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,4 +1,22 @@
-import type { Chunk } from '../sources/source.js';
+import type { Cursor } from '../sources/source.js';
+
+/** A record its transform refused: its index in the chunk, why, and the start of its text. */
+export interface RejectedRecord {
+  index: number;
+  reason: string;
+  excerpt: string;
+}
+
+/** What the pipeline hands a sink for one chunk of a source. */
+export interface SinkChunk {
+  seq: number;
+  /** The persistable records, each one line of JSON. */
+  lines: string[];
+  /** The records the transform refused (a transactional sink keeps them with the rows). */
+  rejected: RejectedRecord[];
+  /** Where the source goes on after this chunk (a transactional sink commits it with the rows). */
+  cursor: Cursor;
+}
 
 /** Where a source's output stood after a write: what a checkpoint remembers beside the cursor. */
 export interface SinkPosition {
@@ -20,13 +38,23 @@ export interface RewindTo {
  */
 export interface Sink {
   readonly kind: string;
+  /**
+   * A write waits for a round trip (a database's commit): the pipeline lets a source read on while
+   * its earlier chunks are written, in order, a few at a time.
+   */
+  readonly writeBehind?: boolean;
   /** Idempotent: the persistence layer may open the sink before the pipeline does. */
   open(): Promise<void>;
-  /** Resolves once the chunk is persisted: only then may its checkpoint move past it. */
-  write(source: string, chunk: Chunk): Promise<void>;
+  /**
+   * Called for every chunk, empty ones too. Resolves once its lines are persisted: only then may
+   * its checkpoint move past it.
+   */
+  write(source: string, chunk: SinkChunk): Promise<void>;
   endSource(source: string): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** The files in the output directory that hold the source's records: a fresh start removes or empties them. */
+  files?(source: string): string[];
   /** The source's output position after its last write, for the checkpoint. */
   position?(source: string): SinkPosition | undefined;
   /**

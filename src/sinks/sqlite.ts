@@ -1,13 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { Chunk } from '../sources/source.js';
 import { entryPoint } from '../util/package-paths.js';
 import { startWorker } from '../util/worker.js';
-import type { Sink } from './sink.js';
+import type { Sink, SinkChunk } from './sink.js';
 import type { ChunkRows, Reply, Request } from './sqlite-worker.js';
 
 export const SQLITE_FILE = 'ingest.sqlite';
+/** Files SQLite keeps beside the database while it is open (or after a crash). */
+export const SQLITE_SIDECARS = ['-wal', '-shm', '-journal'];
 
 interface Waiter {
   resolve(): void;
@@ -98,11 +99,11 @@ export function sqliteSink(outDir: string): Sink {
   return {
     kind: 'sqlite',
     open,
-    write(source: string, chunk: Chunk) {
-      if (chunk.records.length === 0) return Promise.resolve();
+    write(source: string, chunk: SinkChunk) {
+      if (chunk.lines.length === 0) return Promise.resolve();
       if (broken) return Promise.reject(broken);
       return new Promise<void>((resolve, reject) => {
-        queued.chunks.push({ source, seq: chunk.seq, lines: chunk.records as string[] });
+        queued.chunks.push({ source, seq: chunk.seq, lines: chunk.lines });
         queued.waiters.push({ resolve, reject });
         // Wait one turn so chunks written together by many sources share a transaction.
         if (!writing && !scheduled) {
@@ -116,6 +117,7 @@ export function sqliteSink(outDir: string): Sink {
     },
     endSource: async () => {},
     flush: whenIdle,
+    files: () => [join(outDir, SQLITE_FILE)],
     async close() {
       if (!worker) return;
       await whenIdle();

@@ -1,31 +1,31 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { sleep } from '../util/abort.js';
-import { duration } from '../util/duration.js';
+import { sleep, sleepThroughAbort } from '../util/clock.js';
+import { durationField, durationUpTo } from '../util/duration.js';
+import { LIMITS } from '../util/limits.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const databaseSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('database'),
-  rows: z.int().min(0).default(100),
-  chunkRows: z.int().min(1).default(50),
-  connectDelay: duration.default(300),
-  rowDelay: duration.default(5),
-  closeDelay: duration.default(50),
-  failAtRow: z.int().min(0).optional(),
+  rows: z.int().min(0).max(LIMITS.chunks).default(100),
+  chunkRows: z.int().min(1).max(LIMITS.chunkRecords).default(50),
+  connectDelay: durationField.default(300),
+  rowDelay: durationField.default(5),
+  closeDelay: durationUpTo(LIMITS.cleanupMs, '10s').default(50),
+  failAtRow: z.int().min(0).max(LIMITS.chunks).optional(),
 });
 type Config = z.output<typeof databaseSchema>;
 
 /** A pretend database driver: connecting, each row and closing all cost a network round trip. */
 class Connection implements AsyncDisposable {
-  private constructor(private cfg: Config, private note: (text: string) => void) {}
+  private constructor(private cfg: Config, private signal: AbortSignal, private note: (text: string) => void) {}
 
   static async open(cfg: Config, signal: AbortSignal, note: (text: string) => void) {
     note('connecting…');
     await sleep(cfg.connectDelay, signal);
     note('connection open');
-    return new Connection(cfg, note);
+    return new Connection(cfg, signal, note);
   }
 
   async *rows(from: number, signal: AbortSignal) {
@@ -38,7 +38,8 @@ class Connection implements AsyncDisposable {
 
   // Not abortable on purpose: cleanup must finish even when the source was cancelled.
   async [Symbol.asyncDispose]() {
-    await pause(this.cfg.closeDelay);
+    this.note('closing…');
+    await sleepThroughAbort(this.cfg.closeDelay, this.signal);
     this.note('connection closed');
   }
 }

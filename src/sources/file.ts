@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LIMITS } from '../util/limits.js';
 import { openInput } from './file-input.js';
 import { DEFAULT_MAX_RECORD_BYTES, lineChunks, recordSize, type LineOptions } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
@@ -9,7 +10,7 @@ export const fileSchema = z.strictObject({
   ...commonFields,
   kind: z.literal('file'),
   path: z.string().min(1, 'must not be empty'),
-  chunkRecords: z.int().min(1).max(1_000_000).default(500),
+  chunkRecords: z.int().min(1).max(LIMITS.chunkRecords).default(500),
   maxRecordBytes: recordSize.default(DEFAULT_MAX_RECORD_BYTES),
 });
 
@@ -46,6 +47,7 @@ export const file = defineKind('file', fileSchema, (cfg, env) => {
     name: cfg.name,
     kind: 'file',
     expected: size === undefined ? undefined : { bytes: size },
+    reads: { path },
     read: (ctx) => readFile(path, cfg, ctx),
   };
 });

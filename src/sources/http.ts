@@ -1,16 +1,29 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { byteSize } from '../util/bytes.js';
-import { duration } from '../util/duration.js';
+import { durationField } from '../util/duration.js';
+import { LIMITS } from '../util/limits.js';
 import type { Config } from './http/read.js';
 import { DEFAULT_MAX_RECORD_BYTES, recordSize } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
+/** A json-pages page is parsed whole: this is the most one may be. */
+const MAX_PAGE_BYTES = 256e6;
 /** json-pages: pages one run reads at most. Each page read is remembered (a loop is an error). */
 export const DEFAULT_MAX_PAGES = 100_000;
-const MAX_PAGES_LIMIT = 1_000_000;
 
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+
+/** "https://api2.example.com" or "http://127.0.0.1:8788": a scheme, a host and a port, nothing else. */
+const isOrigin = (text: string) => {
+  if (!isHttpUrl(text) || /[?#@]/.test(text)) return false;
+  const url = new URL(text);
+  return url.pathname === '/' && !/^https?:\/\/[^/]+\/./.test(text);
+};
+const origin = z
+  .string()
+  .refine(isOrigin, 'must be an origin like "https://api2.example.com" (scheme, host and port; no path, query or user)')
+  .transform((o) => new URL(o).origin);
 
 export const httpSchema = z
   .strictObject({
@@ -18,17 +31,26 @@ export const httpSchema = z
     kind: z.literal('http'),
     url: z.string().refine((u) => isHttpUrl(u) || u.startsWith('/'), 'must be an http(s) URL, or a path like "/orders.ndjson" on the offline server'),
     format: z.enum(['ndjson', 'json-pages']).default('ndjson'),
-    chunkRecords: z.int().min(1).max(1_000_000).optional(),
+    chunkRecords: z.int().min(1).max(LIMITS.chunkRecords).optional(),
     maxRecordBytes: recordSize.optional(),
-    maxPages: z.int().min(1).max(MAX_PAGES_LIMIT).optional(),
-    connectTimeout: duration.default(5_000),
-    responseTimeout: duration.default(10_000),
-    idleTimeout: duration.default(10_000),
+    maxPages: z.int().min(1).max(LIMITS.pages).optional(),
+    connectTimeout: durationField.default(5_000),
+    responseTimeout: durationField.default(10_000),
+    idleTimeout: durationField.default(10_000),
     retries: z.int().min(0).max(20).default(2),
-    retryDelay: duration.default(250),
-    maxRetryDelay: duration.default(10_000),
+    retryDelay: durationField.default(250),
+    maxRetryDelay: durationField.default(10_000),
     maxBytes: byteSize.optional(),
-    headers: z.record(z.string(), z.string()).default({}),
+    headers: z
+      .record(z.string().min(1).max(256), z.string().max(8192))
+      .refine((h) => Object.keys(h).length <= 64, 'at most 64 headers')
+      .default({}),
+    /** Other origins the headers may go to (a `next` page or a redirect there); the url's own always. */
+    trustedOrigins: z.array(origin).max(100).optional(),
+  })
+  .refine((c) => c.format === 'ndjson' || c.maxBytes === undefined || c.maxBytes <= MAX_PAGE_BYTES, {
+    path: ['maxBytes'],
+    message: `a page is held in memory whole: at most ${MAX_PAGE_BYTES / 1e6} MB with "json-pages"`,
   })
   .refine((c) => c.format === 'ndjson' || c.chunkRecords === undefined, {
     path: ['chunkRecords'],

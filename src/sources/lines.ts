@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import prettyBytes from 'pretty-bytes';
 import { byteSize } from '../util/bytes.js';
+import { LIMITS } from '../util/limits.js';
 import { UnreadableRecord } from './unreadable.js';
 
 /**
@@ -9,11 +10,8 @@ import { UnreadableRecord } from './unreadable.js';
  * parsed and written, so with a few sources running this keeps a process well under a gigabyte.
  */
 export const DEFAULT_MAX_RECORD_BYTES = 16e6;
-/** Past this a line cannot even become a JavaScript string reliably (V8's limit is ~512 M characters). */
-export const MAX_RECORD_BYTES_LIMIT = 256e6;
-
-/** `maxRecordBytes` in a source file: a size, at most MAX_RECORD_BYTES_LIMIT. */
-export const recordSize = byteSize.refine((n) => n <= MAX_RECORD_BYTES_LIMIT, `must be at most "${MAX_RECORD_BYTES_LIMIT / 1e6}mb"`);
+/** `maxRecordBytes` in a source file: a size, at most LIMITS.recordBytes. */
+export const recordSize = byteSize.refine((n) => n <= LIMITS.recordBytes, `must be at most "${LIMITS.recordBytes / 1e6}mb"`);
 
 const NEWLINE = 0x0a;
 /** What an unreadable line keeps of itself for its dead letter. */

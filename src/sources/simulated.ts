@@ -1,25 +1,34 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { sleep, untilAborted } from '../util/abort.js';
-import { duration } from '../util/duration.js';
+import { untilAborted } from '../util/abort.js';
+import { sleep, sleepThroughAbort } from '../util/clock.js';
+import { durationField, durationUpTo } from '../util/duration.js';
+import { LIMITS } from '../util/limits.js';
 import { SourceRandom } from './random.js';
 import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
 
-export const simulatedSchema = z.strictObject({
-  ...commonFields,
-  kind: z.literal('simulated'),
-  chunks: z.int().min(0).default(10),
-  recordsPerChunk: z.int().min(0).default(10),
-  latency: duration.default(100),
-  jitter: z.number().min(0).max(1).default(0),
-  payloadBytes: z.int().min(0).max(1_000_000).default(16),
-  failAt: z.int().min(0).optional(),
-  hangAt: z.int().min(0).optional(),
-  badRecords: z.number().min(0).max(1).default(0),
-  /** Time the source's cleanup takes when it ends, however it ends (shown as notes). */
-  cleanup: duration.optional(),
-});
+export const simulatedSchema = z
+  .strictObject({
+    ...commonFields,
+    kind: z.literal('simulated'),
+    chunks: z.int().min(0).max(LIMITS.chunks).default(10),
+    recordsPerChunk: z.int().min(0).max(LIMITS.chunkRecords).default(10),
+    latency: durationField.default(100),
+    jitter: z.number().min(0).max(1).default(0),
+    payloadBytes: z.int().min(0).max(1_000_000).default(16),
+    failAt: z.int().min(0).max(LIMITS.chunks).optional(),
+    hangAt: z.int().min(0).max(LIMITS.chunks).optional(),
+    badRecords: z.number().min(0).max(1).default(0),
+    /** Time the source's cleanup takes when it is cancelled or times out (shown as notes). */
+    cleanup: durationUpTo(LIMITS.cleanupMs, '10s').optional(),
+  })
+  .refine((c) => c.recordsPerChunk * (c.payloadBytes + RECORD_OVERHEAD) <= LIMITS.chunkBytes, {
+    path: ['recordsPerChunk'],
+    message: `recordsPerChunk × payloadBytes makes a chunk larger than ${LIMITS.chunkBytes / 2 ** 20} MiB`,
+  });
+
+/** A record's bytes besides its payload: source, seq, index, value. */
+const RECORD_OVERHEAD = 100;
 type Config = z.output<typeof simulatedSchema>;
 
 /** A fake remote source: every chunk costs `latency` of waiting, like a network round trip. */
@@ -33,13 +42,15 @@ async function* readSimulated(cfg: Config, seed: number, slowmo: number, { signa
       if (seq === cfg.failAt) throw new IngestError('E_SOURCE', `simulated failure at chunk ${seq}`);
       yield makeChunk(cfg, seq, random);
     }
-  } finally {
-    // Runs on success, failure and cancellation alike; the abort error propagates after it.
-    if (cfg.cleanup !== undefined) {
-      note(signal.aborted ? `cleaning up after: ${(signal.reason as Error).message}` : 'cleaning up');
-      await pause(cfg.cleanup * slowmo); // not abortable: cleanup finishes
+  } catch (err) {
+    // asyncio: `except CancelledError: await cleanup(); raise`. Only a cancelled (or timed-out)
+    // task cleans up here; the cancellation then goes on up: never swallow it.
+    if (signal.aborted && cfg.cleanup !== undefined) {
+      note(`cleaning up after: ${(signal.reason as Error).message}`);
+      await sleepThroughAbort(cfg.cleanup * slowmo, signal); // cleanup finishes, even after a cancel
       note('cleanup done');
     }
+    throw err;
   }
 }
 

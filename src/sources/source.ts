@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../util/duration.js';
+import { durationField, durationUpTo } from '../util/duration.js';
+import { LIMITS } from '../util/limits.js';
 
 /** Where a source is, so a later run can continue from there. `seq` is the next chunk's number. */
 export type Cursor = { seq: number } & Record<string, unknown>;
@@ -33,6 +34,8 @@ export interface Source {
   timeoutMs?: number;
   /** CPU time each chunk's transform costs, like a synchronous library call (hashing, PDF). */
   cpuCostMs?: number;
+  /** Local files it reads, by config field ({ path: "/data/x.ndjson" }): no output may overwrite them. */
+  reads?: Record<string, string>;
   read(ctx: SourceContext): AsyncGenerator<Chunk>;
 }
 
@@ -49,10 +52,11 @@ export interface SourceEnv {
 
 /** Fields every kind accepts. */
 export const commonFields = {
-  name: z.string().min(1, 'must not be empty'),
-  timeout: duration.optional(),
-  count: z.int().min(1).max(1_000_000).optional(),
-  cpuCost: duration.optional(),
+  name: z.string().min(1, 'must not be empty').max(1000),
+  timeout: durationField.optional(),
+  count: z.int().min(1).max(LIMITS.sources).optional(),
+  /** Burns the loop synchronously, so it is kept short: Ctrl-C waits for it. */
+  cpuCost: durationUpTo(LIMITS.cpuCostMs, '10s').optional(),
 };
 
 export interface SourceKind<Config extends { name: string } = any> {

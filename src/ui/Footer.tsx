@@ -16,8 +16,9 @@ const RUN_KEYS = [
   '↑↓ · c cancel · +/- · p pause · t timeline · l lesson · q quit · ? help',
 ];
 const REPLAY_KEYS = [
-  'replay · ↑↓ select · t timeline · l lesson · q quit · ? help · c + - p do nothing in a replay',
-  'replay · ↑↓ select · t timeline · l lesson · q quit · ? help',
+  'replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · ? help',
+  'replay · ↑↓ · p pause · → step · t timeline · l lesson · q quit · ? help',
+  'replay · p pause · → step · t · l · q quit · ? help',
 ];
 
 /** The keys, or what is going on instead (stopping, keys unavailable), plus a passing message. */

@@ -7,7 +7,8 @@ const KEYS: Array<[string, string]> = [
   ['↑ / ↓', 'select a source row'],
   ['c', 'cancel the selected source: its cleanup runs, it ends cancelled'],
   ['+ / -', 'raise / lower the concurrency limit; queued sources start or wait'],
-  ['p', 'pause / resume pulling chunks'],
+  ['p', 'pause / resume: time stands still (waits, timeouts, the deadline)'],
+  ['→ / n', 'step: on to the next thing a source does, then pause'],
   ['q', 'stop gracefully: cleanup, flush, summary; exit 1 if any failed'],
   ['Ctrl-C', 'stop the same way, exit code 130; twice: leave at once'],
   ['t', 'timeline: a lane per source over time, wall vs busy under it'],
@@ -19,7 +20,7 @@ const KEYS: Array<[string, string]> = [
 export function HelpOverlay({ rows, replay }: { rows: number; replay?: boolean }) {
   const theme = useTheme();
   const lines = [
-    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: c, +, - and p do nothing)' : ''}`}</Text>,
+    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: c, + and - do nothing)' : ''}`}</Text>,
     ...KEYS.map(([key, what]) => (
       <Text key={key} wrap="truncate">
         <Text bold>{`  ${key.padEnd(9)}`}</Text>

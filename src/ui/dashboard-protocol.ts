@@ -23,10 +23,13 @@ export type ToMain =
   | { type: 'call'; id: number; op: ControlOp; arg?: string | number | boolean }
   /** The second Ctrl-C: the worker has unmounted, the process should leave now. */
   | { type: 'force-exit' }
-  /** Unmounted; the run's timeline to leave above the summary, when the dashboard closed on it. */
-  | { type: 'closed'; picture: string };
+  /**
+   * Unmounted; the run's timeline to leave above the summary, when the dashboard closed on it.
+   * `complete`: a lecture scene's final picture, which carries the totals: no table after it.
+   */
+  | { type: 'closed'; picture: string; complete?: boolean };
 
-export type ControlOp = 'controls' | 'stop' | 'cancel' | 'setConcurrency' | 'setPaused';
+export type ControlOp = 'controls' | 'stop' | 'cancel' | 'setConcurrency' | 'setPaused' | 'step';
 
 /**
  * Int32 slots in a SharedArrayBuffer, for the two places that must not wait for the event loop:
@@ -37,7 +40,7 @@ export const Slot = { closed: 0, answered: 1, result: 2 } as const;
 export const SLOTS = 3;
 
 /** Which controls exist (`controls` answers with these bits; 0: no run yet). */
-export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8 } as const;
+export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16 } as const;
 
 export interface WorkerData {
   port: MessagePort;

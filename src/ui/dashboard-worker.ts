@@ -59,6 +59,7 @@ function controls(): DashboardControls | undefined {
     cancel: bits & Has.cancel ? (name) => call('cancel', name) === 1 : undefined,
     setConcurrency: bits & Has.setConcurrency ? (n) => void call('setConcurrency', n) : undefined,
     setPaused: bits & Has.setPaused ? (paused) => void call('setPaused', paused) : undefined,
+    step: bits & Has.step ? () => void call('step') : undefined,
   };
 }
 
@@ -99,8 +100,8 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'close': {
       if (pending) notify();
-      const picture = dashboard.close(message.final);
-      post({ type: 'closed', picture });
+      const { picture, complete } = dashboard.close(message.final);
+      post({ type: 'closed', picture, complete });
       // The main thread waits on this slot, then reads what was posted.
       Atomics.store(slots, Slot.closed, 1);
       Atomics.notify(slots, Slot.closed);

@@ -70,6 +70,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   let dead = false;
   let rawMode = false;
   let picture = '';
+  let complete = false;
   let exited = () => {};
   const exit = new Promise<void>((resolve) => (exited = resolve));
   let isReady = () => {};
@@ -107,7 +108,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       const controls = options.controls();
       switch (op) {
         case 'controls':
-          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0);
+          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0);
           break;
         case 'stop':
           controls?.stop(arg as 'quit' | 'SIGINT');
@@ -117,6 +118,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
           break;
         case 'setConcurrency':
           controls?.setConcurrency?.(arg as number);
+          break;
+        case 'step':
+          controls?.step?.();
           break;
         case 'setPaused':
           controls?.setPaused?.(arg as boolean);
@@ -146,6 +150,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         break;
       case 'closed':
         picture = message.picture;
+        complete = message.complete === true;
         break;
       case 'force-exit':
         // The worker has unmounted (its last frame came before this message): leave now.
@@ -230,7 +235,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       // With a summary, the table replaces the dashboard; without one (a replay stopped early,
       // an error) the last frame stays, to show where things stood.
       close(summary !== undefined);
-      if (summary) stdout.write(picture + formatSummary(summary));
+      if (summary) stdout.write(complete ? picture : picture + formatSummary(summary));
     },
     waitUntilExit: () => exit,
   };

@@ -1,7 +1,7 @@
 import { describeCheckpoint, type Checkpoint } from '../pipeline/checkpoints.js';
 import type { SourceState } from '../pipeline/events.js';
 import { safeText } from '../util/sanitize.js';
-import { count, fit, stateLabel } from './format.js';
+import { count, displayWidth, fit, stateLabel } from './format.js';
 
 export interface ReceiptRow {
   name: string;
@@ -39,7 +39,7 @@ export function formatReceipt(receipt: Receipt): string {
   // Sources that lost something or were cut off first: those are what a reader looks for.
   const rank = (r: ReceiptRow) => (r.state === 'running' ? 0 : dropped(r) > 0 ? 1 : r.state === 'done' ? 3 : 2);
   const shown = [...ran].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_ROWS);
-  const width = Math.min(32, Math.max(6, ...shown.map((r) => safeText(r.name).length)));
+  const width = Math.min(32, Math.max(6, ...shown.map((r) => displayWidth(safeText(r.name)))));
   if (shown.length > 0) lines.push(`  ${fit('source', width)}  ${fit('state', 9)}  ${fit('persisted', 10, 'right')}  ${fit('dropped', 8, 'right')}  checkpoint`);
   for (const r of shown) {
     const state = r.state === 'running' ? 'stopping' : stateLabel[r.state];

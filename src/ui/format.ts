@@ -1,5 +1,6 @@
 import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
+import stringWidth from 'string-width';
 import type { SourceState } from '../pipeline/events.js';
 
 /**
@@ -48,10 +49,39 @@ export const stateSymbol: Record<SourceState, string> = {
   cancelled: '⊘',
 };
 
-/** Fit text in a column: cut with an ellipsis, pad to width. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** The cells text takes in a terminal: "日本" takes 4, "👍" 2, "é" (e + U+0301) 1. */
+export const displayWidth = (text: string) => (PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text));
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * Fit text in a column of `width` cells: cut with an ellipsis, pad to width. Measured in
+ * terminal cells, not UTF-16 units, so a wide or accented name keeps the columns after it in
+ * place; cut between graphemes, never inside one. Printable ASCII (most of it) takes the short way.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
-  return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+  if (PRINTABLE_ASCII.test(text)) {
+    const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+    return align === 'left' ? cut.padEnd(width) : cut.padStart(width);
+  }
+  let shown = text;
+  let cells = stringWidth(text);
+  if (cells > width) {
+    shown = '';
+    cells = 0;
+    for (const { segment } of (graphemes ??= new Intl.Segmenter()).segment(text)) {
+      const w = stringWidth(segment);
+      if (cells + w > width - 1) break;
+      shown += segment;
+      cells += w;
+    }
+    shown += '…';
+    cells += 1;
+  }
+  const pad = ' '.repeat(Math.max(0, width - cells));
+  return align === 'left' ? shown + pad : pad + shown;
 }
 
 let compact: Intl.NumberFormat | undefined;

@@ -38,7 +38,7 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     switch (event.type) {
       case 'run-start':
         chatty = event.sources.length <= CHATTY_LIMIT;
-        say(event.t, `ingest-tui: ${count(event.sources.length)} sources · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
+        say(event.t, `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
         if (event.lesson) {
           say(event.t, `lesson: ${safeText(event.lesson.title)} · ${safeText(event.lesson.js)} ↔ ${safeText(event.lesson.asyncio)}`);
           say(event.t, `  ${safeText(event.lesson.takeaway)}`);
@@ -55,7 +55,7 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
         break;
       case 'source-end':
         if (chatty || event.state !== 'done') {
-          const detail = `${count(event.chunks)} chunks · ${count(event.records)} records · ${bytes(event.bytes)} in ${duration(event.ms)}`;
+          const detail = `${counted(event.chunks, 'chunk')} · ${counted(event.records, 'record')} · ${bytes(event.bytes)} in ${duration(event.ms)}`;
           say(event.t, `${stateSymbol[event.state]} ${safeText(event.source)} ${stateLabel[event.state]} · ${detail}${event.error ? ` · ${safeText(event.error)}` : ''}`);
         }
         break;
@@ -84,3 +84,6 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     unsubscribe();
   };
 }
+
+/** "1 chunk", "2 chunks", "1,000 records". */
+const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;

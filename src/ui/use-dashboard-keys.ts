@@ -58,6 +58,12 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
         return;
       }
       if (key.escape) return keys.closeView();
+      // → (or n, or a presenter's clicker: PageDown): on to the next thing a source does, then pause.
+      if (key.rightArrow || key.pageDown || input === 'n') {
+        if (!controls?.step) return keys.say('nothing to step through yet');
+        asked.current.paused = undefined;
+        return controls.step();
+      }
       for (const ch of input) {
         switch (ch) {
           case 'q':
@@ -94,7 +100,7 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
             break;
           }
           case 'p': {
-            if (!controls?.setPaused) return keys.say('a replay cannot be paused');
+            if (!controls?.setPaused) return keys.say('nothing to pause yet');
             const paused = asked.current.paused !== undefined && asked.current.paused !== snap.paused ? asked.current.paused : snap.paused;
             asked.current.paused = !paused;
             controls.setPaused(!paused);

@@ -6,7 +6,7 @@ export function timeoutReason(ms: number): DOMException {
   return new DOMException(`timed out after ${formatSeconds(ms)}`, 'TimeoutError');
 }
 
-export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit';
+export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit' | 'EPIPE';
 
 const cancelMessages: Record<CancelKind, string> = {
   user: 'cancelled by user',
@@ -14,6 +14,7 @@ const cancelMessages: Record<CancelKind, string> = {
   SIGINT: 'interrupted (SIGINT)',
   SIGTERM: 'terminated (SIGTERM)',
   quit: 'stopped by user',
+  EPIPE: 'stopped: the output pipe was closed (EPIPE)',
 };
 
 export class CancelReason extends DOMException {
@@ -34,14 +35,14 @@ function formatSeconds(ms: number): string {
  * three times slower and twice as heavy. Here the waits on a signal form a linked list: joining
  * and leaving it allocates nothing, which matters at a million sleeps per run.
  */
-interface Waiter {
+export interface Waiter {
   prev?: Waiter;
   next?: Waiter;
   list?: WaitList;
   aborted(): void;
 }
 
-class WaitList {
+export class WaitList {
   private head: Waiter | undefined;
   add(waiter: Waiter) {
     waiter.list = this;
@@ -71,7 +72,7 @@ class WaitList {
 const kWaits = Symbol('waits');
 type WithWaits = AbortSignal & { [kWaits]?: WaitList };
 
-function waitList(signal: WithWaits): WaitList {
+export function waitList(signal: WithWaits): WaitList {
   const known = signal[kWaits];
   if (known) return known;
   const list = new WaitList();
@@ -102,99 +103,6 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   const list = waitList(signal);
   list.add(waiter);
   return () => list.remove(waiter);
-}
-
-/** A pending sleep is its own waiter: no closures per sleep, only this object and its place in line. */
-class Sleeper implements Waiter {
-  prev?: Waiter;
-  next?: Waiter;
-  list?: WaitList;
-  /** Its place among the sleeps due in the same millisecond. */
-  due?: Due;
-  before?: Sleeper;
-  after?: Sleeper;
-  immediate: NodeJS.Immediate | undefined;
-  constructor(
-    readonly resolve: () => void,
-    readonly reject: (reason: unknown) => void,
-    readonly signal: AbortSignal,
-  ) {}
-  aborted() {
-    this.due?.remove(this);
-    clearImmediate(this.immediate);
-    this.reject(this.signal.reason);
-  }
-}
-
-/**
- * The sleeps due in one millisecond, woken by one Node timer. Node drains the microtask queue
- * after every timer callback, so with a timer per sleep each woken source ran its whole chunk
- * (transform, write, events) alone between two timers; woken together, 10,000 sources sleeping
- * 10 ms run ~100 at a time: 1.35 s -> 0.95 s, and a Timeout object less per sleep.
- */
-class Due {
-  first?: Sleeper;
-  last?: Sleeper;
-  timer: NodeJS.Timeout;
-  constructor(readonly at: number, delay: number) {
-    this.timer = setTimeout(fire, delay, this);
-  }
-  add(sleeper: Sleeper) {
-    sleeper.due = this;
-    sleeper.before = this.last;
-    if (this.last) this.last.after = sleeper;
-    else this.first = sleeper;
-    this.last = sleeper;
-  }
-  remove(sleeper: Sleeper) {
-    if (sleeper.due !== this) return;
-    if (sleeper.before) sleeper.before.after = sleeper.after;
-    else this.first = sleeper.after;
-    if (sleeper.after) sleeper.after.before = sleeper.before;
-    else this.last = sleeper.before;
-    sleeper.due = sleeper.before = sleeper.after = undefined;
-    if (!this.first) {
-      clearTimeout(this.timer);
-      dueAt.delete(this.at);
-    }
-  }
-}
-
-const dueAt = new Map<number, Due>();
-
-function fire(due: Due) {
-  dueAt.delete(due.at);
-  for (let sleeper = due.first; sleeper; ) {
-    const next = sleeper.after;
-    sleeper.due = sleeper.before = sleeper.after = undefined;
-    wake(sleeper);
-    sleeper = next;
-  }
-  due.first = due.last = undefined;
-}
-
-function wake(sleeper: Sleeper) {
-  sleeper.list?.remove(sleeper);
-  sleeper.resolve();
-}
-
-/**
- * Waits `ms`, or rejects with the signal's reason as soon as it aborts. A wait of 0 yields to the
- * event loop once (setImmediate): setTimeout would round it up to 1 ms, which capped a
- * zero-latency source at 1,000 chunks a second.
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const sleeper = new Sleeper(resolve, reject, signal);
-    waitList(signal).add(sleeper);
-    if (ms > 0) {
-      const now = performance.now();
-      const at = Math.ceil(now + ms);
-      // A whole number of ms: Node keeps one timer list per distinct duration.
-      (dueAt.get(at) ?? dueAt.set(at, new Due(at, Math.ceil(at - now))).get(at)!).add(sleeper);
-    } else sleeper.immediate = setImmediate(wake, sleeper);
-  });
 }
 
 /** Rejects with the reason once the signal aborts and never settles otherwise: a hung call. */

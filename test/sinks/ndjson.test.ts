@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { outputPath, safeFileName } from '../../src/sinks/file-names.js';
 import { ndjsonSink } from '../../src/sinks/ndjson.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempDir, writeFiles } from '../helpers/temp.js';
 
 describe('safe file names', () => {
   it('keeps plain names and maps hostile ones to unique names inside --out', () => {
@@ -26,9 +26,9 @@ describe('ndjson sink', () => {
     const out = join(tempDir(), 'nested', 'out');
     const sink = ndjsonSink(out);
     await sink.open();
-    await sink.write('a', { seq: 0, records: ['{"n":1}', '{"n":2}'], bytes: 0, cursor: { seq: 1 } });
-    await sink.write('../b', { seq: 0, records: ['{"n":3}'], bytes: 0, cursor: { seq: 1 } });
-    await sink.write('a', { seq: 1, records: ['{"n":4}'], bytes: 0, cursor: { seq: 2 } });
+    await sink.write('a', { seq: 0, lines: ['{"n":1}', '{"n":2}'], rejected: [], cursor: { seq: 1 } });
+    await sink.write('../b', { seq: 0, lines: ['{"n":3}'], rejected: [], cursor: { seq: 1 } });
+    await sink.write('a', { seq: 1, lines: ['{"n":4}'], rejected: [], cursor: { seq: 2 } });
     await sink.endSource('a');
     await sink.close();
     const files = readdirSync(out).sort();
@@ -43,10 +43,20 @@ describe('ndjson sink', () => {
 
   it('a write that cannot happen rejects instead of crashing the process', async () => {
     const out = tempDir();
-    mkdirSync(join(out, 'a.ndjson')); // a directory where the file should go: EISDIR
+    mkdirSync(join(out, 'a.ndjson')); // a directory where the file should go
     const sink = ndjsonSink(out);
     await sink.open();
-    await assert.rejects(sink.write('a', { seq: 0, records: ['{}'], bytes: 0, cursor: { seq: 1 } }), { code: 'EISDIR' });
-    await assert.rejects(sink.close(), { code: 'EISDIR' });
+    // Not rewound, so not known to be ours: created exclusively, EEXIST rather than EISDIR.
+    await assert.rejects(sink.write('a', { seq: 0, lines: ['{}'], rejected: [], cursor: { seq: 1 } }), { code: 'EEXIST' });
+    await assert.rejects(sink.close(), { code: 'EEXIST' });
+  });
+
+  it('a file already there that no rewind() made its own is never truncated', async () => {
+    const out = writeFiles(tempDir(), { 'a.ndjson': 'not ours\n' });
+    const sink = ndjsonSink(out);
+    await sink.open();
+    await assert.rejects(sink.write('a', { seq: 0, lines: ['{}'], rejected: [], cursor: { seq: 1 } }), { code: 'EEXIST' });
+    await sink.close().catch(() => {});
+    assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8'), 'not ours\n');
   });
 });

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { SQLITE_FILE, sqliteSink } from '../../src/sinks/sqlite.js';
 import { tempDir } from '../helpers/temp.js';
 
-const chunk = (seq: number, n: number) => ({ seq, records: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })), bytes: 0, cursor: { seq: seq + 1 } });
+const chunk = (seq: number, n: number) => ({ seq, lines: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })), rejected: [], cursor: { seq: seq + 1 } });
 const rows = (out: string) => {
   const db = new Database(join(out, SQLITE_FILE), { readonly: true });
   try {

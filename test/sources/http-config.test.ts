@@ -16,7 +16,7 @@ describe('http source files', () => {
     assert.match(await configError({ url: 'http://x/', format: 'xml' }), /api\.json: format: /);
     assert.match(await configError({ url: 'http://x/', format: 'json-pages', chunkRecords: 10 }), /api\.json: chunkRecords: applies to format "ndjson" only/);
     assert.match(await configError({ url: 'http://x/', maxBytes: 'lots' }), /api\.json: maxBytes: "lots" is not a size/);
-    assert.match(await configError({ url: 'http://x/', idleTimeout: '5' }), /api\.json: idleTimeout: "5" is not a duration/);
+    assert.match(await configError({ url: 'http://x/', idleTimeout: '5' }), /api\.json: idleTimeout: expected a duration like 500ms, 1\.2s, 2m or 1h, got "5"$/);
     assert.match(await configError({ url: 'http://x/', retries: -1 }), /api\.json: retries: /);
     assert.match(await configError({ url: 'http://x/', header: {} }), /api\.json: header: unknown field/);
   });

@@ -13,7 +13,7 @@ function collectingSink() {
   const sink: Sink = {
     kind: 'memory',
     open: async () => {},
-    write: async (_source, chunk) => void lines.push(...(chunk.records as string[])),
+    write: async (_source, chunk) => void lines.push(...chunk.lines),
     endSource: async () => {},
     flush: async () => {},
     close: async () => {},

@@ -96,10 +96,12 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const recorded = await runCli(['--sources', dir, '--no-ui', '--deadline', '2s', '--record', recording]);
     assert.equal(recorded.code, 0, recorded.stderr);
     const term = runInTerminal(['--replay', recording], { columns: 100, rows: 30 });
-    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · t timeline · l lesson · q quit · \? help · c \+ - p do nothing in a replay/);
+    await term.waitForScreen(/ingest-tui \(replay\)[\s\S]*replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · \? help/);
     term.keys('+');
     await term.waitForScreen(/the concurrency of a replay is what was recorded/);
     assert.match(term.text(), /concurrency 2 ·/);
+    term.keys('p');
+    await term.waitForScreen(/⏸ paused/);
     term.keys('q');
     assert.equal(await term.exitCode(), 0);
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
@@ -110,7 +112,7 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const term = runInTerminal(['--sources', gather, '--slowmo', '5', '--sink', 'none'], { columns: 120, rows: 40 });
     await term.waitForScreen(/timeline {2}░ queued[\s\S]* fetch-1\.0s │█+ *│/);
     assertFitsScreen(await term.settledScreen(), 40);
-    assert.match(term.text(), /wall [\d.]+m?s · busy [\d.]+m?s \(the bars added up\) · speedup \d\.\d\d×/);
+    assert.match(term.text(), /wall [\d.]+m?s · busy [\d.]+m?s · speedup \d\.\d\d× · lecture [\d.]+ s vs [\d.]+ s/);
     term.keys('t');
     await term.waitForScreen(/source\s+progress\s+records/);
     term.keys('l');
@@ -124,10 +126,13 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     term.keys('t');
     await term.waitForScreen(/✔ fetch-0\.5s │█+✔ +│/);
     assert.equal(await term.exitCode(), 0);
-    await term.waitForScreen(/source\s+state\s+chunks/);
+    await term.waitForScreen(/states\s+3 done/);
     const after = term.text();
     assert.match(after, /✔ fetch-1\.0s │█+✔│ +5\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +2\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +4\.\d\ds/, after);
-    assert.ok(after.indexOf('fetch-0.5s │') < after.search(/source\s+state\s+chunks/), 'the timeline, then the summary');
+    // A lecture scene: its caption and timeline, then the totals, in place of the per-source table.
+    assert.match(after, /» 1\.0 s instead of 2\.3 s \(3 fetches at once\)/);
+    assert.ok(after.indexOf('fetch-0.5s │') < after.search(/states\s+3 done/), 'the timeline, then the totals');
+    assert.doesNotMatch(after, /source\s+state\s+chunks/);
     assert.doesNotMatch(after, /↑↓ select/);
   });
 
@@ -136,7 +141,7 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     for (const run of [runInTerminal(['--sources', dir, '--no-ui', '--sink', 'none']), runInTerminal(['--sources', dir, '--sink', 'none'], { env: { CI: 'true' }, keepCi: true })]) {
       assert.equal(await run.exitCode(), 0);
       const text = run.text();
-      assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 sources/);
+      assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 source /);
       assert.doesNotMatch(text, /↑↓ select/);
     }
   });

@@ -121,7 +121,7 @@ describe('dashboard on a terminal', () => {
     await sleep(50);
     assert.equal(term.output, '', 'nothing on screen before run-start (a config error prints on a clean screen)');
     store.apply({ type: 'run-start', t: 0, concurrency: 2, sink: 'none', sources: [{ name: 'a', kind: 'simulated' }] });
-    await until(() => term.output.includes('1 sources:'), 'painted after run-start');
+    await until(() => term.output.includes('1 source:'), 'painted after run-start');
     dashboard.unmount();
   });
 });

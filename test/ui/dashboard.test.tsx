@@ -159,20 +159,23 @@ describe('dashboard frames (ink-testing-library)', () => {
     assert.equal(forced, 1);
   });
 
-  it('in a replay only the viewing keys work, and the footer says so', async () => {
+  it('in a replay the viewing and teaching keys work (p, →), c and + do not, and the footer says so', async () => {
     const calls: string[] = [];
-    const view = await renderDashboard(storeWith(sixStates), { replay: true, controls: { stop: (kind) => void calls.push(kind) } });
-    assert.match(view.frame(), /replay · ↑↓ select · t timeline · l lesson · q quit · \? help · c \+ - p do nothing in a replay/);
+    const controls = { stop: (kind: string) => void calls.push(kind), setPaused: (p: boolean) => void calls.push(`paused ${p}`), step: () => void calls.push('step') };
+    const view = await renderDashboard(storeWith(sixStates), { replay: true, controls });
+    assert.match(view.frame(), /replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · \? help/);
     view.stdin.write('\u001b[B');
     await view.settle();
     view.stdin.write('c');
     await view.settle();
     assert.match(view.frame(), /nothing to cancel in a replay/);
     view.stdin.write('p');
+    view.stdin.write('\u001b[C'); // →
+    view.stdin.write('n');
     view.stdin.write('+');
     view.stdin.write('q');
     await view.settle();
-    assert.deepEqual(calls, ['quit']);
+    assert.deepEqual(calls, ['paused true', 'step', 'step', 'quit']);
   });
 
   it('says when a selected source cannot be cancelled', async () => {

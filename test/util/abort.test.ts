@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventEmitter } from 'node:events';
-import { WakingAbortController, onAbort, sleep, untilAborted } from '../../src/util/abort.js';
+import { WakingAbortController, onAbort, untilAborted } from '../../src/util/abort.js';
+import { sleep } from '../../src/util/clock.js';
 
 describe('abort wait list', () => {
-  it('sleep(0) yields without rounding up to a 1 ms timer: 200 in a row take well under 200 ms', async () => {
-    const signal = new AbortController().signal;
-    const t0 = performance.now();
-    for (let i = 0; i < 200; i++) await sleep(0, signal);
-    const ms = performance.now() - t0;
-    assert.ok(ms < 100, `200 zero sleeps took ${ms.toFixed(0)} ms`);
-  });
 
   it('an abort rejects pending sleeps of 0 and of 10 s with the reason, and they never resolve later', async () => {
     const controller = new AbortController();
@@ -64,29 +58,5 @@ describe('abort wait list', () => {
     await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
   });
 
-  it('sleeps due in the same millisecond share one timer, wake in the order they began, and never early', async () => {
-    const signals = Array.from({ length: 50 }, () => new AbortController());
-    const woke: number[] = [];
-    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const started = performance.now();
-    const waits = signals.map((c, i) => sleep(30, c.signal).then(() => woke.push(i)));
-    const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length - timersBefore;
-    assert.ok(timers >= 1 && timers <= 3, `${timers} timers for 50 sleeps begun within a millisecond or two`);
-    await Promise.all(waits);
-    assert.ok(performance.now() - started >= 30, 'not before its time');
-    assert.deepEqual(woke, signals.map((_, i) => i));
-  });
 
-  it('aborting some sleeps of a shared millisecond leaves the others; when all are gone, so is the timer', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const controllers = Array.from({ length: 6 }, () => new AbortController());
-    const waits = controllers.map((c) => sleep(5_000, c.signal).then(() => 'resolved', () => 'rejected'));
-    controllers.forEach((c, i) => i % 2 === 0 && c.abort(new Error('stop')));
-    const short = controllers.map((c) => sleep(20, c.signal).then(() => 'resolved', () => 'rejected'));
-    assert.deepEqual(await Promise.all(short), ['rejected', 'resolved', 'rejected', 'resolved', 'rejected', 'resolved']);
-    controllers.forEach((c) => c.abort(new Error('stop')));
-    assert.deepEqual(await Promise.all(waits), Array(6).fill('rejected'));
-    assert.equal(timers(), before, 'no timer left behind to keep the process alive');
-  });
 });

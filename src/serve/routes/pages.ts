@@ -3,6 +3,7 @@ import { PacedWriter, sendStatus } from '../body.js';
 import { BadRequest, queryInt } from '../faults.js';
 import { orderLine } from '../records.js';
 import type { Route } from '../route.js';
+import { LIMITS } from '../../util/limits.js';
 
 /**
  * GET /pages/N?pages=5&per=20: page N of a paginated API, {"items": [...], "next": url | null}.
@@ -12,7 +13,7 @@ import type { Route } from '../route.js';
 export const pagesRoute: Route = async ({ req, res, path, query, faults, gone }) => {
   const page = Number(path.slice('/pages/'.length));
   const pages = queryInt(query, 'pages', 1) ?? 5;
-  const per = queryInt(query, 'per') ?? 20;
+  const per = queryInt(query, 'per', 0, LIMITS.pageItems) ?? 20; // a page is built in memory whole
   if (!Number.isInteger(page) || page < 1 || page > pages) throw new BadRequest(`no page ${path.slice(7)} (pages 1-${pages})`);
   await sleep(faults.delayMs, undefined, { signal: gone });
   if (sendStatus(res, faults)) return;

@@ -1,4 +1,4 @@
-import got, { CancelError, HTTPError, MaxRedirectsError, ParseError, RequestError, TimeoutError, type BeforeRedirectHook, type Got } from 'got';
+import got, { CancelError, HTTPError, MaxRedirectsError, ParseError, RequestError, TimeoutError, type BeforeRedirectHook, type BeforeRequestHook, type Got } from 'got';
 import prettyBytes from 'pretty-bytes';
 import { IngestError } from '../../errors.js';
 import { safeText } from '../../util/sanitize.js';
@@ -7,10 +7,16 @@ export interface ClientOptions {
   connectTimeout: number;
   responseTimeout: number;
   idleTimeout: number;
+  /** The source's URL: its origin (scheme, host, port) is the one the headers are configured for. */
+  url: string;
   headers: Record<string, string>;
+  /** Other origins the headers may go to. */
+  trustedOrigins?: string[];
 }
 
 export const MAX_REDIRECTS = 10;
+
+const DEFAULT_HEADERS: Record<string, string> = { 'user-agent': 'ingest-tui' };
 
 /**
  * One got instance per source. got owns the per-phase timeouts, redirects and decompression;
@@ -21,10 +27,33 @@ export function httpClient(o: ClientOptions): Got {
   return got.extend({
     timeout: { lookup: o.connectTimeout, connect: o.connectTimeout, secureConnect: o.connectTimeout, response: o.responseTimeout, socket: o.idleTimeout },
     retry: { limit: 0 },
-    headers: { 'user-agent': 'ingest-tui', ...o.headers },
+    headers: DEFAULT_HEADERS,
     maxRedirects: MAX_REDIRECTS,
-    hooks: { beforeRedirect: [refuseLoops] },
+    hooks: { beforeRequest: [headersFor(o)], beforeRedirect: [refuseLoops] },
   });
+}
+
+/**
+ * The configured headers (a token, an API key, a cookie) belong to the source's origin and the
+ * origins it trusts: they are set on each request, and on each hop of a redirect, only when that
+ * URL's origin (scheme, host, port) is one of them. A `next` page or a redirect elsewhere (a
+ * CDN, another port, http instead of https) gets the defaults only. got itself strips no more
+ * than authorization and cookie on a redirect to another host or port, and keeps them on one
+ * from https to http of the same host; this runs before every hop, after got's own handling.
+ */
+function headersFor(o: ClientOptions): BeforeRequestHook {
+  const trusted = new Set([new URL(o.url).origin, ...(o.trustedOrigins ?? [])]);
+  const configured = Object.entries(o.headers).map(([name, value]) => [name.toLowerCase(), value] as const);
+  return (options) => {
+    const { headers } = options;
+    const trust = trusted.has(new URL(String(options.url)).origin);
+    for (const [name, value] of configured) {
+      if (trust) headers[name] = value;
+      else if (name in DEFAULT_HEADERS) headers[name] = DEFAULT_HEADERS[name];
+      else if (name === 'accept' && options.responseType === 'json') headers[name] = 'application/json'; // got's own default
+      else delete headers[name];
+    }
+  };
 }
 
 // got already refuses a redirect to a non-http(s) scheme and stops after MAX_REDIRECTS; a URL

@@ -1,0 +1,168 @@
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { finished } from 'node:stream/promises';
+import { IngestError, describeError } from '../../errors.js';
+import type { Sink, SinkChunk } from '../sink.js';
+import type { Database } from './database.js';
+
+interface Pending {
+  source: string;
+  chunk: SinkChunk;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** A row of COPY's text format: tabs between columns; backslash, tab, CR and LF escaped. */
+const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+
+/**
+ * --sink postgres: a chunk's rows, its dead letters and its source's checkpoint commit in one
+ * transaction, so after a kill -9 and --resume every record is there exactly once, with nothing
+ * to cut back. Rows go in through COPY. Group commit: while one transaction is being written,
+ * the chunks of every source queue up and go together in the next (a source reads on while its
+ * chunks are written: several of its own may share one).
+ *
+ * The checkpoint's UPDATE is also a fence: it moves only a row this worker holds (`owner`) and
+ * only from the seq it expects. A worker that lost its sources (its lease ran out, another took
+ * them over) commits nothing more: its chunk fails instead of doubling a record.
+ */
+export function postgresSink(db: Database, owner: string): Sink {
+  let queue: Pending[] = [];
+  let writing = false;
+  let scheduled = false;
+  let client: pg.PoolClient | undefined;
+  const idle: Array<() => void> = [];
+  const tables = { records: db.table('ingest_records'), deadLetters: db.table('ingest_dead_letters'), sources: db.table('ingest_sources') };
+
+  /** The next transaction: every chunk queued, in order (a source's come in seq order). */
+  function takeBatch(): Pending[] {
+    const batch = queue;
+    queue = [];
+    return batch;
+  }
+
+  async function commit(batch: Pending[]): Promise<{ lost: Pending[] }> {
+    // Per source: its chunks in this transaction move its checkpoint from the first's seq to past the last.
+    const moves = new Map<string, { from: number; to: number; cursor: string; n: number; b: number }>();
+    for (const { source, chunk } of batch) {
+      const move = moves.get(source);
+      if (move) Object.assign(move, { to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: move.n + chunk.lines.length, b: move.b + chunk.rejected.length });
+      else moves.set(source, { from: chunk.seq, to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: chunk.lines.length, b: chunk.rejected.length });
+    }
+    const names = [...moves.keys()];
+    const m = [...moves.values()];
+    if (!client) {
+      client = await db.pool.connect();
+      // A server that goes away says so on the connection too: the query in flight fails with it.
+      client.on('error', () => {});
+    }
+    const c = client;
+    await c.query('BEGIN');
+    try {
+      const moved = await c.query<{ source: string }>(
+        `UPDATE ${tables.sources} AS s
+            SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
+                state = 'running', updated_at = now()
+           FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
+          WHERE s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
+      RETURNING s.source`,
+        [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b)],
+      );
+      if (moved.rowCount !== names.length) {
+        await c.query('ROLLBACK');
+        const held = new Set(moved.rows.map((r) => r.source));
+        return { lost: batch.filter((p) => !held.has(p.source)) };
+      }
+      if (batch.some((p) => p.chunk.lines.length > 0)) await copyRows(c, batch);
+      const rejected = batch.flatMap((p) => p.chunk.rejected.map((r) => ({ source: p.source, seq: p.chunk.seq, ...r })));
+      if (rejected.length > 0) {
+        await c.query(
+          `INSERT INTO ${tables.deadLetters} (source, seq, idx, reason, excerpt)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+          [rejected.map((r) => r.source), rejected.map((r) => r.seq), rejected.map((r) => r.index), rejected.map((r) => r.reason), rejected.map((r) => r.excerpt)],
+        );
+      }
+      await c.query('COMMIT');
+      return { lost: [] };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  async function copyRows(c: pg.PoolClient, batch: Pending[]) {
+    const stream = c.query(copyFrom(`COPY ${tables.records} (source, seq, idx, record) FROM STDIN`));
+    let text = '';
+    for (const { source, chunk } of batch) {
+      const name = copyField(source);
+      for (let idx = 0; idx < chunk.lines.length; idx++) {
+        text += `${name}\t${chunk.seq}\t${idx}\t${copyField(chunk.lines[idx]!)}\n`;
+        if (text.length >= 256 * 1024) {
+          if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
+          text = '';
+        }
+      }
+    }
+    stream.end(text);
+    await finished(stream);
+  }
+
+  function writeQueued() {
+    const batch = takeBatch();
+    writing = true;
+    commit(batch)
+      .then(
+        ({ lost }) => {
+          const gone = new Set(lost);
+          for (const p of batch) {
+            if (!gone.has(p)) p.resolve();
+            else p.reject(new IngestError('E_SINK', `${p.source} is no longer this worker's in ${db.where} (its lease ran out and another worker holds it): nothing committed`));
+          }
+        },
+        (cause) => {
+          // The connection may be dead (the server went away): the next batch opens another.
+          client?.release(cause as Error);
+          client = undefined;
+          const err = new IngestError('E_SINK', `PostgreSQL: ${describeError(cause)}`, { cause });
+          for (const p of batch) p.reject(err);
+        },
+      )
+      .finally(() => {
+        writing = false;
+        if (queue.length > 0) writeQueued();
+        else idle.splice(0).forEach((wake) => wake());
+      });
+  }
+
+  const whenIdle = () => (!writing && queue.length === 0 ? Promise.resolve() : new Promise<void>((wake) => idle.push(wake)));
+
+  return {
+    kind: 'postgres',
+    writeBehind: true,
+    open: async () => {},
+    write(source, chunk) {
+      // jsonb cannot hold U+0000: refuse this source's chunk rather than fail everyone's transaction.
+      const nul = chunk.lines.findIndex((line) => line.includes('\\u0000'));
+      if (nul !== -1) return Promise.reject(new IngestError('E_SINK', `record ${nul} of chunk ${chunk.seq} holds \\u0000, which PostgreSQL's jsonb cannot store`));
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ source, chunk, resolve, reject });
+        // Wait one turn so chunks written together by many sources share a transaction.
+        if (!writing && !scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            if (!writing && queue.length > 0) writeQueued();
+          });
+        }
+      });
+    },
+    endSource: async () => {},
+    flush: whenIdle,
+    async close() {
+      await whenIdle();
+      client?.release();
+      client = undefined;
+      await db.close().catch(() => {});
+    },
+  };
+}

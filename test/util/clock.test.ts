@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it, mock } from 'node:test';
+import { Clock, MAX_TIMER_MS, sleep, useClock } from '../../src/util/clock.js';
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+const settledYet = async (p: Promise<unknown>) => {
+  let settled = false;
+  p.then(() => (settled = true), () => (settled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+};
+
+describe('clock: sleeps', () => {
+  it('sleep(0) yields through setImmediate, not a timer rounded up to 1 ms', async () => {
+    const signal = new AbortController().signal;
+    const before = timers();
+    const wait = sleep(0, signal);
+    assert.equal(timers(), before, 'no Timeout for a zero wait');
+    assert.ok(process.getActiveResourcesInfo().includes('Immediate'));
+    await wait;
+  });
+
+  it('resolves after its time, rejects at once with the reason on abort, and keeps one listener per signal', async () => {
+    const controller = new AbortController();
+    const t0 = performance.now();
+    await sleep(20, controller.signal);
+    assert.ok(performance.now() - t0 >= 19, 'never early');
+    const waits = Array.from({ length: 100 }, () => sleep(10_000, controller.signal));
+    assert.equal(EventEmitter.getEventListeners(controller.signal, 'abort').length, 1);
+    const reason = new DOMException('stop', 'TimeoutError');
+    controller.abort(reason);
+    const results = await Promise.allSettled(waits);
+    assert.ok(results.every((r) => r.status === 'rejected' && r.reason === reason));
+    await assert.rejects(sleep(1, controller.signal), (err) => err === reason);
+  });
+
+  it('sleeps due in the same millisecond share one timer and wake in the order they began', async () => {
+    const clock = new Clock();
+    const release = clock.hold(); // time stands still: all fifty are due at the same millisecond
+    const signals = Array.from({ length: 50 }, () => new AbortController().signal);
+    const woke: number[] = [];
+    const waits = signals.map((s, i) => clock.sleep(30, s).then(() => woke.push(i)));
+    const before = timers();
+    release();
+    assert.equal(timers() - before, 1, 'one timer for fifty sleeps');
+    await Promise.all(waits);
+    assert.deepEqual(woke, signals.map((_, i) => i));
+  });
+
+  it('aborting some sleeps of a shared millisecond leaves the others; when all are gone, so is the timer', async () => {
+    const clock = new Clock();
+    const before = timers();
+    const release = clock.hold();
+    const controllers = Array.from({ length: 6 }, () => new AbortController());
+    const waits = controllers.map((c) => clock.sleep(5_000, c.signal).then(() => 'resolved', () => 'rejected'));
+    const short = controllers.map((c) => clock.sleep(20, c.signal).then(() => 'resolved', () => 'rejected'));
+    release();
+    controllers.forEach((c, i) => i % 2 === 0 && c.abort(new Error('stop')));
+    assert.deepEqual(await Promise.all(short), ['rejected', 'resolved', 'rejected', 'resolved', 'rejected', 'resolved']);
+    controllers.forEach((c) => c.abort(new Error('stop')));
+    assert.deepEqual(await Promise.all(waits), Array(6).fill('rejected'));
+    assert.equal(timers(), before, 'no timer left behind to keep the process alive');
+  });
+
+  it("a signal given a clock sleeps on it: sleep() without the clock's name stands still with it", async () => {
+    const clock = new Clock();
+    const signal = new AbortController().signal;
+    useClock(signal, clock);
+    const release = clock.hold();
+    const wait = sleep(0, signal); // even a zero wait: nothing simulated moves while time stands
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(await settledYet(wait), false);
+    release();
+    await wait;
+  });
+});
+
+describe('clock: holding time', () => {
+  it('a held clock wakes nothing; released, each wait has only its own time left', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const clock = new Clock(() => Date.now());
+    const signal = new AbortController().signal;
+    const woke: string[] = [];
+    void clock.sleep(100, signal).then(() => woke.push('sleep 100'));
+    clock.after(250, () => woke.push('alarm 250'));
+    t.mock.timers.tick(40);
+    const release = clock.hold();
+    assert.equal(clock.now(), 40);
+    t.mock.timers.tick(10_000); // a lecturer talks for ten seconds
+    assert.equal(clock.now(), 40, 'the clock stood still');
+    assert.deepEqual(woke, []);
+    release();
+    t.mock.timers.tick(59);
+    assert.deepEqual(woke, []);
+    return Promise.resolve().then(() => {
+      t.mock.timers.tick(1);
+      return Promise.resolve().then(() => {
+        assert.deepEqual(woke, ['sleep 100']);
+        t.mock.timers.tick(150);
+        assert.deepEqual(woke, ['sleep 100', 'alarm 250']);
+        assert.equal(clock.now(), 250);
+      });
+    });
+  });
+
+  it('holds nest: time runs again only when the last is released, and a release counts once', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const clock = new Clock(() => Date.now());
+    const fired: number[] = [];
+    clock.after(10, () => fired.push(clock.now()));
+    const a = clock.hold();
+    const b = clock.hold();
+    t.mock.timers.tick(100);
+    a();
+    a();
+    t.mock.timers.tick(100);
+    assert.deepEqual(fired, [], 'still held by b');
+    b();
+    t.mock.timers.tick(10);
+    assert.deepEqual(fired, [10]);
+  });
+
+  it('a cancelled alarm never fires', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const clock = new Clock(() => Date.now());
+    let fired = false;
+    const cancel = clock.after(10, () => (fired = true));
+    cancel();
+    t.mock.timers.tick(1000);
+    assert.equal(fired, false);
+  });
+
+  it("an alarm past Node's 2^31-1 ms timer limit fires on time, not after 1 ms", (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const clock = new Clock(() => Date.now());
+    const warnings = mock.method(process, 'emitWarning');
+    const days30 = 30 * 24 * 3600_000;
+    let firedAt: number | undefined;
+    clock.after(days30, () => (firedAt = clock.now()));
+    t.mock.timers.tick(MAX_TIMER_MS);
+    assert.equal(firedAt, undefined, 'one step of the wait done, not all of it');
+    t.mock.timers.tick(days30 - MAX_TIMER_MS);
+    assert.equal(firedAt, days30);
+    assert.equal(warnings.mock.callCount(), 0, 'no TimeoutOverflowWarning');
+    warnings.mock.restore();
+  });
+});
