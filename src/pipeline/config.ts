@@ -1,10 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
+import { readSmallFile } from '../util/files.js';
 import { LIMITS } from '../util/limits.js';
 import { didYouMean } from '../util/suggest.js';
 import { displayKey } from '../util/sanitize.js';
@@ -260,12 +261,16 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Source files and ingest.json describe sources, they do not hold data: a few megabytes at most. */
+export const MAX_SOURCE_FILE_BYTES = 8e6;
+
 async function readJson(file: string, optional = false): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file, MAX_SOURCE_FILE_BYTES);
   } catch (cause) {
     if (optional && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (cause instanceof ConfigError) throw new ConfigError(`${show(file)}: ${cause.message}`, { cause });
     throw new ConfigError(`${show(file)}: cannot read (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
   }
   try {
