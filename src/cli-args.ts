@@ -6,8 +6,8 @@ import type { SinkKind } from './pipeline/persistence.js';
 import { packageRoot } from './util/package-paths.js';
 import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
+import { closest, didYouMean } from './util/suggest.js';
 
-export const bundledFixtures = join(packageRoot, 'fixtures');
 const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
@@ -32,7 +32,7 @@ export interface CliOptions {
   dbSchema?: string;
 }
 
-export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'exit'; code: number };
+export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'list' } | { command: 'exit'; code: number };
 
 /** A number flag within its bounds (LIMITS), or a message that gives them. */
 const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
@@ -118,6 +118,13 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     });
 
   program
+    .command('list')
+    .description('the bundled scenarios (the demo, the lecture, http, many) with what each shows')
+    .action(() => {
+      invocation = { command: 'list' };
+    });
+
+  program
     .command('serve')
     .description('loopback HTTP server with fixture data, latency and faults (for fixtures/http)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', numberArg('--port', 0, 65535), 8787)
@@ -131,8 +138,15 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { command: 'exit', code: 0 };
       // Our argument parsers name the flag themselves: commander's preamble would say it twice.
-      const message = err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message;
-      throw new UsageError(message.replace(/^error: /, ''), { cause: err });
+      let message = (err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message).replace(/^error: /, '').split('\n')[0]!;
+      const flag = /^unknown option '([^']+)'/.exec(message)?.[1];
+      if (flag) message += didYouMean(flag.split('=')[0]!, [...program.options, ...program.commands.flatMap((c) => c.options)].flatMap((o) => (o.long ? [o.long] : [])), (s) => s);
+      if (err.code === 'commander.excessArguments') {
+        const word = program.args[0];
+        const command = word === undefined ? undefined : closest(word, program.commands.map((c) => c.name()));
+        message = command ? `unknown command "${word}" (did you mean ${command}?)` : `unexpected argument "${word ?? ''}": options start with --, commands are ${program.commands.map((c) => c.name()).join(', ')}`;
+      }
+      throw new UsageError(message, { cause: err });
     }
     throw err;
   }

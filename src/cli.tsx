@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { watchBrokenPipes } from './broken-pipe.js';
-import { bundledFixtures, parseCommandLine, type CliOptions } from './cli-args.js';
+import { parseCommandLine, type CliOptions } from './cli-args.js';
 import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
@@ -152,7 +152,8 @@ async function run(options: CliOptions): Promise<number> {
     const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
       import('./pipeline/config.js'), import('./pipeline/persistence.js'), import('./pipeline/output-guard.js'), import('./interrupt.js'),
     ]);
-    const loaded = await loadSources(options.sources ?? bundledFixtures);
+    const { bundledFixtures, locateSources } = await import('./scenarios.js');
+    const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await (await import('./serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
@@ -199,6 +200,7 @@ async function run(options: CliOptions): Promise<number> {
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        slowmo,
       },
       bus.emit,
     );
@@ -226,6 +228,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
+    if (invocation.command === 'list') {
+      (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
+      return EXIT.ok;
+    }
     if (invocation.command === 'serve') return await (await import('./serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {

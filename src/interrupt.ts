@@ -1,4 +1,4 @@
-import { signalExitCode } from './exit-codes.js';
+import { EXIT, signalExitCode } from './exit-codes.js';
 import type { CheckpointStore } from './pipeline/checkpoints.js';
 import type { EventBus } from './pipeline/events.js';
 import type { Store } from './pipeline/store.js';
@@ -67,8 +67,39 @@ export function watchInterrupts(options: InterruptOptions): () => void {
 }
 
 export function leave(code: number, now: boolean) {
-  if (now) process.exit(code);
+  if (now) return exitNow(code);
   // Let what stdout holds (--json events) drain, but not for long.
-  setTimeout(() => process.exit(code), 500).unref();
-  process.stdout.write('', () => process.exit(code));
+  setTimeout(() => exitNow(code), 500).unref();
+  process.stdout.write('', () => exitNow(code));
 }
+
+/**
+ * process.exit() does not end the process at once: Node's exit handler first joins libuv's
+ * threadpool threads (uv_library_shutdown). A thread stuck in a system call (an open() or read()
+ * that waits for a FIFO's writer, a hung network file system, a slow DNS lookup) holds the exit
+ * until that call returns, however long. So exit() is called at a moment when no threadpool work
+ * is pending; if there is none within THREADPOOL_WAIT_MS, something is stuck there and the process
+ * ends by its own signal instead, which waits for nothing: a shell sees the same status (130,
+ * 143), a parent process sees the signal.
+ */
+function exitNow(code: number) {
+  const signal = code === EXIT.SIGINT ? 'SIGINT' : code === EXIT.SIGTERM ? 'SIGTERM' : undefined;
+  if (signal === undefined || !threadpoolBusy()) process.exit(code);
+  if (waiting) return;
+  waiting = true;
+  const until = performance.now() + THREADPOOL_WAIT_MS;
+  setInterval(() => {
+    if (!threadpoolBusy()) process.exit(code);
+    if (performance.now() < until) return;
+    process.removeAllListeners(signal); // the default action back: terminate
+    process.kill(process.pid, signal);
+  }, 5);
+}
+
+let waiting = false;
+const THREADPOOL_WAIT_MS = 250;
+
+/** Requests that run on the threadpool, as process.getActiveResourcesInfo() names them. */
+const THREADPOOL_WORK = /^(FSReq|GetAddrInfoReqWrap|GetNameInfoReqWrap)/;
+
+export const threadpoolBusy = () => process.getActiveResourcesInfo().some((r) => THREADPOOL_WORK.test(r));

@@ -21,7 +21,7 @@ describe('ingest-tui (built CLI)', () => {
   });
 
   it('usage errors exit 2 with one line and no stack trace', async () => {
-    for (const args of [['--concurrency', '0'], ['--timeout', 'soon'], ['--sink', 'postgres'], ['--bogus']]) {
+    for (const args of [['--concurrency', '0'], ['--timeout', 'soon'], ['--sink', 'mysql'], ['--bogus']]) {
       const r = await runCli(args);
       assert.equal(r.code, 2, `${args.join(' ')} exits 2`);
       assert.match(r.stderr, /^ingest-tui: .+\nTry ingest-tui --help\n$/);

@@ -93,7 +93,7 @@ describe('the lecture, runnable', () => {
     assert.match(source('ledger').error, /query failed at row 60/);
     for (const name of ['warehouse', 'ledger', 'archive']) {
       const notes = events.filter((e) => e.type === 'note' && e.source === name).map((e) => e.text);
-      assert.deepEqual(notes, ['connecting…', 'connection open', 'connection closed'], name);
+      assert.deepEqual(notes, ['connecting…', 'connection open', 'closing…', 'connection closed'], name);
       const closed = events.findIndex((e) => e.type === 'note' && e.source === name && e.text === 'connection closed');
       const ended = events.findIndex((e) => e.type === 'source-end' && e.source === name);
       assert.ok(closed < ended, `${name} closed before the task ended`);

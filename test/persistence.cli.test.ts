@@ -156,7 +156,7 @@ describe('checkpoints that do not fit are refused (built CLI)', () => {
     await refused(['--sources', dir, '--out', out, '--sink', 'sqlite'], /a\.json: checkpoint was written with --sink ndjson, this run uses --sink sqlite/);
     writeFiles(dir, { 'a.json': [sim('a', { chunks: 4 }), sim('b')] });
     await refused(['--sources', dir, '--out', out], /a\.json: the source's configuration or --seed changed/);
-    await refused(['--sources', dir, '--out', out, '--sink', 'none'], /--resume needs --sink ndjson or sqlite/);
+    await refused(['--sources', dir, '--out', out, '--sink', 'none'], /--resume needs --sink ndjson, sqlite or postgres/);
   });
 
   it('an output shorter than its checkpoint (edited after the run)', async () => {

@@ -1,12 +1,15 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
+import { readSmallFile } from '../util/files.js';
 import { LIMITS } from '../util/limits.js';
+import { didYouMean } from '../util/suggest.js';
 import { displayKey } from '../util/sanitize.js';
+import { LESSON_FOCUS } from './events.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
@@ -23,10 +26,24 @@ export const lessonSchema = z.strictObject({
     .array(z.strictObject({ at: z.enum(['deadline', 'start', 'end']), source: z.string().min(1).max(200).optional(), caption: line }))
     .max(8)
     .optional(),
+  focus: z.enum(LESSON_FOCUS).optional(),
+  points: z
+    .array(
+      z.strictObject({
+        // A file of the package the overlay may read, never a path out of it.
+        file: z.string().regex(/^src\/(sources|pipeline)\/[a-z0-9-]+\.ts$/, 'expected a file like src/sources/simulated.ts'),
+        find: z.string().min(1).max(80),
+        lines: z.int().min(1).max(8).optional(),
+      }),
+    )
+    .max(6)
+    .optional(),
 });
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
+  /** One line for `ingest-tui list`. */
+  description: line.optional(),
   concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),
   timeout: durationField.optional(),
   deadline: durationField.optional(),
@@ -115,7 +132,7 @@ async function loadDefaults(file: string): Promise<RunDefaults> {
   const json = await readJson(file, true);
   if (json === undefined) return {};
   const parsed = runDefaultsSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '')}`);
+  if (!parsed.success) throw new ConfigError(`${show(file)}: ${formatIssue(mainIssue(parsed.error.issues), '', runDefaultsSchema)}`);
   return parsed.data;
 }
 
@@ -140,9 +157,9 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     const known = [...sourceKinds.keys()].join(', ');
     if (kindName === undefined) fail(`${at}kind: missing (one of ${known})`);
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
-    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)} (expected one of ${known})`);
+    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`);
     const parsed = kind!.schema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at));
+    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind!.schema));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
@@ -162,6 +179,24 @@ function expandNames(name: string, count: number | undefined): string[] {
   return Array.from({ length: count }, (_, i) => `${name}-${String(i + 1).padStart(width, '0')}`);
 }
 
+/** The fields an object schema (inside optionals, defaults and refinements) takes at `path`. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    for (let i = 0; i < 10 && x; i++) {
+      const def = (x as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
+      if ((x as { shape?: unknown }).shape) return x;
+      x = def?.innerType ?? def?.in;
+    }
+    return x;
+  };
+  for (const key of path) {
+    const shape = (unwrap(s) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    s = typeof key === 'string' ? shape?.[key] : undefined;
+  }
+  return Object.keys((unwrap(s) as { shape?: object } | undefined)?.shape ?? {});
+}
+
 /**
  * The issue to report: the first, except that of several bounds on one field the tightest is
  * meant (z.int() checks the safe-integer range before the field's own max).
@@ -178,11 +213,12 @@ function mainIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
   return main;
 }
 
-export function formatIssue(issue: z.core.$ZodIssue, at: string): string {
+export function formatIssue(issue: z.core.$ZodIssue, at: string, schema?: z.ZodType): string {
   const path = at + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field`;
+    const known = schema ? keysAt(schema, issue.path) : [];
+    return `${issue.path.length > 0 ? `${path}.` : at}${key}: unknown field${didYouMean(key, known)}`;
   }
   return `${path || '(top level)'}: ${describeIssue(issue)}`;
 }
@@ -225,12 +261,16 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Source files and ingest.json describe sources, they do not hold data: a few megabytes at most. */
+export const MAX_SOURCE_FILE_BYTES = 8e6;
+
 async function readJson(file: string, optional = false): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSmallFile(file, MAX_SOURCE_FILE_BYTES);
   } catch (cause) {
     if (optional && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (cause instanceof ConfigError) throw new ConfigError(`${show(file)}: ${cause.message}`, { cause });
     throw new ConfigError(`${show(file)}: cannot read (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
   }
   try {

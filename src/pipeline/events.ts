@@ -69,16 +69,45 @@ export interface Lesson {
   view?: 'rows' | 'timeline' | 'lesson';
   /** Key moments where the dashboard's run pauses by itself, with a caption. */
   pauseAt?: PausePoint[];
+  /**
+   * What the scene is about, so the dashboard's header and caption show that number instead of
+   * ones that mislead there (a "speedup" of 5,647× for 10,000 sleeping connections).
+   */
+  focus?: LessonFocus;
+  /**
+   * The lines of code that carry the point (the cleanup, the awaited open and close, the blocking
+   * call), shown under the snippets when the whole listing does not fit: a file of the package,
+   * the text a line contains, and how many lines from there.
+   */
+  points?: { file: string; find: string; lines?: number }[];
 }
+
+export type LessonFocus = 'overlap' | 'cancel' | 'cleanup' | 'memory' | 'lag' | 'in-flight';
+export const LESSON_FOCUS: readonly LessonFocus[] = ['overlap', 'cancel', 'cleanup', 'memory', 'lag', 'in-flight'];
 
 type At<T> = T & { t: number };
 
 export type PipelineEvent =
-  | At<{ type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[]; lesson?: Lesson; baselineRssBytes?: number }>
+  | At<{
+      type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[]; lesson?: Lesson; baselineRssBytes?: number;
+      /** --slowmo: simulated time runs this many times slower; a view divides by it for lecture time. */
+      slowmo?: number;
+      /** --buffer-all: each source is read to the end before anything is processed. */
+      bufferAll?: true;
+      /** The run's deadline, ms of run time, when it has one. */
+      deadlineMs?: number;
+    }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>
   | At<{ type: 'note'; source: string; text: string }>
+  /**
+   * A running source's signal aborted: from here it is cleaning up (its catch and finally run)
+   * until its source-end. reason: 'timeout', or who cancelled it ('user', 'deadline', 'SIGINT', …).
+   */
+  | At<{ type: 'cancelling'; source: string; reason: string }>
+  /** A synchronous call (a transform's cpuCost) held the event loop from t for ms: nothing else ran. */
+  | At<{ type: 'blocking'; source: string; ms: number }>
   | At<{ type: 'dead-letter'; source: string; seq: number; index: number; reason: string }>
   | At<{ type: 'source-end'; source: string; state: SourceState; ms: number; error?: string } & SourceCounts>
   | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number }>

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { UnreadableRecord } from '../sources/unreadable.js';
 import { entryPoint } from '../util/package-paths.js';
 import { FairTaskQueue, forSource } from './fair-task-queue.js';
 import { allStrings, packStrings, unpackStrings } from './packed-strings.js';
@@ -20,7 +21,7 @@ export function createOffloadPool(threads = Math.max(1, availableParallelism()))
     taskQueue: queue,
   });
   const transform: TransformFn = async ({ records, ...job }) => {
-    const sent: OffloadJob = allStrings(records) ? { ...job, packed: packStrings(records) } : { ...job, records };
+    const sent: OffloadJob = allStrings(records) ? { ...job, packed: packStrings(records) } : { ...job, records, unreadable: unreadableAt(records) };
     queue.submitted(job.source);
     try {
       const { lines, bad } = await pool.run(forSource(sent, job.source));
@@ -30,4 +31,8 @@ export function createOffloadPool(threads = Math.max(1, availableParallelism()))
     }
   };
   return { transform, threads, close: () => pool.destroy() };
+}
+
+function unreadableAt(records: unknown[]): number[] {
+  return records.flatMap((record, i) => (record instanceof UnreadableRecord ? [i] : []));
 }

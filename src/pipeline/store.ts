@@ -8,7 +8,35 @@ export interface SourceView extends SourceResult {
   endedAt?: number;
   retries: number;
   lastNote?: string;
+  /** When its cancel or timeout landed (a cancelling event): its cleanup runs from here to its end. */
+  cancellingAt?: number;
+  /** Who stopped it: 'timeout', 'user', 'deadline', 'SIGINT', … */
+  cancelReason?: string;
+  /** Times it held the event loop (a synchronous call), as [from, to, from, to, …] in run time. */
+  held?: number[];
+  /** Lifecycle steps it reported in its notes, by when (the database's open and close, a cleanup). */
+  marks?: Marks;
 }
+
+/** Steps of a source's life its notes mark, so a view can draw phases and prove the close. */
+export interface Marks {
+  connecting?: number;
+  open?: number;
+  closing?: number;
+  closed?: number;
+  cleaning?: number;
+  cleaned?: number;
+}
+
+/** The note texts the bundled kinds use for those steps (database.ts, simulated.ts). */
+const MARKS: readonly [RegExp, keyof Marks][] = [
+  [/^connecting…/, 'connecting'],
+  [/^connection open/, 'open'],
+  [/^closing…/, 'closing'],
+  [/^connection closed/, 'closed'],
+  [/^cleaning up/, 'cleaning'],
+  [/^cleanup done/, 'cleaned'],
+];
 
 export interface MetricsView {
   rss: number;
@@ -32,6 +60,8 @@ export interface Snapshot {
   startedAtEpochMs: number;
   concurrency: number;
   paused: boolean;
+  /** Why the run paused by itself (a lesson's key moment, a step), while it stays paused. */
+  pauseCaption?: string;
   stopping?: string;
   /** Run time when the run began to stop (the deadline, q, Ctrl-C). */
   stoppingAt?: number;
@@ -52,15 +82,51 @@ export interface Snapshot {
   /** RSS when the run started (from run-start, else the first sample) and the highest seen since. */
   baselineRss?: number;
   peakRss?: number;
-  /** The last samples, oldest first, for sparklines. */
+  /**
+   * Samples of the whole run, oldest first, for sparklines: each entry covers `historyStep`
+   * samples (the highest of them), doubling whenever the history fills up.
+   */
   rssHistory: readonly number[];
   lagHistory: readonly number[];
+  historyStep: number;
   notes: readonly Note[];
+  /** --slowmo of the run (1 when not given): lecture time is run time / slowmo. */
+  slowmo: number;
+  /** --buffer-all: sources read to the end before anything was processed. */
+  bufferAll?: boolean;
+  /** The run's deadline (run time, ms), when it has one. */
+  deadlineMs?: number;
+  /** The worst event-loop lag seen so far (the samples' max), ms. */
+  maxLagMs: number;
+  /** The most sources running at the same moment, and since when. */
+  peakRunning: number;
+  peakRunningAt?: number;
+  /** When any source held the event loop, merged over all sources: [from, to, …] in run time. */
+  held: readonly number[];
+  /** How long sources held the loop in all. */
+  heldMs: number;
   summary?: Summary;
 }
 
-const HISTORY = 40;
+const HISTORY = 64;
 const NOTES = 50;
+/** Held intervals kept per source and for the run; past that, a new one is merged into the last. */
+const HELD_PER_SOURCE = 32;
+const HELD_RUN = 128;
+
+/** Append [from, to] to a flat interval list, joining it to the last when they touch or the list is full. */
+function addInterval(list: number[], from: number, to: number, max: number) {
+  const last = list.length - 1;
+  if (last > 0 && (from <= list[last]! || list.length >= 2 * max)) list[last] = Math.max(list[last]!, to);
+  else list.push(from, to);
+}
+
+/** Fold a history in half (each pair becomes its higher value): the whole run stays in HISTORY entries. */
+function compact(history: number[]) {
+  const folded: number[] = [];
+  for (let i = 0; i < history.length; i += 2) folded.push(Math.max(history[i]!, history[i + 1] ?? -Infinity));
+  history.splice(0, history.length, ...folded);
+}
 
 /**
  * Reduces the event stream into a snapshot that views read. Events arrive thousands of times a
@@ -74,12 +140,16 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
   const byName = new Map<string, SourceView>();
   const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
   const listeners = new Set<(snapshot: Snapshot) => void>();
-  let state: Omit<Snapshot, 'version' | 'sources' | 'counts' | 'rssHistory' | 'lagHistory' | 'notes'> = {
+  let state: Omit<Snapshot, 'version' | 'sources' | 'counts' | 'rssHistory' | 'lagHistory' | 'notes' | 'held'> = {
     t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none',
     records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0,
+    historyStep: 1, slowmo: 1, peakRunning: 0, heldMs: 0, maxLagMs: 0,
   };
   const rssHistory: number[] = [];
   const lagHistory: number[] = [];
+  /** Samples taken into the last history entry so far (it holds their highest). */
+  let inLastEntry = 0;
+  const held: number[] = [];
   const notes: Note[] = [];
   let version = 0;
   let snapshot = build();
@@ -88,7 +158,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
   let viewCost = 0;
 
   function build(): Snapshot {
-    return { ...state, version, sources: views, counts: { ...counts }, rssHistory: [...rssHistory], lagHistory: [...lagHistory], notes: [...notes] };
+    return { ...state, version, sources: views, counts: { ...counts }, rssHistory: [...rssHistory], lagHistory: [...lagHistory], notes: [...notes], held: [...held] };
   }
 
   function flush() {
@@ -114,7 +184,10 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
     state.t = Math.max(state.t, event.t);
     switch (event.type) {
       case 'run-start':
-        state = { ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes };
+        state = {
+          ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes,
+          slowmo: event.slowmo ?? 1, ...(event.bufferAll ? { bufferAll: true } : {}), ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
+        };
         for (const s of event.sources) {
           const view: SourceView = {
             name: s.name, kind: s.kind, expected: s.expected, state: 'queued', chunks: 0, records: 0, bytes: 0,
@@ -130,7 +203,26 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         if (view) {
           setState(view, 'running');
           view.startedAt = event.t;
+          if (counts.running > state.peakRunning) {
+            state.peakRunning = counts.running;
+            state.peakRunningAt = event.t;
+          }
         }
+        break;
+      }
+      case 'cancelling': {
+        const view = byName.get(event.source);
+        if (view && view.cancellingAt === undefined) {
+          view.cancellingAt = event.t;
+          view.cancelReason = event.reason;
+        }
+        break;
+      }
+      case 'blocking': {
+        const view = byName.get(event.source);
+        if (view) addInterval((view.held ??= []), event.t, event.t + event.ms, HELD_PER_SOURCE);
+        addInterval(held, event.t, event.t + event.ms, HELD_RUN);
+        state.heldMs += event.ms;
         break;
       }
       case 'chunk': {
@@ -156,7 +248,11 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
       }
       case 'note': {
         const view = byName.get(event.source);
-        if (view) view.lastNote = event.text;
+        if (view) {
+          view.lastNote = event.text;
+          const mark = MARKS.find(([pattern]) => pattern.test(event.text))?.[1];
+          if (mark) (view.marks ??= {})[mark] ??= event.t;
+        }
         notes.push({ t: event.t, source: event.source, text: event.text });
         if (notes.length > NOTES) notes.shift();
         break;
@@ -185,16 +281,31 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
         state.baselineRss ??= event.rss; // a recording made before run-start carried it
         state.peakRss = Math.max(state.peakRss ?? 0, event.rss);
-        rssHistory.push(event.rss);
-        lagHistory.push(event.loopLagP99Ms);
-        if (rssHistory.length > HISTORY) rssHistory.shift();
-        if (lagHistory.length > HISTORY) lagHistory.shift();
+        state.maxLagMs = Math.max(state.maxLagMs, event.loopLagMaxMs);
+        // The highest of each step's samples: a peak never disappears into an average.
+        if (inLastEntry > 0 && inLastEntry < state.historyStep) {
+          rssHistory[rssHistory.length - 1] = Math.max(rssHistory.at(-1)!, event.rss);
+          lagHistory[lagHistory.length - 1] = Math.max(lagHistory.at(-1)!, event.loopLagP99Ms);
+          inLastEntry += 1;
+        } else {
+          if (rssHistory.length === HISTORY) {
+            compact(rssHistory);
+            compact(lagHistory);
+            state.historyStep *= 2;
+          }
+          rssHistory.push(event.rss);
+          lagHistory.push(event.loopLagP99Ms);
+          inLastEntry = 1;
+        }
         break;
       case 'concurrency':
         state.concurrency = event.concurrency;
         break;
       case 'paused':
         state.paused = event.paused;
+        state.pauseCaption = event.paused ? event.caption : undefined;
+        // Run time leaves pauses out: from here on the views' clock counts from the run time it resumed at.
+        if (!event.paused) state.startedAtEpochMs = Date.now() - event.t;
         break;
       case 'stopping':
         state.stopping = event.reason;

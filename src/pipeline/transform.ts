@@ -1,5 +1,6 @@
 import { pbkdf2Sync } from 'node:crypto';
 import type { RejectedRecord } from '../sinks/sink.js';
+import { UnreadableRecord } from '../sources/unreadable.js';
 
 /**
  * Parse, validate and map one chunk of records. Pure and synchronous, so it can run inline or in
@@ -29,6 +30,10 @@ export function transformRecords({ source, seq, records, cpuCostMs }: TransformJ
   const bad: RejectedRecord[] = [];
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
+    if (raw instanceof UnreadableRecord) {
+      bad.push({ index, reason: raw.reason, excerpt: raw.excerpt });
+      continue;
+    }
     let value: unknown = raw;
     if (typeof raw === 'string') {
       try {

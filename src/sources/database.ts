@@ -38,6 +38,7 @@ class Connection implements AsyncDisposable {
 
   // Not abortable on purpose: cleanup must finish even when the source was cancelled.
   async [Symbol.asyncDispose]() {
+    this.note('closing…');
     await sleepThroughAbort(this.cfg.closeDelay, this.signal);
     this.note('connection closed');
   }

@@ -4,10 +4,13 @@ import { byteSize } from '../util/bytes.js';
 import { durationField } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import type { Config } from './http/read.js';
+import { DEFAULT_MAX_RECORD_BYTES, recordSize } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 /** A json-pages page is parsed whole: this is the most one may be. */
 const MAX_PAGE_BYTES = 256e6;
+/** json-pages: pages one run reads at most. Each page read is remembered (a loop is an error). */
+export const DEFAULT_MAX_PAGES = 100_000;
 
 export const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
@@ -29,6 +32,8 @@ export const httpSchema = z
     url: z.string().refine((u) => isHttpUrl(u) || u.startsWith('/'), 'must be an http(s) URL, or a path like "/orders.ndjson" on the offline server'),
     format: z.enum(['ndjson', 'json-pages']).default('ndjson'),
     chunkRecords: z.int().min(1).max(LIMITS.chunkRecords).optional(),
+    maxRecordBytes: recordSize.optional(),
+    maxPages: z.int().min(1).max(LIMITS.pages).optional(),
     connectTimeout: durationField.default(5_000),
     responseTimeout: durationField.default(10_000),
     idleTimeout: durationField.default(10_000),
@@ -50,6 +55,14 @@ export const httpSchema = z
   .refine((c) => c.format === 'ndjson' || c.chunkRecords === undefined, {
     path: ['chunkRecords'],
     message: 'applies to format "ndjson" only (with "json-pages" each page is one chunk)',
+  })
+  .refine((c) => c.format === 'ndjson' || c.maxRecordBytes === undefined, {
+    path: ['maxRecordBytes'],
+    message: 'applies to format "ndjson" only (with "json-pages" maxBytes bounds a page)',
+  })
+  .refine((c) => c.format === 'json-pages' || c.maxPages === undefined, {
+    path: ['maxPages'],
+    message: 'applies to format "json-pages" only',
   });
 
 export const http = defineKind('http', httpSchema, (cfg, env) => {
@@ -60,6 +73,8 @@ export const http = defineKind('http', httpSchema, (cfg, env) => {
     ...cfg,
     url: new URL(cfg.url, env.serveUrl).href,
     chunkRecords: cfg.chunkRecords ?? 500,
+    maxRecordBytes: cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxPages: cfg.maxPages ?? DEFAULT_MAX_PAGES,
     // A streamed body may be any size; a page is held in memory whole, so it gets a limit.
     maxBytes: cfg.maxBytes ?? (cfg.format === 'ndjson' ? Infinity : 16e6),
   };

@@ -18,7 +18,7 @@ export interface SourceContext {
   timeoutAt?: number;
 }
 
-/** Records are raw JSON text (as read off a wire or a file) or already parsed values. */
+/** Records are raw JSON text (as read off a wire or a file), already parsed values, or an UnreadableRecord. */
 export interface Chunk {
   seq: number;
   records: unknown[];

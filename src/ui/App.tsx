@@ -4,15 +4,21 @@ import { busyMs, type Snapshot, type SourceView } from '../pipeline/store.js';
 import { AggregateLine } from './AggregateLine.js';
 import type { DashboardControls } from './controls.js';
 import { Footer } from './Footer.js';
+import { GROUP_LINES, GroupBlock } from './GroupBlock.js';
+import { needsRow } from './groups.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { pickVisible, planHeight, rowColumns } from './layout.js';
+import { focusOf as sceneFocus } from './lecture.js';
+import { LectureHeader } from './LectureHeader.js';
 import { LessonOverlay } from './LessonOverlay.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
+import { SceneTotals } from './SceneTotals.js';
 import { SourceList } from './SourceList.js';
 import { Timeline, timelinePlan } from './Timeline.js';
 import { useDashboardKeys, type DashboardView } from './use-dashboard-keys.js';
 import { useFlashMessage } from './use-flash-message.js';
+import { useGroups } from './use-groups.js';
 import { useRates } from './use-rates.js';
 import { useSnapshot, type SnapshotSource } from './use-snapshot.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -33,6 +39,7 @@ export interface AppProps {
 /** Run time now, ms: the clock between events, the recorded wall time once the run is over. */
 function runTime(snapshot: Snapshot, clock: () => number): number {
   if (snapshot.summary) return snapshot.summary.wallMs;
+  if (snapshot.paused) return snapshot.t; // time stands still, on screen too
   return Math.max(snapshot.t, clock() - snapshot.startedAtEpochMs);
 }
 
@@ -67,9 +74,17 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   // One column short of the width too: a line that fills the last column wraps on some terminals.
   const width = Math.max(1, columns - 1);
   // Between the header and the counts line: the rows (with their column header), or a view in their place.
-  const body = plan.listRows + (plan.columnHeader ? 1 : 0);
+  const focus = sceneFocus(snapshot);
+  // A lecture scene's lesson view keeps the header's first line and the caption: the code needs the rows.
+  const headerLines = view === 'lesson' && focus !== undefined ? Math.min(2, plan.headerLines) : plan.headerLines;
+  const body = plan.listRows + (plan.columnHeader ? 1 : 0) + plan.headerLines - headerLines;
   const lanes = timelinePlan(body).lanes;
-  const visible = pickVisible(snapshot.sources, view === 'timeline' ? lanes : plan.listRows, selected);
+  // Thousands of identical sources take a block each instead of their rows; the others keep theirs.
+  const { groups, rest } = useGroups(snapshot.sources);
+  const groupRows = view === 'rows' ? Math.min(plan.listRows, groups.length * GROUP_LINES) : 0;
+  const rowSources = view === 'rows' && groups.length > 0 ? [...rest, ...groups.flatMap((g) => g.members.filter(needsRow))] : snapshot.sources;
+  const listRows = plan.listRows - groupRows - (groupRows > 0 && rowSources.length > 0 ? 1 : 0);
+  const visible = pickVisible(rowSources, view === 'timeline' ? lanes : listRows, selected);
   const keysWork = useDashboardKeys({
     store,
     controls,
@@ -87,7 +102,8 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const gap = (free: number) => notesRoom(free) > 0 && snapshot.notes.length > 0 && <Text> </Text>;
   return (
     <Box flexDirection="column" width={width}>
-      {plan.headerLines > 0 && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
+      {plan.headerLines > 0 && focus === undefined && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
+      {headerLines > 0 && focus !== undefined && <LectureHeader snapshot={snapshot} now={now} lines={headerLines} replay={replay} width={width} />}
       {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
       {view === 'lesson' && <LessonOverlay lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width} />}
       {view === 'timeline' && (
@@ -95,21 +111,35 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           <Timeline
             views={visible} total={snapshot.sources.length} now={now} width={width} rows={body} nameWidth={nameWidth} selected={selected}
             wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
-            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping}
+            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held} ioWait={focus === undefined || focus === 'overlap' || focus === 'cancel'}
+            totalsLine={focus && <SceneTotals snapshot={snapshot} focus={focus} wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)} />}
           />
           {gap(lanes - visible.length)}
           {notes(lanes - visible.length)}
         </>
       )}
-      {view === 'rows' && (
+      {view === 'rows' && groups.length > 0 && (
+        <>
+          {plan.columnHeader && <Text> </Text>}
+          {groups.map((group, i) => (
+            <GroupBlock
+              key={`${group.kind}:${group.stem}`} group={group} width={width} peakRunning={groups.length === 1 && rest.length === 0 ? snapshot.peakRunning : undefined}
+              rows={Math.max(0, Math.min(GROUP_LINES, groupRows - i * GROUP_LINES))}
+            />
+          ))}
+          {visible.length > 0 && <Text> </Text>}
+          {visible.length > 0 && <SourceList views={visible} now={now} columns={cols} selected={selected} columnHeader={false} />}
+        </>
+      )}
+      {view === 'rows' && groups.length === 0 && (
         <>
           <SourceList views={visible} now={now} columns={cols} selected={selected} columnHeader={plan.columnHeader} />
           {gap(plan.listRows - visible.length)}
           {notes(plan.listRows - visible.length)}
         </>
       )}
-      <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={visible.length} width={width} />
-      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} finished={snapshot.summary !== undefined} message={message} width={width} />}
+      <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length} width={width} />
+      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} message={message} width={width} />}
     </Box>
   );
 }

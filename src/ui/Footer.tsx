@@ -5,6 +5,7 @@ export interface FooterProps {
   replay?: boolean;
   keysWork: boolean;
   stopping?: string;
+  paused?: boolean;
   finished: boolean;
   message?: string;
   width: number;
@@ -15,6 +16,7 @@ const RUN_KEYS = [
   '↑↓ select · c cancel · +/- limit · p pause · t timeline · l lesson · q quit · ? help',
   '↑↓ · c cancel · +/- · p pause · t timeline · l lesson · q quit · ? help',
 ];
+const PAUSED_KEYS = ['paused: time stands still · p go on · → one step · t timeline · l lesson · q quit', 'paused · p go on · → step · t · l · q quit'];
 const REPLAY_KEYS = [
   'replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · ? help',
   'replay · ↑↓ · p pause · → step · t timeline · l lesson · q quit · ? help',
@@ -22,14 +24,16 @@ const REPLAY_KEYS = [
 ];
 
 /** The keys, or what is going on instead (stopping, keys unavailable), plus a passing message. */
-export function Footer({ replay, keysWork, stopping, finished, message, width }: FooterProps) {
+export function Footer({ replay, keysWork, stopping, paused, finished, message, width }: FooterProps) {
   const theme = useTheme();
   const keys = !keysWork
     ? 'keys off: stdin is not a terminal · Ctrl-C stops'
     : finished
       ? 'finished · writing the summary'
-      : stopping
-        ? `stopping (${stopping}): running sources clean up, outputs flush · Ctrl-C again leaves at once`
+      : paused
+        ? fitting(PAUSED_KEYS, width - (message ? message.length + 2 : 0))
+        : stopping
+          ? `stopping (${stopping}): running sources clean up, outputs flush · Ctrl-C again leaves at once`
         : fitting(replay ? REPLAY_KEYS : RUN_KEYS, width - (message ? message.length + 2 : 0));
   return (
     <Text wrap="truncate" dimColor={!message && theme.faint}>

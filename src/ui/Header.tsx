@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { safeText } from '../util/sanitize.js';
 import { busyMs, type Snapshot } from '../pipeline/store.js';
 import { sparkline } from './bars.js';
 import { count, duration, perSecond, bytes, stateSymbol } from './format.js';
@@ -38,10 +39,10 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
   const speedup = wall > 0 ? busy / wall : 0;
   const status = summary
     ? { text: `finished${summary.stoppedBy ? ` (stopped by ${summary.stoppedBy})` : ''}`, color: theme.state.done }
-    : snapshot.stopping
-      ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
-      : snapshot.paused
-        ? { text: '⏸ paused', color: theme.warn }
+    : snapshot.paused // a lesson may pause the moment a stop begins: the pause is what holds the screen
+      ? { text: `⏸ paused${snapshot.pauseCaption ? `: ${safeText(snapshot.pauseCaption, 200)}` : ''}`, color: theme.warn }
+      : snapshot.stopping
+        ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
         : { text: `${stateSymbol.running} running`, color: theme.accent };
   const c = snapshot.counts;
   const m = snapshot.metrics;

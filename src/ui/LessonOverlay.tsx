@@ -4,7 +4,7 @@ import type { Lesson } from '../pipeline/events.js';
 import type { SourceView } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import { stateLabel, stateSymbol } from './format.js';
-import { kindSourcePath, kindSourceText, listing } from './source-listing.js';
+import { kindSourcePath, kindSourceText, listing, pointLines, type PointLines } from './source-listing.js';
 import { useTheme } from './theme.js';
 
 export interface LessonOverlayProps {
@@ -45,43 +45,93 @@ export function LessonOverlay({ lesson, focus, rows, width }: LessonOverlayProps
   const head: ReactElement[] = [];
   let takeaway: string[] = [];
   let code: ReactElement[] = [];
+  let points: ReactElement[] = [];
   if (lesson) {
     head.push(
       <Text key="title" wrap="truncate" bold color={theme.accent}>{`Lesson ${safeText(lesson.title)}`}</Text>,
-      <Text key="twins" wrap="truncate">
-        {'  JavaScript '}
-        <Text bold>{safeText(lesson.js)}</Text>
-        <Text color={theme.accent}>{'  ↔  '}</Text>
-        {'asyncio '}
-        <Text bold>{safeText(lesson.asyncio)}</Text>
-      </Text>,
+      <Twins key="twins" js={safeText(lesson.js)} asyncio={safeText(lesson.asyncio)} width={width} />,
     );
     takeaway = wrap(`→ ${safeText(lesson.takeaway)}`, Math.max(10, width - 2), 2);
     code = codeLines(lesson, width, theme.muted, theme.faint);
+    points = lesson.points ? pointElements(pointLines(lesson.points), theme) : [];
   } else {
     head.push(
       <Text key="title" wrap="truncate" bold color={theme.accent}>{'No lesson for these sources'}</Text>,
       <Text key="hint" wrap="truncate" dimColor={theme.faint}>{'  a "lesson" in the directory\'s ingest.json adds one (see fixtures/lecture)'}</Text>,
     );
   }
-  // Rows: the title lines always, the listing next, then the takeaway, then the code side by side.
   let left = rows - head.length;
   const minListing = 5;
-  if (left - takeaway.length < minListing) takeaway = takeaway.slice(0, Math.max(0, Math.min(1, left - minListing)));
-  left -= takeaway.length;
-  if (left - code.length - 1 < minListing + 3) code = [];
-  left -= code.length;
-  const gap = left > minListing + 1 ? 1 : 0;
-  left -= gap;
+  let gap = 0;
+  if (points.length > 0) {
+    // The snippets, then the lines of the package that carry the point; the takeaway and the
+    // whole listing only where there is room left for them.
+    if (code.length > left) code = [];
+    left -= code.length;
+    points = points.slice(0, Math.max(0, left));
+    left -= points.length;
+    if (takeaway.length > left) takeaway = left > 0 ? wrap(`→ ${safeText(lesson!.takeaway)}`, Math.max(10, width - 2), left) : [];
+    left -= takeaway.length;
+    if (left < minListing + 1) left = 0;
+    else {
+      gap = 1;
+      left -= 1;
+    }
+  } else {
+    // Rows: the title lines always, the listing next, then the takeaway, then the code side by side.
+    if (left - takeaway.length < minListing) takeaway = takeaway.slice(0, Math.max(0, Math.min(1, left - minListing)));
+    left -= takeaway.length;
+    if (left - code.length - 1 < minListing + 3) code = [];
+    left -= code.length;
+    gap = left > minListing + 1 ? 1 : 0;
+    left -= gap;
+  }
 
   const lines = [
     ...head,
     ...code,
     ...takeaway.map((line, i) => <Text key={`take-${i}`} wrap="truncate" italic>{`  ${line}`}</Text>),
+    ...points,
     ...(gap ? [<Text key="gap"> </Text>] : []),
-    ...listingLines(focus, left, theme),
+    // With the points on screen, a few lines of a listing cut short ("… 9 more lines") add
+    // nothing: the listing whole, or in a window big enough to read the generator in.
+    ...listingLines(focus, left, theme, points.length > 0 && left < 12),
   ];
   return <>{lines.slice(0, Math.max(0, rows))}</>;
+}
+
+/** "JavaScript X  ↔  asyncio Y", or without the two labels when that is too wide. */
+function Twins({ js, asyncio, width }: { js: string; asyncio: string; width: number }) {
+  const theme = useTheme();
+  const labelled = `  JavaScript ${js}  ↔  asyncio ${asyncio}`.length <= width;
+  return (
+    <Text wrap="truncate">
+      {labelled ? '  JavaScript ' : '  '}
+      <Text bold>{js}</Text>
+      <Text color={theme.accent}>{labelled ? '  ↔  ' : ' ↔ '}</Text>
+      {labelled ? 'asyncio ' : ''}
+      <Text bold>{asyncio}</Text>
+    </Text>
+  );
+}
+
+/** The lesson's points, a line naming each file and then its lines, numbered, the waits marked. */
+function pointElements(files: PointLines[], theme: ReturnType<typeof useTheme>): ReactElement[] {
+  const numberWidth = String(Math.max(1, ...files.flatMap((f) => f.lines.map((l) => l.no)))).length;
+  return files.flatMap((file) => [
+    <Text key={`pf-${file.path}`} wrap="truncate">
+      {'  '}
+      <Text bold>{file.path}</Text>
+      <Text dimColor={theme.faint}>{' · the lines that carry it'}</Text>
+    </Text>,
+    ...file.lines.map((line) => (
+      <Text key={`p-${file.path}-${line.no}`} wrap="truncate">
+        <Text dimColor={theme.faint} color={theme.muted}>{`${String(line.no).padStart(numberWidth + 1)} `}</Text>
+        <Text color={theme.warn} bold>{line.pause ? '›' : ' '}</Text>
+        <Text bold={line.pause} color={line.pause ? theme.warn : undefined}>{` ${line.text}`}</Text>
+      </Text>
+    )),
+  ]);
 }
 
 /** The two snippets next to each other when they fit, else one under the other. */
@@ -106,7 +156,7 @@ function codeLines(lesson: Lesson, width: number, muted: string | undefined, fai
   ];
 }
 
-function listingLines(focus: SourceView | undefined, rows: number, theme: ReturnType<typeof useTheme>): ReactElement[] {
+function listingLines(focus: SourceView | undefined, rows: number, theme: ReturnType<typeof useTheme>, whole = false): ReactElement[] {
   if (rows <= 0 || !focus) return [];
   const kind = safeText(focus.kind, 40);
   const text = kindSourceText(focus.kind);
@@ -115,6 +165,7 @@ function listingLines(focus: SourceView | undefined, rows: number, theme: Return
     return [<Text key="src" wrap="truncate" dimColor={theme.faint}>{`${what}; its code (${kindSourcePath(kind)}) is not in this package`}</Text>];
   }
   const shown = listing(text, kindSourcePath(focus.kind), rows - 1);
+  if (whole && shown.cut > 0) return [];
   const numberWidth = String(Math.max(1, ...shown.lines.map((l) => l.no))).length;
   return [
     <Text key="src" wrap="truncate">

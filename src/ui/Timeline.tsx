@@ -8,7 +8,7 @@ import { pickVisible } from './layout.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
 import { elapsedOf } from './SourceRow.js';
 import { useTheme, type Theme } from './theme.js';
-import { axis, cellOf, laneOf } from './timeline-geometry.js';
+import { axis, cellOf, coverage, laneCells, type CellKind, type LaneContext } from './timeline-geometry.js';
 
 export interface TimelineProps {
   /** The lanes, already chosen by `pickVisible` for `timelinePlan(rows).lanes` rows. */
@@ -25,6 +25,12 @@ export interface TimelineProps {
   width: number;
   rows: number;
   nameWidth: number;
+  /** When any source held the event loop (Snapshot.held): the other lanes were frozen then. */
+  runHeld?: readonly number[];
+  /** Whether the legend may call running "awaiting its I/O" (not for CPU-bound streaming). */
+  ioWait?: boolean;
+  /** The line under the axis, when the scene is about something else than wall against busy. */
+  totalsLine?: ReactElement;
 }
 
 /** How the timeline spends its rows: lanes first, then the totals, the axis and a legend as room allows. */
@@ -39,18 +45,44 @@ interface Segment {
   text: string;
   color?: string;
   dim?: boolean;
+  bold?: boolean;
 }
 
 const TIME_WIDTH = 7;
 export const MIN_SPAN_MS = 1000;
 
+/** The glyph of each kind of cell (end markers take their state's symbol). */
+export const GLYPH: Record<Exclude<CellKind, 'end'>, string> = { queued: '░', connect: '▂', run: '█', held: '▓', frozen: '─', cleanup: '▒', blank: ' ' };
+
+function style(kind: CellKind, state: SourceState, theme: Theme): Omit<Segment, 'text'> {
+  switch (kind) {
+    case 'queued':
+      return { color: theme.state.queued, dim: theme.faint };
+    case 'connect':
+    case 'run':
+      return { color: theme.state.running };
+    case 'held':
+      return { color: theme.state.failed, bold: true };
+    case 'frozen':
+      return { color: theme.muted, dim: theme.faint };
+    case 'cleanup':
+      return { color: theme.state.cancelled };
+    case 'end':
+      return { color: theme.state[state] };
+    case 'blank':
+      return {};
+  }
+}
+
 /**
  * The whiteboard drawing of the lecture, live: one lane per source on a shared time axis,
- * ░ while it waits for a slot, █ while it runs (mostly suspended at an await), and a symbol in
- * its state's colour where it ended. Overlapping bars are the concurrency; under them, wall time
- * against busy time (the bars added up) is the speedup.
+ * ░ while it waits for a slot, █ while it runs (mostly suspended at an await), ▓ while it holds
+ * the event loop and ─ while another one does, ▒ while it cleans up after its cancel (or closes),
+ * and a symbol in its state's colour where it ended. Overlapping bars are the concurrency; under
+ * them, wall time against busy time (the bars added up) is the speedup, unless the caller says
+ * what else the totals line should say.
  */
-export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, selected, width, rows, nameWidth }: TimelineProps) {
+export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, selected, width, rows, nameWidth, runHeld, ioWait = true, totalsLine }: TimelineProps) {
   const theme = useTheme();
   const plan = timelinePlan(rows);
   const name = Math.max(4, Math.min(nameWidth, 20, Math.floor(width / 4)));
@@ -60,38 +92,24 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
   // zooming in on a few milliseconds.
   const span = Math.max(MIN_SPAN_MS, now);
   const deadlineAt = stoppingAt !== undefined && stopping === 'deadline' ? cellOf(stoppingAt, span, cells) : undefined;
-  const stopped = stopping === undefined ? undefined : stoppingAt;
+  const context: LaneContext = { now, span, cells, stoppedAt: stopping === undefined ? undefined : stoppingAt, runHeld };
+  const runCover = runHeld && runHeld.length > 0 ? coverage(runHeld, span, cells) : undefined;
+  const shown = views.slice(0, plan.lanes);
+  const lanes = shown.map((view) => laneCells(view, context, runCover));
+  const drawn = new Set(lanes.flat());
+  const closes = shown.some((v) => v.marks?.closing !== undefined);
   const lines: ReactElement[] = [];
 
-  if (plan.legend) {
-    const long = `timeline  ░ queued (waiting for a slot)  █ running (awaiting its I/O)  ✔✖⏱⊘ ended${stopped !== undefined ? '  ▒ cleanup after cancel' : ''}${deadlineAt !== undefined ? '  ┆ deadline' : ''}`;
-    const words = long.length <= width
-      ? { queued: ' queued (waiting for a slot)  ', running: ' running (awaiting its I/O)  ', cleanup: ' cleanup after cancel' }
-      : { queued: ' queued  ', running: ' running  ', cleanup: ' cleanup' };
-    lines.push(
-      <Text key="legend" wrap="truncate">
-        <Text bold color={theme.accent}>timeline</Text>
-        <Text dimColor={theme.faint}>{`  ░${words.queued}`}</Text>
-        <Text color={theme.state.running}>█</Text>
-        {words.running}
-        {(['done', 'failed', 'timed-out', 'cancelled'] as const).map((s) => (
-          <Text key={s} color={theme.state[s]}>{stateSymbol[s]}</Text>
-        ))}
-        {' ended'}
-        {stopped !== undefined && <Text color={theme.state.cancelled}>{`  ▒${words.cleanup}`}</Text>}
-        {deadlineAt !== undefined && <Text color={theme.warn}>{'  ┆ deadline'}</Text>}
-      </Text>,
-    );
-  }
-  for (const view of views.slice(0, plan.lanes)) {
+  if (plan.legend) lines.push(<Legend key="legend" drawn={drawn} closes={closes} deadline={deadlineAt !== undefined} ioWait={ioWait && !drawn.has('held')} width={width} />);
+  for (const [i, view] of shown.entries()) {
     const elapsed = elapsedOf(view, now);
     lines.push(
       <Text key={view.name} wrap="truncate" inverse={view.name === selected && theme.inverse}>
         {view.name === selected ? '›' : ' '}
         <Text color={theme.state[view.state]}>{stateSymbol[view.state]}</Text>
         {` ${fit(safeText(view.name), name)} │`}
-        {laneSegments(view, now, span, cells, stopped, deadlineAt, theme).map((s, i) => (
-          <Text key={i} color={s.color} dimColor={s.dim}>{s.text}</Text>
+        {segments(lanes[i]!, view.state, deadlineAt, theme).map((s, j) => (
+          <Text key={j} color={s.color} dimColor={s.dim} bold={s.bold}>{s.text}</Text>
         ))}
         {`│ ${elapsed === undefined ? '' : fit(duration(elapsed), TIME_WIDTH, 'right')}`}
       </Text>,
@@ -105,46 +123,81 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
   }
   if (plan.totals) {
     const speedup = wall > 0 ? busy / wall : 0;
+    const lanesNote = total > views.length ? ` · ${count(Math.min(views.length, plan.lanes))} of ${count(total)} lanes` : '';
     lines.push(
-      <Text key="totals" wrap="truncate">
-        {'wall '}
-        <Text bold>{duration(wall)}</Text>
-        {' · busy '}
-        <Text bold>{duration(busy)}</Text>
-        {' (the bars added up) · speedup '}
-        <Text bold color={theme.accent}>{`${speedup.toFixed(2)}×`}</Text>
-        {deadlineAt !== undefined && stoppingAt !== undefined && <Text color={theme.warn}>{` · deadline at ${duration(stoppingAt)}`}</Text>}
-        {total > views.length && ` · ${count(Math.min(views.length, plan.lanes))} of ${count(total)} lanes`}
-      </Text>,
+      totalsLine ? (
+        <Text key="totals" wrap="truncate">{totalsLine}{lanesNote}</Text>
+      ) : (
+        <Text key="totals" wrap="truncate">
+          {'wall '}
+          <Text bold>{duration(wall)}</Text>
+          {' · busy '}
+          <Text bold>{duration(busy)}</Text>
+          {' (the bars added up) · speedup '}
+          <Text bold color={theme.accent}>{`${speedup.toFixed(2)}×`}</Text>
+          {deadlineAt !== undefined && stoppingAt !== undefined && <Text color={theme.warn}>{` · deadline at ${duration(stoppingAt)}`}</Text>}
+          {lanesNote}
+        </Text>
+      ),
     );
   }
   return <>{lines}</>;
 }
 
-/** A lane as a few coloured runs of text; the deadline's dashed line shows through where nothing runs. */
-function laneSegments(view: SourceView, now: number, span: number, cells: number, stopped: number | undefined, deadlineAt: number | undefined, theme: Theme): Segment[] {
-  const lane = laneOf(view, now, span, cells, stopped);
-  const state: SourceState = view.state;
-  const segments: Segment[] = [
-    { text: '░'.repeat(lane.queued), color: theme.state.queued, dim: theme.faint },
-    { text: '█'.repeat(lane.running), color: theme.state.running },
-    { text: '▒'.repeat(lane.cleanup), color: theme.state.cancelled },
-    { text: lane.ended ? stateSymbol[state] : '', color: theme.state[state] },
-    { text: ' '.repeat(lane.blank) },
-  ];
-  if (deadlineAt === undefined) return segments;
-  // The deadline column, in the queued or blank run when it falls there.
-  let at = deadlineAt;
-  for (const [i, s] of segments.entries()) {
-    if (at < s.text.length) {
-      if (i !== 0 && i !== 4) return segments;
-      const mark: Segment = { text: '┆', color: theme.warn };
-      segments.splice(i, 1, { ...s, text: s.text.slice(0, at) }, mark, { ...s, text: s.text.slice(at + 1) });
-      return segments;
-    }
-    at -= s.text.length;
+/** What the glyphs mean, only those on screen, in words that fit the width. */
+function Legend({ drawn, closes, deadline, ioWait, width }: { drawn: Set<CellKind>; closes: boolean; deadline: boolean; ioWait: boolean; width: number }) {
+  const theme = useTheme();
+  const all = [
+    { glyph: '░', long: 'queued (waiting for a slot)', short: 'queued', show: true, color: theme.state.queued, dim: theme.faint },
+    { glyph: GLYPH.connect, long: 'connecting', short: 'connect', show: drawn.has('connect'), color: theme.state.running },
+    { glyph: '█', long: ioWait ? 'running (awaiting its I/O)' : closes ? 'reading rows' : 'running', short: closes ? 'rows' : 'running', show: true, color: theme.state.running },
+    { glyph: GLYPH.held, long: 'holding the loop (CPU)', short: 'holds the loop', show: drawn.has('held'), color: theme.state.failed },
+    { glyph: GLYPH.frozen, long: 'frozen (the loop is held)', short: 'frozen', show: drawn.has('frozen'), color: theme.muted },
+    { glyph: GLYPH.cleanup, long: closes ? 'closing' : 'cleanup after cancel', short: closes ? 'close' : 'cleanup', show: drawn.has('cleanup'), color: theme.state.cancelled },
+    { glyph: '✔✖⏱⊘', long: 'ended', short: 'ended', show: true },
+    { glyph: '┆', long: 'deadline', short: 'deadline', show: deadline, color: theme.warn },
+  ].filter((e) => e.show);
+  // Long words where they fit; the least telling ones go short first.
+  const short = new Set<string>();
+  const length = () => 'timeline'.length + all.reduce((n, e) => n + 2 + e.glyph.length + 1 + (short.has(e.glyph) ? e.short : e.long).length, 0);
+  for (const glyph of [GLYPH.frozen, '░', '█', GLYPH.connect, GLYPH.cleanup, GLYPH.held]) if (length() > width) short.add(glyph);
+  const list = all.map((e) => ({ ...e, words: short.has(e.glyph) ? e.short : e.long }));
+  return (
+    <Text wrap="truncate">
+      <Text bold color={theme.accent}>timeline</Text>
+      {list.map((e) =>
+        e.glyph === '✔✖⏱⊘' ? (
+          <Text key={e.glyph}>
+            {'  '}
+            {(['done', 'failed', 'timed-out', 'cancelled'] as const).map((s) => (
+              <Text key={s} color={theme.state[s]}>{stateSymbol[s]}</Text>
+            ))}
+            {` ${e.words}`}
+          </Text>
+        ) : (
+          <Text key={e.glyph}>
+            {'  '}
+            <Text color={e.color} dimColor={e.dim}>{e.glyph}</Text>
+            <Text dimColor={e.dim}>{` ${e.words}`}</Text>
+          </Text>
+        ),
+      )}
+    </Text>
+  );
+}
+
+/** A lane's cells as a few coloured runs of text; the deadline's dashed line shows through where nothing runs. */
+function segments(cells: CellKind[], state: SourceState, deadlineAt: number | undefined, theme: Theme): Segment[] {
+  const out: Segment[] = [];
+  for (const [c, kind] of cells.entries()) {
+    const dashed = c === deadlineAt && (kind === 'queued' || kind === 'blank');
+    const text = dashed ? '┆' : kind === 'end' ? stateSymbol[state] : GLYPH[kind];
+    const look = dashed ? { color: theme.warn } : style(kind, state, theme);
+    const last = out.at(-1);
+    if (last && last.color === look.color && last.dim === look.dim && last.bold === look.bold && !dashed && last.text.at(-1) !== '┆' && kind !== 'end') last.text += text;
+    else out.push({ text, ...look });
   }
-  return segments;
+  return out;
 }
 
 /**
@@ -161,6 +214,7 @@ export function FinalTimeline({ snapshot, width, maxLanes = 30 }: { snapshot: Sn
       <Timeline
         views={views} total={snapshot.sources.length} now={wall} wall={wall} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, wall)}
         stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} width={width} rows={Math.max(10, views.length + 4)} nameWidth={nameWidth}
+        runHeld={snapshot.held}
       />
       {notes > 0 && <Text> </Text>}
       {notes > 0 && <NotesPane notes={snapshot.notes} rows={Math.max(MIN_NOTES_ROWS, notes + 1)} nameWidth={nameWidth} />}

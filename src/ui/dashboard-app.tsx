@@ -3,6 +3,9 @@ import { SOURCE_STATES } from '../pipeline/events.js';
 import { createStore } from '../pipeline/store.js';
 import { App } from './App.js';
 import type { DashboardControls } from './controls.js';
+import type { ReactElement } from 'react';
+import { focusOf } from './lecture.js';
+import { LectureFinal } from './LectureFinal.js';
 import { FinalTimeline } from './Timeline.js';
 import type { DashboardView } from './use-dashboard-keys.js';
 import { ThemeContext, type Theme } from './theme.js';
@@ -22,9 +25,10 @@ export interface MountedDashboard {
   /**
    * Unmount. With `final` (the run has its summary) the dashboard is hidden first, so the summary
    * printed next takes its place; returns the run's timeline to print above the summary when the
-   * dashboard was showing it, else ''. Without `final` the last frame stays, to show where things stood.
+   * dashboard was showing it, else ''. A lecture scene returns its final picture, totals included
+   * (`complete`: no table after it). Without `final` the last frame stays, to show where things stood.
    */
-  close(final: boolean): string;
+  close(final: boolean): { picture: string; complete: boolean };
 }
 
 /**
@@ -56,11 +60,15 @@ export function mountDashboard({ store, controls, replay, theme, stdout, stdin, 
       stdout.off('resize', relayout);
       if (final) instance.rerender(tree(true));
       instance.unmount();
-      if (!final || view !== 'timeline') return '';
-      // Closed on the timeline: the picture of the whole run stays, above the table.
       const snapshot = store.getSnapshot();
       const columns = stdout.columns || 80;
-      return `${renderToString(<ThemeContext.Provider value={theme}><FinalTimeline snapshot={snapshot} width={Math.max(20, columns - 1)} /></ThemeContext.Provider>, { columns })}\n\n`;
+      const width = Math.max(20, columns - 1);
+      const draw = (node: ReactElement) => renderToString(<ThemeContext.Provider value={theme}>{node}</ThemeContext.Provider>, { columns });
+      // A lecture scene leaves its point on screen, whatever view it closed on.
+      if (final && snapshot.summary && focusOf(snapshot)) return { picture: `${draw(<LectureFinal snapshot={snapshot} width={width} />)}\n`, complete: true };
+      if (!final || view !== 'timeline') return { picture: '', complete: false };
+      // Closed on the timeline: the picture of the whole run stays, above the table.
+      return { picture: `${draw(<FinalTimeline snapshot={snapshot} width={width} />)}\n\n`, complete: false };
     },
   };
 }

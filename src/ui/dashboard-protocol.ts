@@ -23,8 +23,11 @@ export type ToMain =
   | { type: 'call'; id: number; op: ControlOp; arg?: string | number | boolean }
   /** The second Ctrl-C: the worker has unmounted, the process should leave now. */
   | { type: 'force-exit' }
-  /** Unmounted; the run's timeline to leave above the summary, when the dashboard closed on it. */
-  | { type: 'closed'; picture: string };
+  /**
+   * Unmounted; the run's timeline to leave above the summary, when the dashboard closed on it.
+   * `complete`: a lecture scene's final picture, which carries the totals: no table after it.
+   */
+  | { type: 'closed'; picture: string; complete?: boolean };
 
 export type ControlOp = 'controls' | 'stop' | 'cancel' | 'setConcurrency' | 'setPaused' | 'step';
 

@@ -100,8 +100,8 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'close': {
       if (pending) notify();
-      const picture = dashboard.close(message.final);
-      post({ type: 'closed', picture });
+      const { picture, complete } = dashboard.close(message.final);
+      post({ type: 'closed', picture, complete });
       // The main thread waits on this slot, then reads what was posted.
       Atomics.store(slots, Slot.closed, 1);
       Atomics.notify(slots, Slot.closed);

@@ -70,6 +70,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   let dead = false;
   let rawMode = false;
   let picture = '';
+  let complete = false;
   let exited = () => {};
   const exit = new Promise<void>((resolve) => (exited = resolve));
   let isReady = () => {};
@@ -149,6 +150,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         break;
       case 'closed':
         picture = message.picture;
+        complete = message.complete === true;
         break;
       case 'force-exit':
         // The worker has unmounted (its last frame came before this message): leave now.
@@ -233,7 +235,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       // With a summary, the table replaces the dashboard; without one (a replay stopped early,
       // an error) the last frame stays, to show where things stood.
       close(summary !== undefined);
-      if (summary) stdout.write(picture + formatSummary(summary));
+      if (summary) stdout.write(complete ? picture : picture + formatSummary(summary));
     },
     waitUntilExit: () => exit,
   };

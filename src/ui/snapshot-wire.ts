@@ -17,12 +17,21 @@ export interface SnapshotMessage {
   table: Float64Array;
   /** [index, error, lastNote] for the sources whose texts changed. */
   texts: [number, string | undefined, string | undefined][];
+  /** [index, fields] for the sources whose cancel, held times or marks changed (few, and rarely). */
+  extras: [number, Extras][];
   /** null: the lesson is gone; absent: unchanged. */
   lesson?: Lesson | null;
   notes?: readonly Note[];
 }
 
 type Head = Omit<Snapshot, 'sources' | 'lesson' | 'notes' | 'summary'> & { summary?: Summary };
+type Extras = Pick<SourceView, 'cancellingAt' | 'cancelReason' | 'held' | 'marks'>;
+
+/** A cheap fingerprint of a view's extras: they only ever grow (a cancel once, intervals and marks added). */
+const extrasKey = (v: SourceView) =>
+  v.cancellingAt === undefined && v.held === undefined && v.marks === undefined
+    ? ''
+    : `${v.cancellingAt ?? ''}|${v.held?.length ?? 0}|${v.held?.at(-1) ?? ''}|${v.marks ? Object.keys(v.marks).length : 0}`;
 
 /** The numeric fields of a SourceView, in table order; NaN stands for undefined. */
 const FIELDS = ['state', 'chunks', 'records', 'bytes', 'persisted', 'deadLettered', 'dropped', 'ms', 'startedAt', 'endedAt', 'retries'] as const;
@@ -33,6 +42,7 @@ const STATE_INDEX = new Map(SOURCE_STATES.map((s, i) => [s, i]));
 export function createSnapshotEncoder() {
   let announced = 0;
   const sentTexts: (string | undefined)[] = [];
+  const sentExtras: string[] = [];
   let sentLesson: Lesson | undefined;
   let sentNote: Note | undefined;
   let sentNotes = -1;
@@ -46,13 +56,14 @@ export function createSnapshotEncoder() {
       head: { ...rest, ...(summary ? { summary: { ...summary, sources: [] } } : {}) },
       table: new Float64Array(sources.length * STRIDE),
       texts: [],
+      extras: [],
     };
     if (sources.length > announced) {
       const fresh = sources.slice(announced);
       message.added = { names: fresh.map((v) => v.name), kinds: fresh.map((v) => v.kind), expected: fresh.map((v) => v.expected) };
       announced = sources.length;
     }
-    const { table, texts } = message;
+    const { table, texts, extras } = message;
     for (let i = 0; i < sources.length; i++) {
       const v = sources[i]!;
       const at = i * STRIDE;
@@ -71,6 +82,11 @@ export function createSnapshotEncoder() {
         texts.push([i, v.error, v.lastNote]);
         sentTexts[2 * i] = v.error;
         sentTexts[2 * i + 1] = v.lastNote;
+      }
+      const key = extrasKey(v);
+      if (key !== (sentExtras[i] ?? '')) {
+        extras.push([i, { cancellingAt: v.cancellingAt, cancelReason: v.cancelReason, held: v.held && [...v.held], marks: v.marks && { ...v.marks } }]);
+        sentExtras[i] = key;
       }
     }
     if (lesson !== sentLesson) {
@@ -101,7 +117,8 @@ export function createReplicaStore() {
   let snapshot: Snapshot = {
     version: 0, t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none', sources: views,
     counts: Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Snapshot['counts'],
-    records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0, rssHistory: [], lagHistory: [], notes,
+    records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0, rssHistory: [], lagHistory: [], historyStep: 1, notes,
+    slowmo: 1, peakRunning: 0, held: [], heldMs: 0, maxLagMs: 0,
   };
 
   function apply(message: SnapshotMessage) {
@@ -134,6 +151,7 @@ export function createReplicaStore() {
       else v.error = error;
       v.lastNote = lastNote;
     }
+    for (const [i, fields] of message.extras) Object.assign(views[i]!, fields);
     if (message.lesson !== undefined) lesson = message.lesson ?? undefined;
     if (message.notes) notes = message.notes;
     snapshot = { ...message.head, sources: views, lesson, notes };

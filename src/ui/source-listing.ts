@@ -34,23 +34,31 @@ interface Block {
   end: number;
 }
 
-const SOURCES_DIR = join(packageRoot, 'src', 'sources');
 const cache = new Map<string, string | undefined>();
+
+/** A file of the package a lesson may show: only these two folders, plain names, never a path out. */
+export const SHOWABLE = /^src\/(sources|pipeline)\/[a-z][a-z0-9-]{0,40}\.ts$/;
+
+/** The text of one of the package's own source files, or undefined (not one, or not shipped). */
+export function packageText(path: string): string | undefined {
+  if (!SHOWABLE.test(path)) return undefined;
+  if (!cache.has(path)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(packageRoot, path), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    cache.set(path, text);
+  }
+  return cache.get(path);
+}
 
 /** The source text of a kind, or undefined (no such kind, or the package ships without src). */
 export function kindSourceText(kind: string): string | undefined {
   // The kind comes from a recording too: only plain names, never a path.
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(kind)) return undefined;
-  if (!cache.has(kind)) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(join(SOURCES_DIR, `${kind}.ts`), 'utf8');
-    } catch {
-      text = undefined;
-    }
-    cache.set(kind, text);
-  }
-  return cache.get(kind);
+  return packageText(kindSourcePath(kind));
 }
 
 export const kindSourcePath = (kind: string) => `src/sources/${kind}.ts`;
@@ -108,10 +116,45 @@ export function listing(text: string, path: string, rows: number): Listing {
     if (out.length > 0) out.push({ no: 0, text: '⋮', pause: false });
     for (let i = b.start; i <= b.end; i++) {
       const line = lines[i]!.replace(/\t/g, '  ');
-      out.push({ no: i + 1, text: line, pause: !COMMENT.test(line) && /\b(await|yield)\b/.test(line) });
+      out.push({ no: i + 1, text: line, pause: isPause(line) });
     }
   }
   // A cut listing ends with a line saying so: it needs one of the rows.
   const shown = out.length <= rows ? out.length : Math.max(0, rows - 1);
   return { path, lines: out.slice(0, shown), cut: out.length - shown };
+}
+
+export interface PointLines {
+  path: string;
+  lines: ListingLine[];
+}
+
+const isPause = (line: string) => !COMMENT.test(line) && /\b(await|yield)\b/.test(line);
+
+/**
+ * A lesson's points: for each, the first line of its file that contains `find` and the
+ * `lines - 1` after it, grouped by file in the order given, each file's lines in file order.
+ * A point not found (the code moved on) is left out; test/fixtures/lessons.test.ts keeps them found.
+ */
+export function pointLines(points: readonly { file: string; find: string; lines?: number }[]): PointLines[] {
+  const files = new Map<string, Map<number, ListingLine>>();
+  for (const point of points) {
+    const text = packageText(point.file);
+    if (text === undefined) continue;
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes(point.find));
+    if (at < 0) continue;
+    let shown = files.get(point.file);
+    if (!shown) files.set(point.file, (shown = new Map()));
+    for (let i = at; i < Math.min(lines.length, at + (point.lines ?? 1)); i++) {
+      const line = lines[i]!.replace(/\t/g, '  ');
+      shown.set(i + 1, { no: i + 1, text: line, pause: isPause(line) });
+    }
+  }
+  return [...files].map(([path, shown]) => {
+    const lines = [...shown.values()].sort((a, b) => a.no - b.no);
+    // Side by side with the snippets, the excerpt's own margin only costs columns.
+    const margin = Math.min(...lines.map((l) => /^ */.exec(l.text)![0].length));
+    return { path, lines: lines.map((l) => ({ ...l, text: l.text.slice(margin) })) };
+  });
 }

@@ -17,15 +17,46 @@ export function formatSummary(summary: Summary): string {
     );
   }
   if (rows.length < summary.sources.length) lines.push(`… and ${count(summary.sources.length - rows.length)} more sources`);
-  const s = summary.states;
-  lines.push(
-    '',
-    `states   ${count(s.done)} done · ${count(s.failed)} failed · ${count(s['timed-out'])} timed out · ${count(s.cancelled)} cancelled${s.queued + s.running > 0 ? ` · ${count(s.queued + s.running)} unfinished` : ''}`,
-    `time     wall ${duration(summary.wallMs)} · busy ${duration(summary.busyMs)} · speedup ${summary.speedup.toFixed(2)}× · concurrency ${summary.concurrency}${summary.stoppedBy ? ` · stopped by ${summary.stoppedBy}` : ''}`,
-    `records  ${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped · ${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`,
-    `memory   peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)} · max event-loop lag ${duration(summary.maxLoopLagMs)}`,
-  );
+  lines.push('', ...totalLines(summary));
   return `${lines.join('\n')}\n`;
+}
+
+/** The totals under the table, each a label and its parts. */
+function totals(summary: Summary, busy = true): [string, string[]][] {
+  const s = summary.states;
+  return [
+    ['states', [`${count(s.done)} done`, `${count(s.failed)} failed`, `${count(s['timed-out'])} timed out`, `${count(s.cancelled)} cancelled`, ...(s.queued + s.running > 0 ? [`${count(s.queued + s.running)} unfinished`] : [])]],
+    ['time', [`wall ${duration(summary.wallMs)}`, ...(busy ? [`busy ${duration(summary.busyMs)}`, `speedup ${summary.speedup.toFixed(2)}×`] : []), `concurrency ${summary.concurrency}`, ...(summary.stoppedBy ? [`stopped by ${summary.stoppedBy}`] : [])]],
+    ['records', [`${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped`, `${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`]],
+    ['memory', [`peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)}`, `max event-loop lag ${duration(summary.maxLoopLagMs)}`]],
+  ];
+}
+
+const LABEL_WIDTH = 9;
+
+/**
+ * The totals lines. With a `width`, a line that would not fit goes on under its label, at a
+ * ' · ' between its parts: a terminal that wraps it mid-word breaks the picture above it.
+ * `busy: false` leaves out busy time and speedup, for a scene where they mislead (10,000
+ * sleeping connections are "busy" for hours; CPU-bound streaming has a "speedup" of 2×).
+ */
+export function totalLines(summary: Summary, width?: number, { busy = true }: { busy?: boolean } = {}): string[] {
+  const out: string[] = [];
+  for (const [label, parts] of totals(summary, busy)) {
+    let line = label.padEnd(LABEL_WIDTH);
+    let empty = true;
+    for (const part of parts) {
+      if (width !== undefined && !empty && displayWidth(line) + 3 + displayWidth(part) > width) {
+        out.push(line);
+        line = ' '.repeat(LABEL_WIDTH);
+        empty = true;
+      }
+      line += empty ? part : ` · ${part}`;
+      empty = false;
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 /** With many sources, what one costs: the lecture's "ten thousand connections, cheap in memory". */

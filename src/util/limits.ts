@@ -28,6 +28,13 @@ export const LIMITS = {
   seed: Number.MAX_SAFE_INTEGER,
   /** Items on one page of the offline server's paginated API. */
   pageItems: 10_000,
+  /**
+   * A line a file or ndjson source hands on whole (maxRecordBytes): it is held a few times over
+   * while it is joined, decoded, parsed and written, and V8's longest string is ~512 M characters.
+   */
+  recordBytes: 256e6,
+  /** Pages one json-pages source reads in a run (maxPages): each one read is remembered. */
+  pages: 1_000_000,
 } as const;
 
 const DAY = 24 * 3600_000;

@@ -112,7 +112,7 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     const term = runInTerminal(['--sources', gather, '--slowmo', '5', '--sink', 'none'], { columns: 120, rows: 40 });
     await term.waitForScreen(/timeline {2}░ queued[\s\S]* fetch-1\.0s │█+ *│/);
     assertFitsScreen(await term.settledScreen(), 40);
-    assert.match(term.text(), /wall [\d.]+m?s · busy [\d.]+m?s \(the bars added up\) · speedup \d\.\d\d×/);
+    assert.match(term.text(), /wall [\d.]+m?s · busy [\d.]+m?s · speedup \d\.\d\d× · lecture [\d.]+ s vs [\d.]+ s/);
     term.keys('t');
     await term.waitForScreen(/source\s+progress\s+records/);
     term.keys('l');
@@ -126,10 +126,13 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     term.keys('t');
     await term.waitForScreen(/✔ fetch-0\.5s │█+✔ +│/);
     assert.equal(await term.exitCode(), 0);
-    await term.waitForScreen(/source\s+state\s+chunks/);
+    await term.waitForScreen(/states\s+3 done/);
     const after = term.text();
     assert.match(after, /✔ fetch-1\.0s │█+✔│ +5\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +2\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +4\.\d\ds/, after);
-    assert.ok(after.indexOf('fetch-0.5s │') < after.search(/source\s+state\s+chunks/), 'the timeline, then the summary');
+    // A lecture scene: its caption and timeline, then the totals, in place of the per-source table.
+    assert.match(after, /» 1\.0 s instead of 2\.3 s \(3 fetches at once\)/);
+    assert.ok(after.indexOf('fetch-0.5s │') < after.search(/states\s+3 done/), 'the timeline, then the totals');
+    assert.doesNotMatch(after, /source\s+state\s+chunks/);
     assert.doesNotMatch(after, /↑↓ select/);
   });
 

@@ -187,14 +187,15 @@ describe('lesson overlay (l)', () => {
     assert.match(view.frame(), /source\s+progress/, 'Esc: back to the rows');
   });
 
-  it('fits 80x24 and smaller, giving up the snippets before the code listing', async () => {
+  it('fits 80x24 and smaller: the snippets, then the lesson\'s lines of code (its points)', async () => {
     const plans: SourcePlan[] = [{ name: 'fetch-1.0s', state: 'running', startedAt: 0 }];
     const view = await renderDashboard(storeWith(plans, { t: 500, lesson: await lessonOf('01-gather') }), { columns: 80, rows: 24 });
     view.stdin.write('l');
     await view.settle();
     assertFits(view.lines(), 80, 24);
     assert.match(view.frame(), /Promise\.all {2}↔ {2}asyncio asyncio\.gather/);
-    assert.match(view.frame(), /› +await sleep\(/);
+    assert.match(view.frame(), /const results = await Promise\.all\(\[ +│ results = await asyncio\.gather\(/);
+    assert.match(view.frame(), /src\/sources\/simulated\.ts · the lines that carry it\n +\d+ › await sleep\(/);
     for (const [c, r] of [[60, 15], [40, 8], [30, 5]] as const) {
       await view.resize(c, r);
       assertFits(view.lines(), c, r);

@@ -1,16 +1,19 @@
 import type { Got } from 'got';
 import { z } from 'zod';
 import { IngestError } from '../../errors.js';
+import { safeText } from '../../util/sanitize.js';
 import { isHttpUrl } from '../http.js';
 import type { SourceContext } from '../source.js';
 import { getJson, httpClient, type ClientOptions } from './client.js';
-import { lineBatches } from './lines.js';
+import { ndjsonChunks } from './lines.js';
 import { retryOrThrow, type RetryPolicy } from './retry.js';
 
 export interface Config extends RetryPolicy, ClientOptions {
   url: string;
   chunkRecords: number;
   maxBytes: number;
+  maxRecordBytes: number;
+  maxPages: number;
   format: 'ndjson' | 'json-pages';
 }
 
@@ -22,32 +25,16 @@ export interface Config extends RetryPolicy, ClientOptions {
 async function* readNdjson(cfg: Config, client: Got, ctx: SourceContext) {
   let seq = ctx.resumeFrom?.seq ?? 0;
   let delivered = Number(ctx.resumeFrom?.skip ?? 0);
-  let records: string[] = [];
-  let bytes = 0;
-  const chunk = () => {
-    delivered += records.length;
-    const done = { seq, records, bytes, cursor: { seq: seq + 1, skip: delivered } };
-    seq += 1;
-    records = [];
-    bytes = 0;
-    return done;
-  };
-
   for (let attempt = 1; ; attempt++) {
-    const skip = delivered;
-    let seen = 0;
-    records = []; // a chunk cut short by a failed attempt is read again
-    bytes = 0;
     try {
-      for await (const lines of lineBatches(client.stream(cfg.url, { signal: ctx.signal }), cfg.maxBytes)) {
-        for (const line of lines) {
-          if (seen++ < skip) continue;
-          records.push(line);
-          bytes += Buffer.byteLength(line) + 1;
-          if (records.length === cfg.chunkRecords) yield chunk();
-        }
+      const body = client.stream(cfg.url, { signal: ctx.signal });
+      // A chunk cut short by a failed attempt is read again by the next one.
+      for await (const { records, bytes } of ndjsonChunks(body, { ...cfg, skip: delivered })) {
+        if (records.length === 0) continue; // blank lines at the end
+        delivered += records.length;
+        yield { seq, records, bytes, cursor: { seq: seq + 1, skip: delivered } };
+        seq += 1;
       }
-      if (records.length > 0) yield chunk();
       return;
     } catch (err) {
       await retryOrThrow(err, attempt, cfg, ctx);
@@ -55,17 +42,26 @@ async function* readNdjson(cfg: Config, client: Got, ctx: SourceContext) {
   }
 }
 
-/** A paginated API: each body is {"items": [...], "next": url | null}; one page is one chunk. */
+/**
+ * A paginated API: each body is {"items": [...], "next": url | null}; one page is one chunk. A
+ * `next` back to a page this run has read is a loop, and no run reads more than maxPages.
+ */
 async function* readPages(cfg: Config, client: Got, ctx: SourceContext) {
   let seq = ctx.resumeFrom?.seq ?? 0;
   let url = ctx.resumeFrom ? resumeUrl(ctx.resumeFrom.next, cfg.url) : cfg.url;
+  const read = new Set<string>();
   while (url !== null) {
+    if (read.has(url)) throw new IngestError('E_SOURCE', `page loop: ${shown(url, cfg.url)} was already read`);
+    if (read.size === cfg.maxPages) throw new IngestError('E_SOURCE', `more than maxPages (${cfg.maxPages}) pages`);
+    read.add(url);
     const page = await fetchPage(cfg, client, url, ctx);
     yield { seq, records: page.items, bytes: page.bytes, cursor: { seq: seq + 1, next: cursorUrl(page.next, cfg.url) } };
     seq += 1;
     url = page.next;
   }
 }
+
+const shown = (url: string, base: string) => safeText(cursorUrl(url, base)!, 200);
 
 /**
  * A page cursor on the source's own server is kept as a path, so a resumed run follows it on

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runInTerminal, tmuxAvailable, type TerminalRun } from '../helpers/tmux.js';
+
+// The lecture's six scenes through the built CLI in a real 80x24 terminal: each shows its point
+// and its caption, and leaves a final picture that fits the screen without a wrapped line.
+const skip = tmuxAvailable() ? false : 'tmux is not installed (apt-get install tmux)';
+const scene = (dir: string) => fileURLToPath(new URL(`../../fixtures/lecture/${dir}`, import.meta.url));
+
+/** The screen once the CLI has exited (exit code checked), trailing blank rows dropped. */
+async function finalScreen(term: TerminalRun, code = 0, timeoutMs = 30_000): Promise<string[]> {
+  assert.equal(await term.exitCode(timeoutMs), code);
+  const lines = await term.settledScreen();
+  while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+  return lines;
+}
+
+/**
+ * The final picture is all on the 24 rows (its title on screen, the totals' last line too), and no
+ * line was wrapped by the terminal: joining wrapped rows (capture-pane -J) changes nothing.
+ */
+function assertFinalPicture(term: TerminalRun, lines: string[], title: RegExp) {
+  const text = lines.join('\n');
+  assert.ok(lines.length <= 23, `${lines.length} rows:\n${text}`);
+  assert.ok(lines.some((l) => title.test(l)), `the title on screen:\n${text}`);
+  assert.match(lines.at(-1)!, /^memory +peak RSS/, `the totals end the picture:\n${text}`);
+  const joined = term.text().replace(/\n+$/, '').split('\n').map((l) => l.trimEnd());
+  assert.deepEqual(joined.slice(-lines.length), lines.map((l) => l.trimEnd()), 'no line wrapped');
+  assert.doesNotMatch(text, /↑↓|sources: ▶|source +state +chunks/, 'the dashboard and the per-source table made way for the picture');
+}
+
+const captionOf = (lines: string[]) => lines.find((l) => l.startsWith('» '))?.slice(2);
+
+describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
+  it('01 gather at --slowmo 3: three lanes at once, and the caption still says lecture time: 1.0 s instead of 2.3 s', async () => {
+    const term = runInTerminal(['--sources', scene('01-gather'), '--slowmo', '3', '--sink', 'none'], { columns: 80, rows: 24 });
+    const live = (await term.waitForScreen(/» 3 fetches at once · [\d.]+ s so far/)).join('\n');
+    assert.match(live, /elapsed [\d.]+m?s \(lecture [\d.]+ s\)/, 'lecture time next to run time');
+    const lines = await finalScreen(term);
+    assertFinalPicture(term, lines, /^Lesson 01 · gather/);
+    assert.match(captionOf(lines)!, /^1\.0 s instead of 2\.3 s \(3 fetches at once\)$/);
+    const text = lines.join('\n');
+    assert.match(text, /✔ fetch-1\.0s │█+✔│ +3\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +1\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +2\.\d\ds/, 'all three start together and end at 0.5, 0.8, 1.0 of the axis');
+    assert.match(text, /· lecture 1\.0 s vs 2\.3 s/);
+  });
+
+  it('02 wait with a timeout: the straggler is cancelled at its await, cleans up (▒) and re-raises; the others end at their own times', async () => {
+    const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--sink', 'none'], { columns: 80, rows: 24 });
+    // The lesson's key moment: the run stands still as the deadline hits, the cancellation landed, the cleanup begun.
+    await term.waitForScreen(/⏸ paused[\s\S]*» ⏸ the deadline: cancel\(\) lands at job-2\.0s's await[\s\S]*▶ job-2\.0s │█+▒│[\s\S]*paused/);
+    const still = term.text();
+    assert.match(still, /elapsed 1\.2\ds/, 'the clock on screen stands still too');
+    term.keys('p');
+    const lines = await finalScreen(term);
+    assertFinalPicture(term, lines, /^Lesson 02 · wait with a timeout/);
+    assert.equal(captionOf(lines), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
+    const text = lines.join('\n');
+    assert.match(text, /⊘ job-2\.0s │█+▒+⊘│/);
+    assert.match(text, /✔ job-0\.5s │█+✔ +┆ +│/);
+    assert.doesNotMatch(text, /job-[01]\.[05]s │[^\n]*▒/, 'only the cancelled job cleans up');
+    assert.match(text, /deadline at 1\.2\ds · cleanup ▒ 1\d\dms, then re-raised/);
+    assert.match(text, /job-2\.0s cleaning up after: cancelled at the run deadline\n.*job-2\.0s cleanup done/);
+  });
+
+  it('02 with a c cancel instead of the deadline: the cancelled lane cleans up (▒) all the same', async () => {
+    // Four times slower, so that job-2.0s is still waiting when c arrives; the deadline stretches with it.
+    const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--slowmo', '4', '--sink', 'none'], { columns: 80, rows: 24 });
+    await term.waitForScreen(/▶ job-2\.0s │█/);
+    term.keys('Down', 'c');
+    await term.waitForScreen(/» job-2\.0s cancelled by c at its await \(chunk \d of 4\)/);
+    const lines = await finalScreen(term);
+    assertFinalPicture(term, lines, /^Lesson 02/);
+    assert.match(captionOf(lines)!, /^job-2\.0s cancelled by c at its await \(chunk [12] of 4\) → cleanup → re-raised$/);
+    assert.match(lines.join('\n'), /⊘ job-2\.0s │█+▒+⊘ +│/, 'cleanup drawn though the run never stopped');
+  });
+
+  it('03 async with: connect, rows and close as phases, and each connection closed on success, failure and cancel', async () => {
+    const term = runInTerminal(['--sources', scene('03-async-with'), '--sink', 'none'], { columns: 80, rows: 24 });
+    const lines = await finalScreen(term, 1); // ledger's query failed: exit 1
+    assertFinalPicture(term, lines, /^Lesson 03 · async with/);
+    assert.equal(captionOf(lines), '3 connections: each closed (done, failed, cancelled)');
+    const text = lines.join('\n');
+    for (const name of ['warehouse', 'ledger', 'archive']) assert.match(text, new RegExp(`[✔✖⊘] ${name} +│▂+█+▒+[✔✖⊘]`), `${name}: connect, rows, close`);
+    assert.match(text, /✔ warehouse +opened +\d+ms → +150 rows → closed +[\d.]+s ✔ +done/);
+    assert.match(text, /✖ ledger +opened +\d+ms → +50 rows → closed +\d+ms ✔ +query failed at row 60/);
+    assert.match(text, /⊘ archive +opened +\d+ms → +\d+ rows → closed +[\d.]+s ✔ +cancelled \(deadline\)/);
+  });
+
+  it('04 streaming: 1 GB through at flat memory on a 0–512 MB scale; the caption says how much at what growth', async () => {
+    const term = runInTerminal(['--sources', scene('04-streaming')], { columns: 80, rows: 24 });
+    const lines = await finalScreen(term, 0, 60_000);
+    assertFinalPicture(term, lines, /^Lesson 04 · streaming/);
+    const [, grown, unit] = /^1\.13 GB streamed at \+([\d.]+) (MB|kB)$/.exec(captionOf(lines)!) ?? [];
+    assert.ok(grown, captionOf(lines));
+    assert.ok(unit === 'kB' || Number(grown) < 200, `streaming grows by less than 200 MB: +${grown} ${unit}`);
+    const memory = lines.find((l) => l.startsWith('memory 0–'))!;
+    assert.match(memory, /^memory 0–512 MB │[▁▂▃]+ *│/, `flat, low on its fixed scale: ${memory}`);
+    assert.doesNotMatch(lines.join('\n'), /awaiting its I\/O/);
+  });
+
+  it('05 blocking: ▓ where pdf-render holds the loop, ─ where the tickers are frozen, the lag history on 0–300 ms', async () => {
+    const term = runInTerminal(['--sources', scene('05-blocking')], { columns: 80, rows: 24 });
+    const lines = await finalScreen(term);
+    assertFinalPicture(term, lines, /^Lesson 05 · a blocking call/);
+    const [, lag] = /^lag (\d+) ms: one blocking call froze every task$/.exec(captionOf(lines)!) ?? [];
+    assert.ok(Number(lag) >= 200, captionOf(lines));
+    const text = lines.join('\n');
+    assert.match(text, /✔ pdf-render +│[█▓]*▓{2,}[█▓]*✔/);
+    assert.match(text, /✔ ticker-0001 +│[█─]*─{2,}[█─]*█+✔/, 'frozen while it is held, free once pdf-render is done');
+    assert.match(text, /the loop held ▓ [\d.]+s of it · max lag \d+ ms/);
+    assert.match(text, /^lag 0–300 ms │[▁-█]*[▆▇█][▁-█]* *│/m, 'the blocked seconds near the top of the scale');
+  });
+
+  it('06 c10k: ten thousand in flight at once, counted per state, and the threads arithmetic next to what it cost', async () => {
+    const term = runInTerminal(['--sources', scene('06-c10k')], { columns: 80, rows: 24 });
+    const lines = await finalScreen(term, 0, 60_000);
+    assertFinalPicture(term, lines, /^Lesson 06 · ten thousand/);
+    assert.match(captionOf(lines)!, /^10,000 in flight at once · \+[\d.]+ MB \(threads: ≈10 GB\)$/);
+    const text = lines.join('\n');
+    assert.match(text, /conn ×10,000/);
+    assert.match(text, /▶ in flight +0 │ +│ peak 10,000/);
+    assert.match(text, /✔ done +10,000 │█{10,}│/);
+    assert.match(text, /^threads: 10,000 × 1 MB stack ≈ 10 GB · here \+[\d.]+ MB \(≈ [\d.]+ kB each\)$/m);
+    assert.equal(lines.filter((l) => /conn-\d{5} +[█▏▎▍▌▋▊▉░]/.test(l)).length, 0, 'no rows of identical sources');
+    assert.doesNotMatch(text, /busy|speedup/, 'no hours of "busy" time, no speedup of thousands');
+  });
+});
