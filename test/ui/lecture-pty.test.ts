@@ -95,7 +95,15 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     assert.ok(grown, captionOf(lines));
     assert.ok(unit === 'kB' || Number(grown) < 200, `streaming grows by less than 200 MB: +${grown} ${unit}`);
     const memory = lines.find((l) => l.startsWith('memory 0–'))!;
-    assert.match(memory, /^memory 0–512 MB │[▁▂▃]+ *│/, `flat, low on its fixed scale: ${memory}`);
+    const levels = [...(/^memory 0–512 MB │([▁▂▃▄▅▆▇█]+) *│/.exec(memory)?.[1] ?? '')].map((bar) => '▁▂▃▄▅▆▇█'.indexOf(bar));
+    assert.ok(levels.length > 2, memory);
+    const after = levels.slice(2); // past start-up
+    assert.ok(Math.max(...after) - Math.min(...after) <= 1, `flat: ${memory}`);
+    // Low on its fixed scale: up to 192 MB (▃). Node 24's V8 lets the young generation grow 4× as
+    // large (--scavenger-max-new-space-capacity-mb 32 instead of 8): a plateau ~100 MB higher that
+    // is V8's nursery, not data held (with --max-semi-space-size=8 the run peaks where Node 22's does).
+    const top = Number(process.versions.node.split('.')[0]) >= 24 ? 4 : 2;
+    assert.ok(Math.max(...levels) <= top, `low on its fixed scale (at most ${'▁▂▃▄▅▆▇█'[top]}): ${memory}`);
     assert.doesNotMatch(lines.join('\n'), /awaiting its I\/O/);
   });
 
