@@ -32,7 +32,12 @@ export interface CliOptions {
   dbSchema?: string;
 }
 
-export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'list' } | { command: 'exit'; code: number };
+export type Invocation =
+  | { command: 'run'; options: CliOptions }
+  | { command: 'serve'; port: number }
+  | { command: 'list' }
+  | { command: 'validate'; sources?: string }
+  | { command: 'exit'; code: number };
 
 /** A number flag within its bounds (LIMITS), or a message that gives them. */
 const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
@@ -115,6 +120,13 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .addHelpText('after', examples)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
+    });
+
+  program
+    .command('validate [path]')
+    .description('check a sources directory (or file) without running it: files, fields, names, paths; exit 0 or 2')
+    .action((path?: string) => {
+      invocation = { command: 'validate', sources: path };
     });
 
   program

@@ -228,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
+    if (invocation.command === 'validate') return await (await import('./validate.js')).validateSources(invocation.sources, (text) => process.stdout.write(text));
     if (invocation.command === 'list') {
       (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
       return EXIT.ok;
