@@ -18,7 +18,8 @@ export interface CliOptions {
   deadline?: number;
   out: string;
   sink?: SinkKind;
-  ui: boolean;
+  /** --ui NAME, or false for --no-ui; absent: the dashboard on a terminal, plain lines elsewhere. */
+  ui?: 'dashboard' | 'plain' | 'json' | boolean;
   json?: boolean;
   resume?: boolean;
   seed?: number;
@@ -65,6 +66,15 @@ const durationArg = (flag: string) => (value: string) => {
   return parsed.ms;
 };
 
+const environment = `
+Environment:
+  DATABASE_URL        the PostgreSQL server for --sink postgres when --db is not given (then PG* as psql)
+  INGEST_TUI_GRACE    how long a first Ctrl-C may drain before leaving anyway (default 5s)
+  NO_COLOR            no colours; FORCE_COLOR=1 colours even when they are not detected
+  CI                  set (as CI services do): plain lines, never the dashboard
+  TERM=dumb           plain lines, never the dashboard
+  DEBUG               set: a failure prints its stack trace too`;
+
 const examples = `
 Examples:
   $ ingest-tui                                         the bundled demo, live dashboard
@@ -108,7 +118,8 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
     .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
     .option('--db-schema <name>', 'the schema for the tables (default: the URL\'s search_path, else public)', identifierArg('--db-schema'))
-    .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
+    .addOption(new Option('--ui <renderer>', 'dashboard, plain (progress lines) or json (NDJSON events); default: the dashboard on a terminal').choices(['dashboard', 'plain', 'json']))
+    .option('--no-ui', 'plain progress lines on stderr, summary table on stdout (--ui plain)')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
     .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
@@ -117,7 +128,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
     .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
-    .addHelpText('after', examples)
+    .addHelpText('after', `${environment}\n${examples}`)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
     });
