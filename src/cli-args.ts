@@ -8,7 +8,7 @@ import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
 import { closest, didYouMean } from './util/suggest.js';
 
-const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+export const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
 export interface CliOptions {

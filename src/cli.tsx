@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { watchBrokenPipes } from './broken-pipe.js';
-import { parseCommandLine, type CliOptions } from './cli-args.js';
+import { parseCommandLine, version, type CliOptions } from './cli-args.js';
 import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
@@ -214,6 +214,7 @@ async function run(options: CliOptions): Promise<number> {
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        version,
         slowmo,
       },
       bus.emit,
