@@ -3,6 +3,7 @@
 // One file per chunk instead of hundreds of modules: loading Ink went from ~330 ms to ~80 ms, and
 // --help and headless runs load less too. Type checking stays with tsc (npm test runs it).
 import { chmodSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -10,7 +11,7 @@ const dist = new URL('dist/', root);
 rmSync(dist, { recursive: true, force: true });
 
 await build({
-  absWorkingDir: new URL('.', root).pathname,
+  absWorkingDir: fileURLToPath(root), // a path, not a URL's pathname (C:\\ on Windows, %20 anywhere)
   entryPoints: {
     main: 'src/cli.tsx', // started by dist/cli.js, below
     'pipeline/transform-worker': 'src/pipeline/transform-worker.ts',

@@ -8,7 +8,7 @@ import { LIMITS } from './util/limits.js';
 import { parseDuration } from './util/parse-duration.js';
 import { closest, didYouMean } from './util/suggest.js';
 
-const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+export const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
 /** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
 export interface CliOptions {
@@ -18,7 +18,8 @@ export interface CliOptions {
   deadline?: number;
   out: string;
   sink?: SinkKind;
-  ui: boolean;
+  /** --ui NAME, or false for --no-ui; absent: the dashboard on a terminal, plain lines elsewhere. */
+  ui?: 'dashboard' | 'plain' | 'json' | boolean;
   json?: boolean;
   resume?: boolean;
   seed?: number;
@@ -32,7 +33,12 @@ export interface CliOptions {
   dbSchema?: string;
 }
 
-export type Invocation = { command: 'run'; options: CliOptions } | { command: 'serve'; port: number } | { command: 'list' } | { command: 'exit'; code: number };
+export type Invocation =
+  | { command: 'run'; options: CliOptions }
+  | { command: 'serve'; port: number }
+  | { command: 'list' }
+  | { command: 'validate'; sources?: string }
+  | { command: 'exit'; code: number };
 
 /** A number flag within its bounds (LIMITS), or a message that gives them. */
 const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
@@ -59,6 +65,15 @@ const durationArg = (flag: string) => (value: string) => {
   if ('error' in parsed) throw new InvalidArgumentError(`${flag}: ${parsed.error}`);
   return parsed.ms;
 };
+
+const environment = `
+Environment:
+  DATABASE_URL        the PostgreSQL server for --sink postgres when --db is not given (then PG* as psql)
+  INGEST_TUI_GRACE    how long a first Ctrl-C may drain before leaving anyway (default 5s)
+  NO_COLOR            no colours; FORCE_COLOR=1 colours even when they are not detected
+  CI                  set (as CI services do): plain lines, never the dashboard
+  TERM=dumb           plain lines, never the dashboard
+  DEBUG               set: a failure prints its stack trace too`;
 
 const examples = `
 Examples:
@@ -103,7 +118,8 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
     .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
     .option('--db-schema <name>', 'the schema for the tables (default: the URL\'s search_path, else public)', identifierArg('--db-schema'))
-    .option('--no-ui', 'plain progress lines on stderr, summary table on stdout')
+    .addOption(new Option('--ui <renderer>', 'dashboard, plain (progress lines) or json (NDJSON events); default: the dashboard on a terminal').choices(['dashboard', 'plain', 'json']))
+    .option('--no-ui', 'plain progress lines on stderr, summary table on stdout (--ui plain)')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
     .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
@@ -112,9 +128,16 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
     .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
-    .addHelpText('after', examples)
+    .addHelpText('after', `${environment}\n${examples}`)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
+    });
+
+  program
+    .command('validate [path]')
+    .description('check a sources directory (or file) without running it: files, fields, names, paths; exit 0 or 2')
+    .action((path?: string) => {
+      invocation = { command: 'validate', sources: path };
     });
 
   program

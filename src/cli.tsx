@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { watchBrokenPipes } from './broken-pipe.js';
-import { parseCommandLine, type CliOptions } from './cli-args.js';
+import { parseCommandLine, version, type CliOptions } from './cli-args.js';
 import { IngestError, USAGE_CODES, UsageError, describeError } from './errors.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from './pipeline/events.js';
@@ -88,13 +88,27 @@ function stderrLines() {
   };
 }
 
+/**
+ * Which view watches the run: --json and --ui say so; otherwise the dashboard is for a person at
+ * a terminal, and logs, pipes, CI and TERM=dumb (a terminal that cannot draw it) get plain lines.
+ */
+function rendererFor(options: CliOptions): 'dashboard' | 'plain' | 'json' {
+  if (options.json || options.ui === 'json') return 'json';
+  if (options.ui === false || options.ui === 'plain') return 'plain';
+  if (options.ui === 'dashboard') {
+    if (!process.stdout.isTTY) throw new UsageError('--ui dashboard needs a terminal: stdout is not one (use --ui plain or --ui json)');
+    return 'dashboard';
+  }
+  return process.stdout.isTTY && !isInCi && process.env.TERM !== 'dumb' ? 'dashboard' : 'plain';
+}
+
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
   options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
 ): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean }> {
-  if (options.json) return { detach: attachJsonReporter(bus) };
-  // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
-  if (options.ui && process.stdout.isTTY && !isInCi) {
+  const renderer = rendererFor(options);
+  if (renderer === 'json') return { detach: attachJsonReporter(bus) };
+  if (renderer === 'dashboard') {
     // Loaded only here: headless runs never load React.
     const { startDashboard } = await import('./ui/dashboard.js');
     const dashboard = startDashboard({ store, controls, replay: options.replay !== undefined });
@@ -200,6 +214,7 @@ async function run(options: CliOptions): Promise<number> {
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        version,
         slowmo,
       },
       bus.emit,
@@ -228,6 +243,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
+    if (invocation.command === 'validate') return await (await import('./validate.js')).validateSources(invocation.sources, (text) => process.stdout.write(text));
     if (invocation.command === 'list') {
       (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
       return EXIT.ok;

@@ -122,4 +122,15 @@ describe('ingest-tui (built CLI)', () => {
     assert.ok(start.sources.some((s: { name: string }) => s.name === 'orders'));
     assert.equal(existsSync(join(dir, 'ingest-out')), false, '--sink none writes nothing');
   });
+
+  it('--ui json is --json, --ui plain is --no-ui, --ui dashboard without a terminal is a usage error', async () => {
+    const dir = writeFiles(tempDir(), { 'a.json': { name: 'quick', kind: 'simulated', chunks: 1, latency: '1ms' } });
+    const json = await runCli(['--sources', dir, '--ui', 'json', '--sink', 'none']);
+    assert.equal(JSON.parse(json.stdout.trim().split('\n').at(-1)!).type, 'summary');
+    const plain = await runCli(['--sources', dir, '--ui', 'plain', '--sink', 'none']);
+    assert.match(plain.stderr, /ingest-tui: 1 source · concurrency/);
+    const dashboard = await runCli(['--sources', dir, '--ui', 'dashboard', '--sink', 'none']);
+    assert.equal(dashboard.code, 2);
+    assert.match(dashboard.stderr, /^ingest-tui: --ui dashboard needs a terminal: stdout is not one/);
+  });
 });

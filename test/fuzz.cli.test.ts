@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -46,7 +46,7 @@ const rarely = <T, U>(arbitrary: fc.Arbitrary<T>, otherwise: U) => fc.oneof({ we
 function saneValue(field: string): fc.Arbitrary<unknown> {
   if (/Delay|latency|[tT]imeout|cleanup|cpuCost/.test(field)) return fc.constantFrom('0ms', '1ms', '5ms', '20ms');
   if (field === 'jitter' || field === 'badRecords') return fc.double({ min: 0, max: 1, noNaN: true });
-  if (field === 'path') return fc.constantFrom('data.ndjson', 'bad-utf8.ndjson', 'one-long-line.ndjson', '/dev/null', '.', 'missing.ndjson');
+  if (field === 'path') return fc.constantFrom('data.ndjson', 'bad-utf8.ndjson', 'one-long-line.ndjson', '/dev/null', '/dev/zero', 'fifo', '.', 'missing.ndjson');
   if (field === 'url') return fc.constantFrom('http://127.0.0.1:9/orders.ndjson', 'http://[::1]:9/x', 'ftp://127.0.0.1/x');
   if (field === 'format') return fc.constantFrom('ndjson', 'json-pages');
   if (field === 'headers') return fc.constantFrom({}, { authorization: 'Bearer t' }, { 'x-a': '\u001b[31m' });
@@ -151,6 +151,7 @@ describe('fuzz: hostile source files and flags', () => {
         files.forEach((f, i) => (sourceFiles[`src/s${i}.json`] = f));
         if (defaults) sourceFiles['src/ingest.json'] = defaults;
         writeFiles(dir, sourceFiles);
+        execFileSync('mkfifo', [join(dir, 'src', 'fifo')]); // nobody writes to it: a read that never answers
         const args = ['--sources', join(dir, 'src'), '--out', join(dir, 'out'), '--no-ui', '--deadline', '3s', ...flags.flat()];
         const r = await runBounded(args, dir);
         outcomes.set(r.code, (outcomes.get(r.code) ?? 0) + 1);

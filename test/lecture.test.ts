@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli } from './helpers/cli.js';
@@ -43,6 +44,11 @@ describe('the lecture, runnable', () => {
     assert.equal(events[0]!.lesson.js, 'Promise.all');
     assert.equal(events[0]!.lesson.asyncio, 'asyncio.gather');
     assert.ok(events[0]!.baselineRssBytes > 10e6 && events[0]!.baselineRssBytes <= summary.peakRssBytes);
+    // ... and which tool and event shape wrote the stream, and when it started.
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    assert.equal(events[0]!.version, pkg.version);
+    assert.equal(events[0]!.schemaVersion, 2);
+    assert.ok(Math.abs(Date.parse(events[0]!.startedAt) - (Date.now() - summary.wallMs)) < 60_000, events[0]!.startedAt);
   });
 
   it('--no-ui prints the lesson in two lines at the start', async () => {

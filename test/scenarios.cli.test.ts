@@ -53,3 +53,26 @@ describe('did you mean', () => {
     assert.match(far.stderr, /^ingest-tui: unknown option '--xyzzy'$/m, 'nothing near: no guess');
   });
 });
+
+describe('validate', () => {
+  it('checks a sources directory without running it: what would run, exit 0', async () => {
+    const r = await runCli(['validate', 'lecture/02-wait-timeout'], { cwd: tempDir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /02-wait-timeout: ok · 3 sources \(3 simulated\) from 1 file\(s\) · concurrency 3 · deadline 1\.2s · lesson "02 · wait with a timeout/);
+    assert.match(r.stdout, /^ {2}job-2\.0s +simulated /m);
+  });
+
+  it('refuses what a run would refuse, with the same one line and exit 2, and runs nothing', async () => {
+    const dir = writeFiles(tempDir(), { 'a.json': { name: 'e', kind: 'file', path: 'nope.ndjson' } });
+    const missing = await runCli(['validate', dir]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /a\.json: path: .*nope\.ndjson: no such file\n$/);
+    writeFiles(dir, { 'a.json': { name: 'e', kind: 'simulated', chunks: '3' } });
+    const bad = await runCli(['validate', dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /a\.json: chunks: expected a number, got the string "3"\n$/);
+    writeFiles(dir, { 'a.json': { name: 'e', kind: 'simulated', chunks: 1, latency: '1h' } });
+    const slow = await runCli(['validate', dir]);
+    assert.equal(slow.code, 0, 'an hour-long source validates in no time: nothing runs');
+  });
+});

@@ -87,6 +87,12 @@ export const LESSON_FOCUS: readonly LessonFocus[] = ['overlap', 'cancel', 'clean
 
 type At<T> = T & { t: number };
 
+/**
+ * The shape of the event stream (--json, --record). Raised when an event changes incompatibly,
+ * so a script or a replay can tell; new optional fields do not raise it. 1 had no run-start version.
+ */
+export const EVENTS_SCHEMA_VERSION = 2;
+
 export type PipelineEvent =
   | At<{
       type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[]; lesson?: Lesson; baselineRssBytes?: number;
@@ -96,6 +102,10 @@ export type PipelineEvent =
       bufferAll?: true;
       /** The run's deadline, ms of run time, when it has one. */
       deadlineMs?: number;
+      /** The tool's version, the shape of these events (EVENTS_SCHEMA_VERSION), and the wall-clock start (ISO 8601). */
+      version?: string;
+      schemaVersion?: number;
+      startedAt?: string;
     }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>

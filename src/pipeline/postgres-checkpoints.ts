@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { IngestError } from '../errors.js';
-import type { Database } from '../sinks/postgres/database.js';
+import { inTransaction, type Database } from '../sinks/postgres/database.js';
 import type { Cursor } from '../sources/source.js';
 import { CHECKPOINT_FORMAT, skipped, type Checkpoint, type CheckpointStore, type CheckpointTarget } from './checkpoints.js';
 
@@ -31,9 +31,7 @@ export async function openPostgresCheckpoints(options: { db: Database; owner: st
   const names = targets.map((t) => t.name);
   const known = new Map<string, Checkpoint>();
   const sources = db.table('ingest_sources');
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db, async (client) => {
     const { rows } = await client.query<Row>(
       `SELECT source, kind, fingerprint, state, cursor, owner, lease_until, (owner IS NOT NULL AND lease_until > now()) AS live_lease
          FROM ${sources} WHERE source = ANY($1::text[]) FOR UPDATE`,
@@ -77,13 +75,7 @@ export async function openPostgresCheckpoints(options: { db: Database; owner: st
         [run, owner, LEASE_SECONDS, [...known.keys()]],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 
   const byName = new Map(targets.map((t) => [t.name, t]));
   return {

@@ -5,7 +5,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { CancelReason, WakingAbortController, onAbort, timeoutReason, type CancelKind } from '../util/abort.js';
 import { Clock, useClock } from '../util/clock.js';
-import { SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
+import { EVENTS_SCHEMA_VERSION, SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
 import { pauseDecider, type PausePoint } from './pause-points.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   bufferAll?: boolean;
   /** What this run teaches (a lecture scenario's ingest.json); announced in run-start. */
   lesson?: Lesson;
+  /** The tool's version, for run-start. */
+  version?: string;
   /** Pause by itself at these moments (a lesson's pauseAt; only when someone can resume it). */
   pauseAt?: PausePoint[];
   /** --slowmo, announced in run-start so a view can show lecture time (the run's time / slowmo). */
@@ -293,7 +295,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   // Not inline in run(): its suspended frame would keep this list of every source alive.
   function emitRunStart(baselineRssBytes: number) {
     emit({
-      type: 'run-start', t: now(), concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
+      type: 'run-start', t: now(), ...(options.version ? { version: options.version } : {}), schemaVersion: EVENTS_SCHEMA_VERSION, startedAt: new Date(Date.now() - now()).toISOString(),
+      concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
       sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
       ...(options.lesson ? { lesson: options.lesson } : {}),
       ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),

@@ -136,9 +136,15 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     assert.doesNotMatch(after, /↑↓ select/);
   });
 
-  it('plain lines instead of the dashboard with --no-ui or in CI', async () => {
+  it('plain lines instead of the dashboard with --no-ui, --ui plain, in CI and on TERM=dumb', async () => {
     const dir = writeFiles(tempDir(), { 'a.json': { name: 'quick', kind: 'simulated', chunks: 2, latency: '10ms' } });
-    for (const run of [runInTerminal(['--sources', dir, '--no-ui', '--sink', 'none']), runInTerminal(['--sources', dir, '--sink', 'none'], { env: { CI: 'true' }, keepCi: true })]) {
+    const runs = [
+      runInTerminal(['--sources', dir, '--no-ui', '--sink', 'none']),
+      runInTerminal(['--sources', dir, '--ui', 'plain', '--sink', 'none']),
+      runInTerminal(['--sources', dir, '--sink', 'none'], { env: { CI: 'true' }, keepCi: true }),
+      runInTerminal(['--sources', dir, '--sink', 'none'], { env: { TERM: 'dumb' } }),
+    ];
+    for (const run of runs) {
       assert.equal(await run.exitCode(), 0);
       const text = run.text();
       assert.match(text, /\[\s+0\.\d\ds\] ingest-tui: 1 source /);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Summary } from '../../src/pipeline/events.js';
-import stripAnsi from 'strip-ansi';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 
 const { startDashboard } = await import('../../src/ui/dashboard.js');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import stripAnsi from 'strip-ansi';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 import { recordingControls, storeWith } from '../helpers/dashboard.js';
 import { startDashboard } from '../../src/ui/dashboard.js';

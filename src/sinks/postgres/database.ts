@@ -65,6 +65,22 @@ export async function connectDatabase(options: { url?: string; schema?: string; 
   };
 }
 
+/** Runs `work` in one transaction on a connection of its own: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** What went wrong connecting, in words: the server's own message for the usual refusals. */
 export function describeConnectError(err: unknown): string {
   const code = (err as { code?: string }).code;

@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import { inTransaction, type Database } from './database.js';
 
 /** Bumped when the tables change shape; run-start reports it, a later version migrates from it. */
 export const TABLES_VERSION = 1;
@@ -14,9 +14,7 @@ export const TABLES_VERSION = 1;
  *   and who holds it (owner, lease_until).
  */
 export async function ensureTables(db: Database): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(db, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('ingest-tui tables'))");
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${db.table('ingest_records')} (
@@ -33,11 +31,5 @@ export async function ensureTables(db: Database): Promise<void> {
       persisted bigint NOT NULL DEFAULT 0, dead_lettered bigint NOT NULL DEFAULT 0,
       owner text, lease_until timestamptz, error text,
       tables_version integer NOT NULL DEFAULT ${TABLES_VERSION}, updated_at timestamptz NOT NULL DEFAULT now())`);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
