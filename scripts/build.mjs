@@ -39,7 +39,7 @@ await build({
 // dist/cli.js, the bin: the Node version check, then dist/main.js. Not bundled, and without the
 // banner above, so that a Node too old for the rest still reads it and says so in one line.
 await build({
-  absWorkingDir: new URL('.', root).pathname,
+  absWorkingDir: fileURLToPath(root),
   entryPoints: { cli: 'src/bin.ts' },
   outdir: 'dist',
   format: 'esm',
