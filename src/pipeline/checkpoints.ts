@@ -255,11 +255,11 @@ export function skipped(source: Source): Source {
 }
 
 /**
- * A source's identity for --resume: its configuration (without name, count and timeout, which
+ * A source's identity for --resume: its configuration (without name, count, timeout and $schema, which
  * do not change what it reads) and the seed of simulated data.
  */
 export function sourceFingerprint(config: object, seed: number): string {
-  const { name: _name, count: _count, timeout: _timeout, ...rest } = config as Record<string, unknown>;
+  const { name: _name, count: _count, timeout: _timeout, $schema: _schema, ...rest } = config as Record<string, unknown>;
   return createHash('sha256').update(stableJson({ ...rest, seed })).digest('hex').slice(0, 16);
 }
 

@@ -42,6 +42,7 @@ export const lessonSchema = z.strictObject({
 
 /** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
 export const runDefaultsSchema = z.strictObject({
+  $schema: z.string().max(500).optional(),
   /** One line for `ingest-tui list`. */
   description: line.optional(),
   concurrency: z.int().min(1).max(LIMITS.concurrency).optional(),

@@ -52,6 +52,8 @@ export interface SourceEnv {
 
 /** Fields every kind accepts. */
 export const commonFields = {
+  /** The JSON Schema an editor checks the file with (schemas/source.schema.json). */
+  $schema: z.string().max(500).optional(),
   name: z.string().min(1, 'must not be empty').max(1000),
   timeout: durationField.optional(),
   count: z.int().min(1).max(LIMITS.sources).optional(),
