@@ -11,6 +11,7 @@ import { recordEvents, startReplay } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import type { DashboardControls } from './ui/controls.js';
+import type { Dashboard } from './ui/dashboard.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
 import { CancelReason } from './util/abort.js';
@@ -91,7 +92,7 @@ function stderrLines() {
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
   options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
-): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean }> {
+): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean; dashboard?: Dashboard }> {
   if (options.json) return { detach: attachJsonReporter(bus) };
   // The dashboard is for a person at a terminal; logs, pipes and CI get plain lines.
   if (options.ui && process.stdout.isTTY && !isInCi) {
@@ -103,9 +104,30 @@ async function attachReporter(
       dashboard.unmount();
       notices.release();
     };
-    return { detach, ready: dashboard.ready, interactive: true };
+    return { detach, ready: dashboard.ready, interactive: true, dashboard };
   }
   return { detach: attachTextReporter(bus, store) };
+}
+
+/**
+ * A lecture scene that has run to its end stays on its final picture, the dashboard's views and
+ * keys still working, until q or Ctrl-C: the class looks at it while the lecturer talks. Only with
+ * a person at the terminal (the dashboard, keys working) and only when the run was not stopped on
+ * purpose (q or Ctrl-C during the run meant: leave). Resolves when it is time to leave.
+ */
+function stayOnTheEnd(dashboard: Dashboard | undefined, summary: Summary, lecture: boolean, setControls: (controls: DashboardControls) => void): Promise<void> {
+  const stoppedOnPurpose = summary.stoppedBy !== undefined && summary.stoppedBy !== 'deadline';
+  if (!dashboard?.listening || !lecture || stoppedOnPurpose || pipes.broken) return Promise.resolve();
+  return new Promise((resolve) => {
+    const offSignals = onSignals(() => leave());
+    function leave() {
+      offSignals();
+      stopOnBrokenPipe = undefined;
+      resolve();
+    }
+    stopOnBrokenPipe = leave;
+    setControls({ stop: leave, over: true });
+  });
 }
 
 async function run(options: CliOptions): Promise<number> {
@@ -116,7 +138,8 @@ async function run(options: CliOptions): Promise<number> {
   let controls: DashboardControls | undefined;
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
-  const { detach, ready, interactive = false } = await attachReporter(options, bus, store, () => controls, notices);
+  const { detach, ready, interactive = false, dashboard } = await attachReporter(options, bus, store, () => controls, notices);
+  const stayOn = (summary: Summary) => stayOnTheEnd(dashboard, summary, store.getSnapshot().lesson?.focus !== undefined, (c) => (controls = c));
   let stopRecording: (() => Promise<void>) | undefined;
   // Opened once the run is known to go ahead, before anything in --out changes.
   const startRecording = async () => {
@@ -136,7 +159,9 @@ async function run(options: CliOptions): Promise<number> {
         // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
         const player = startReplay(resolve(options.replay), bus.emit, { signal: replay.signal, speed: 1 / (options.slowmo ?? 1), pauseAtMoments: interactive });
         controls = { stop, setPaused: player.setPaused, step: player.step };
-        return exitCodeFor(await player.done);
+        const summary = await player.done;
+        await stayOn(summary);
+        return exitCodeFor(summary);
       } catch (err) {
         const reason: unknown = replay.signal.reason;
         if (!(reason instanceof CancelReason)) throw err;
@@ -208,16 +233,19 @@ async function run(options: CliOptions): Promise<number> {
     // A broken pipe at the summary itself has nothing left to stop.
     stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
+    let summary: Summary;
     try {
-      const summary = await pipeline.done;
+      summary = await pipeline.done;
       await persistence.seal();
-      return exitCodeFor(summary);
     } finally {
       stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
     }
+    // Everything is written and closed: only the picture is left, until q.
+    await stayOn(summary);
+    return exitCodeFor(summary);
   } finally {
     detach();
     await stopRecording?.();

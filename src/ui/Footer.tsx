@@ -7,6 +7,8 @@ export interface FooterProps {
   stopping?: string;
   paused?: boolean;
   finished: boolean;
+  /** A lecture scene that is over and stays on screen until q. */
+  finale?: boolean;
   message?: string;
   width: number;
 }
@@ -16,6 +18,7 @@ const RUN_KEYS = [
   '↑↓ select · c cancel · +/- limit · p pause · t timeline · l lesson · q quit · ? help',
   '↑↓ · c cancel · +/- · p pause · t timeline · l lesson · q quit · ? help',
 ];
+const FINALE_KEYS = ['the end · t timeline · l lesson · ? help · q leave (the picture stays)', 'the end · t timeline · l lesson · ? help · q leave', 'end · t · l · ? · q leave'];
 const PAUSED_KEYS = ['paused: time stands still · p go on · → one step · t timeline · l lesson · q quit', 'paused · p go on · → step · t · l · q quit'];
 const REPLAY_KEYS = [
   'replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · ? help',
@@ -24,10 +27,12 @@ const REPLAY_KEYS = [
 ];
 
 /** The keys, or what is going on instead (stopping, keys unavailable), plus a passing message. */
-export function Footer({ replay, keysWork, stopping, paused, finished, message, width }: FooterProps) {
+export function Footer({ replay, keysWork, stopping, paused, finished, finale, message, width }: FooterProps) {
   const theme = useTheme();
   const keys = !keysWork
     ? 'keys off: stdin is not a terminal · Ctrl-C stops'
+    : finale
+      ? fitting(FINALE_KEYS, width - (message ? message.length + 2 : 0))
     : finished
       ? 'finished · writing the summary'
       : paused

@@ -22,9 +22,10 @@ export const FINAL_ROWS = 23;
  * What a lecture scene leaves on the terminal when it is over, in place of the dashboard and the
  * per-source table: its title, its caption, the picture that shows its point (the timeline of the
  * overlap, the cleanup or the frozen loop; the connections' proof; memory on its fixed scale; ten
- * thousand sources counted per state) and the run's totals, all in `width` columns and 23 rows.
+ * thousand sources counted per state) and the run's totals, all in `width` columns and `rows` (23)
+ * rows. The dashboard shows it too, above its footer, while the scene stays open after its end.
  */
-export function LectureFinal({ snapshot, width }: { snapshot: Snapshot; width: number }) {
+export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot: Snapshot; width: number; rows?: number }) {
   const focus = focusOf(snapshot)!;
   const summary = snapshot.summary;
   const wall = summary?.wallMs ?? snapshot.t;
@@ -35,7 +36,7 @@ export function LectureFinal({ snapshot, width }: { snapshot: Snapshot; width: n
   const nameWidth = snapshot.sources.reduce((n, v) => Math.max(n, v.name.length), 6);
   const picture: ReactElement[] = [];
   // What the title, caption, gaps and totals leave for the picture.
-  const room = FINAL_ROWS - 2 - 2 - totals.length;
+  const room = rows - 2 - 2 - totals.length;
 
   if (focus === 'memory') {
     const views = pickVisible(snapshot.sources, Math.max(1, room - 3));

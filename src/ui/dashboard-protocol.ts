@@ -40,7 +40,7 @@ export const Slot = { closed: 0, answered: 1, result: 2 } as const;
 export const SLOTS = 3;
 
 /** Which controls exist (`controls` answers with these bits; 0: no run yet). */
-export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16 } as const;
+export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16, over: 32 } as const;
 
 export interface WorkerData {
   port: MessagePort;

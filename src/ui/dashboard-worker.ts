@@ -60,6 +60,7 @@ function controls(): DashboardControls | undefined {
     setConcurrency: bits & Has.setConcurrency ? (n) => void call('setConcurrency', n) : undefined,
     setPaused: bits & Has.setPaused ? (paused) => void call('setPaused', paused) : undefined,
     step: bits & Has.step ? () => void call('step') : undefined,
+    over: (bits & Has.over) !== 0,
   };
 }
 

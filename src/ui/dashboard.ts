@@ -26,6 +26,8 @@ export interface Dashboard {
    * READY_TIMEOUT_MS): a run started after that does not share the CPU with that start-up.
    */
   ready: Promise<void>;
+  /** Whether a key can reach it now (stdin is a terminal, the worker alive, not closed): q can end a wait for it. */
+  readonly listening: boolean;
   /** Restore the terminal and print the summary in place of the dashboard (if the run got that far). */
   unmount(): void;
   waitUntilExit(): Promise<void>;
@@ -108,7 +110,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       const controls = options.controls();
       switch (op) {
         case 'controls':
-          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0);
+          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0) | (controls.over ? Has.over : 0);
           break;
         case 'stop':
           controls?.stop(arg as 'quit' | 'SIGINT');
@@ -229,6 +231,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   return {
     ready,
+    get listening() {
+      return stdin.isTTY === true && !closed && !dead;
+    },
     unmount() {
       if (closed) return;
       const summary = store.getSnapshot().summary;

@@ -58,6 +58,8 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
         return;
       }
       if (key.escape) return keys.closeView();
+      // The scene's final picture: the views still switch, the run's own keys have nothing left to do.
+      if (controls?.over && (key.rightArrow || key.pageDown || /[ncp+=_-]/.test(input))) return keys.say('the run is over: q leaves');
       // → (or n, or a presenter's clicker: PageDown): on to the next thing a source does, then pause.
       if (key.rightArrow || key.pageDown || input === 'n') {
         if (!controls?.step) return keys.say('nothing to step through yet');

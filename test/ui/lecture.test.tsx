@@ -20,6 +20,17 @@ function assertFits(lines: string[], columns: number, rows: number) {
 
 const caption = (frame: string) => /^» (.*)$/m.exec(frame)?.[1];
 
+/**
+ * The live header's first line of a scene that is over: the dashboard shows its final picture
+ * (title first) until a view is picked; the timeline (t) keeps the header above it.
+ */
+async function headerAfterTheEnd(view: Awaited<ReturnType<typeof renderDashboard>>): Promise<string> {
+  assert.match(view.lines()[0]!, /^Lesson /, 'the end: the final picture, title first');
+  view.stdin.write('t');
+  await view.settle();
+  return view.lines()[0]!;
+}
+
 /** The lecture's gather, `scale` times slower: three fetches, 1.0 s, 0.5 s and 0.8 s. */
 const gather = (scale = 1, sequential = false): SourcePlan[] => {
   let at = 0;
@@ -35,10 +46,10 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     const lesson = await lessonOf('01-gather');
     const live = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(live.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
-    assert.doesNotMatch(live.lines()[0]!, /speedup/, 'the header leads with the scene\'s numbers');
+    assert.doesNotMatch(await headerAfterTheEnd(live), /speedup/, 'the header leads with the scene\'s numbers');
     const slow = await renderDashboard(storeWith(gather(3), { t: 3000, lesson, finished: true, slowmo: 3 }), { columns: 80, rows: 24 });
     assert.equal(caption(slow.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
-    assert.match(slow.lines()[0]!, /elapsed 3\.00s \(lecture 1\.0 s\)/);
+    assert.match(await headerAfterTheEnd(slow), /elapsed 3\.00s \(lecture 1\.0 s\)/);
     const one = await renderDashboard(storeWith(gather(1, true), { t: 2300, lesson, finished: true, concurrency: 1 }), { columns: 80, rows: 24 });
     assert.equal(caption(one.frame()), '2.3 s: 3 fetches one after another, the sum of their waits');
   });
@@ -57,7 +68,7 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
       { columns: 80, rows: 24 },
     );
     assert.equal(caption(deadline.frame()), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
-    assert.match(deadline.lines()[0]!, /deadline 1\.20s · 1 done · 1 cancelled/);
+    assert.match(await headerAfterTheEnd(deadline), /deadline 1\.20s · 1 done · 1 cancelled/);
     const byKey = await renderDashboard(
       storeWith([{ name: 'job-1.0s', state: 'cancelled', chunks: 0, expected: { chunks: 2 }, startedAt: 0, ms: 400, cancelling: { t: 300, reason: 'user' }, notesAt: cleanupNotes(300, 'cancelled by user') }], { t: 400, lesson }),
       { columns: 80, rows: 24 },
@@ -80,7 +91,7 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     ];
     const all = await renderDashboard(storeWith(plans(true), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(all.frame()), '3 connections: each closed (done, failed, cancelled)');
-    assert.match(all.lines()[0]!, /3 opened · 3 closed/);
+    assert.match(await headerAfterTheEnd(all), /3 opened · 3 closed/);
     const leak = await renderDashboard(storeWith(plans(false), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(leak.frame()), '3 connections: 2 closed (done, failed) · 1 open');
   });
