@@ -225,6 +225,8 @@ async function run(options: CliOptions): Promise<number> {
         bufferAll: options.bufferAll,
         lesson: defaults.lesson,
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        // The run's time begins once the dashboard shows its sources: the class sees them start.
+        holdUntil: dashboard?.painted,
         slowmo,
       },
       bus.emit,

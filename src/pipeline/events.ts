@@ -96,7 +96,11 @@ export type PipelineEvent =
       bufferAll?: true;
       /** The run's deadline, ms of run time, when it has one. */
       deadlineMs?: number;
+      /** The run's clock stands still (run time 0) until `clock-start`: the dashboard is painting its first frame. */
+      clockHeld?: true;
     }>
+  /** The run's clock began to run (after run-start's `clockHeld`): the sources were on screen. */
+  | At<{ type: 'clock-start' }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>

@@ -40,7 +40,7 @@ export interface AppProps {
 /** Run time now, ms: the clock between events, the recorded wall time once the run is over. */
 function runTime(snapshot: Snapshot, clock: () => number): number {
   if (snapshot.summary) return snapshot.summary.wallMs;
-  if (snapshot.paused) return snapshot.t; // time stands still, on screen too
+  if (snapshot.paused || snapshot.starting) return snapshot.t; // time stands still, on screen too
   return Math.max(snapshot.t, clock() - snapshot.startedAtEpochMs);
 }
 

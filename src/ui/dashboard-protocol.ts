@@ -18,6 +18,8 @@ export type ToMain =
   /** Mounted and warmed up: the first frame will not take long. */
   | { type: 'ready' }
   | { type: 'out'; data: string }
+  /** The first frame that shows the run's sources has been posted (as `out`, just before this). */
+  | { type: 'painted' }
   | { type: 'raw'; on: boolean }
   /** A control the keys asked for; the answer comes back through the shared slots (see Slot). */
   | { type: 'call'; id: number; op: ControlOp; arg?: string | number | boolean }

@@ -110,7 +110,8 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
   it('02 with a c cancel instead of the deadline: the cancelled lane cleans up (▒) all the same', async () => {
     // Four times slower, so that job-2.0s is still waiting when c arrives; the deadline stretches with it.
     const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--slowmo', '4', '--sink', 'none'], { columns: 80, rows: 24 });
-    await term.waitForScreen(/▶ job-2\.0s │█/);
+    // Its lane well under way (the first frame shows it at 0, before the run's clock starts).
+    await term.waitForScreen(/▶ job-2\.0s │█{6,}/);
     term.keys('Down', 'c');
     await term.waitForScreen(/» job-2\.0s cancelled by c at its await \(chunk \d of 4\)/);
     const lines = await finalScreen(term);
