@@ -180,6 +180,8 @@ async function run(options: CliOptions): Promise<number> {
     const { bundledFixtures, locateSources } = await import('./scenarios.js');
     const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
+    // A lecture scene's asyncio twin, shown in its lesson view (fixtures/lecture/NN/twin.py, twin.out).
+    const twin = defaults.lesson && loaded.directory ? await (await import('./pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await (await import('./serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
     if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
@@ -223,7 +225,7 @@ async function run(options: CliOptions): Promise<number> {
         transform: pool?.transform,
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
-        lesson: defaults.lesson,
+        lesson: defaults.lesson && { ...defaults.lesson, ...(twin ? { twin } : {}) },
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
         // The run's time begins once the dashboard shows its sources: the class sees them start.
         holdUntil: dashboard?.painted,

@@ -80,6 +80,8 @@ export interface Lesson {
    * the text a line contains, and how many lines from there.
    */
   points?: { file: string; find: string; lines?: number }[];
+  /** The scenario's Python program and its recorded output (twin.py, twin.out beside ingest.json). */
+  twin?: { program: string; recorded: string[] };
 }
 
 export type LessonFocus = 'overlap' | 'cancel' | 'cleanup' | 'memory' | 'lag' | 'in-flight';

@@ -23,6 +23,8 @@ import { useGroups } from './use-groups.js';
 import { useRates } from './use-rates.js';
 import { useSnapshot, type SnapshotSource } from './use-snapshot.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { useTwinRun } from './use-twin-run.js';
+import { ourAccount } from './our-account.js';
 
 export interface AppProps {
   store: SnapshotSource;
@@ -93,6 +95,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const rowSources = view === 'rows' && groups.length > 0 ? [...rest, ...groups.flatMap((g) => g.members.filter(needsRow))] : snapshot.sources;
   const listRows = plan.listRows - groupRows - (groupRows > 0 && rowSources.length > 0 ? 1 : 0);
   const visible = pickVisible(rowSources, view === 'timeline' ? lanes : listRows, selected);
+  const [twinRun, toggleTwin] = useTwinRun(snapshot.lesson?.twin?.program);
   const keysWork = useDashboardKeys({
     store,
     controls,
@@ -101,6 +104,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
     select: setSelected,
     toggleView: (next) => setView((v) => ((v ?? opening) === next ? 'rows' : next)),
     closeView: () => setView('rows'),
+    runTwin: view === 'lesson' ? (snapshot.lesson?.twin ? toggleTwin : () => say('no twin.py beside this scenario')) : undefined,
     say,
     forceExit,
   });
@@ -123,7 +127,12 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
       {plan.headerLines > 0 && focus === undefined && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
       {headerLines > 0 && focus !== undefined && <LectureHeader snapshot={snapshot} now={now} lines={headerLines} replay={replay} width={width} />}
       {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
-      {view === 'lesson' && <LessonOverlay lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width} />}
+      {view === 'lesson' && (
+        <LessonOverlay
+          lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width}
+          twin={snapshot.lesson?.twin && { recorded: snapshot.lesson.twin.recorded, live: twinRun, ours: ourAccount(snapshot, now) }}
+        />
+      )}
       {view === 'timeline' && (
         <>
           <Timeline

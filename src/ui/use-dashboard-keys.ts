@@ -19,6 +19,8 @@ export interface KeyBindings {
   /** Esc: back to the rows. */
   closeView(): void;
   say(text: string): void;
+  /** y in the lesson view: run the scenario's Python twin live (again: stop it); undefined elsewhere. */
+  runTwin?(): void;
   /** Ctrl-C a second time: leave now, without waiting for cleanup. */
   forceExit(): void;
 }
@@ -82,6 +84,10 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
             break;
           case 'l':
             keys.toggleView('lesson');
+            break;
+          case 'y':
+            if (!keys.runTwin) return keys.say('y runs the Python twin: open the lesson (l) first');
+            keys.runTwin();
             break;
           case 'c': {
             if (!controls?.cancel) return keys.say('nothing to cancel in a replay');

@@ -6,6 +6,8 @@ import { loadSources } from '../../src/pipeline/config.js';
 import type { Lesson } from '../../src/pipeline/events.js';
 import { fixedScale, MEMORY_STEPS, sparkline } from '../../src/ui/bars.js';
 import { LectureFinal } from '../../src/ui/LectureFinal.js';
+import { loadTwin } from '../../src/pipeline/twin.js';
+import { spawnSync } from 'node:child_process';
 import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
 
 afterEach(cleanup);
@@ -231,5 +233,48 @@ describe('untrusted text in the lecture views (a recording says what it likes)',
     assert.doesNotMatch(text, /\u001b|\u0007/);
     const cancel = await renderDashboard(storeWith([{ name: 'job', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: 'constructor' } }], { t: 500, lesson: await lessonOf('02-wait-timeout') }), { columns: 80, rows: 24 });
     assert.equal(caption(cancel.frame()), 'job cancelled at its await (after chunk 0) → re-raised');
+  });
+});
+
+describe('the Python twin in the lesson view', () => {
+  const twinLesson = async (dir: string): Promise<Lesson> => ({ ...(await lessonOf(dir)), twin: await loadTwin(`fixtures/lecture/${dir}`) });
+
+  it('01 at 80x24: twin.out recorded next to this run told the same way, inside the screen', async () => {
+    const lesson = await twinLesson('01-gather');
+    const view = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('l');
+    await view.settle();
+    const frame = view.frame();
+    assertFits(view.lines(), 80, 24);
+    assert.match(frame, /python3 twin\.py · recorded · y: live +│ ingest-tui · this run/);
+    assert.match(frame, /start a \(1\.0 s\) at 0\.0 s +│ start fetch-1\.0s at 0\.0 s/);
+    assert.match(frame, /done {2}b at 0\.5 s +│ done {2}fetch-0\.5s at 0\.5 s/);
+    assert.match(frame, /total 1\.0 s instead of 2\.3 s.* │ 1\.0 s instead of 2\.3 s \(3 fetches at/, 'what each showed last, side by side');
+  });
+
+  it('06 at 80x24: ten thousand sources are counted, not listed, next to the twin\'s per-coroutine memory', async () => {
+    const lesson = await twinLesson('06-c10k');
+    const plans: SourcePlan[] = Array.from({ length: 200 }, (_, i) => ({ name: `conn-${String(i).padStart(5, '0')}`, state: 'done', startedAt: 0, ms: 1000 }));
+    const view = await renderDashboard(storeWith(plans, { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('l');
+    await view.settle();
+    assertFits(view.lines(), 80, 24);
+    assert.match(view.frame(), /kB per coroutine/);
+    assert.match(view.frame(), /│ 200 sources · peak \d+ in flight/);
+  });
+
+  it('y runs python3 twin.py live in the lesson view; its output replaces the recording', { skip: spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed' }, async () => {
+    const lesson = await twinLesson('01-gather');
+    const view = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('y');
+    await view.settle();
+    assert.match(view.frame(), /y runs the Python twin: open the lesson \(l\) first/, 'outside the lesson, y says where it works');
+    view.stdin.write('l');
+    await view.settle();
+    view.stdin.write('y');
+    for (let i = 0; i < 200 && !/live · exit 0/.test(view.frame()); i++) await new Promise((r) => setTimeout(r, 50));
+    const frame = view.frame();
+    assert.match(frame, /python3 twin\.py · live · exit 0/);
+    assert.match(frame, /done {2}b at 0\.5 s/);
   });
 });
