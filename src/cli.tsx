@@ -148,6 +148,7 @@ async function run(options: CliOptions): Promise<number> {
 
   try {
     if (options.replay) {
+      if (options.contrast) throw new UsageError('--contrast runs the scene a second way: it goes with --sources, not --replay');
       if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
       await startRecording();
       const replay = new AbortController();
@@ -180,6 +181,11 @@ async function run(options: CliOptions): Promise<number> {
     const { bundledFixtures, locateSources } = await import('./scenarios.js');
     const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
+    // --json's last line is the summary (scripts rely on it): the contrast is for people.
+    if (options.contrast && options.json) throw new UsageError('--contrast draws both ways for people (dashboard or --no-ui); with --json, run the contrast\'s flags as a second command');
+    if (options.contrast && !defaults.lesson?.contrast) {
+      throw new UsageError(`--contrast: ${options.sources ?? 'the bundled demo'} has no "lesson": {"contrast": …} in its ingest.json (01-gather, 04-streaming and 05-blocking do)`);
+    }
     // A lecture scene's asyncio twin, shown in its lesson view (fixtures/lecture/NN/twin.py, twin.out).
     const twin = defaults.lesson && loaded.directory ? await (await import('./pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
@@ -247,8 +253,15 @@ async function run(options: CliOptions): Promise<number> {
       offInterrupts();
       await pool?.close();
     }
+    // --contrast: the lecture's other way, from the same sources, writing nothing; q stops it (and leaves).
+    const contrasted = !options.contrast || (await (await import('./contrast.js')).runContrast({
+      loaded, lesson: defaults.lesson!, seed, slowmo, serveUrl: server?.url, t: summary.wallMs, emit: bus.emit,
+      base: { concurrency: options.concurrency ?? defaults.concurrency ?? 4, timeoutMs: options.timeout ?? stretched(defaults.timeout), deadlineMs: options.deadline ?? stretched(defaults.deadline), bufferAll: options.bufferAll, offload: options.offload || defaults.offload },
+      setControls: (c) => (controls = c),
+      onSignal: (stop) => onSignals(() => stop()),
+    }));
     // Everything is written and closed: only the picture is left, until q.
-    await stayOn(summary);
+    if (contrasted) await stayOn(summary);
     return exitCodeFor(summary);
   } finally {
     detach();

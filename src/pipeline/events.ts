@@ -80,8 +80,21 @@ export interface Lesson {
    * the text a line contains, and how many lines from there.
    */
   points?: { file: string; find: string; lines?: number }[];
+  /** The lecture's other way: flags for a second run (`--contrast`), and both ways in a few words. */
+  contrast?: { flags: string[]; main: string; label: string };
   /** The scenario's Python program and its recorded output (twin.py, twin.out beside ingest.json). */
   twin?: { program: string; recorded: string[] };
+}
+
+/** What a contrast run did, enough to draw its lanes under the run's own on one time axis. */
+export interface ContrastResult {
+  wallMs: number;
+  lanes: { name: string; kind: string; state: SourceState; startedAt?: number; endedAt?: number; ms: number; held?: number[]; marks?: { connecting?: number; open?: number; closing?: number; closed?: number; cleaning?: number; cleaned?: number } }[];
+  /** When any source held the event loop, [from, to, …]. */
+  held: number[];
+  maxLagMs: number;
+  peakRssBytes: number;
+  baselineRssBytes?: number;
 }
 
 export type LessonFocus = 'overlap' | 'cancel' | 'cleanup' | 'memory' | 'lag' | 'in-flight';
@@ -121,6 +134,11 @@ export type PipelineEvent =
   /** `caption`: why it paused by itself (a lesson's key moment, or a step). */
   | At<{ type: 'paused'; paused: boolean; caption?: string }>
   | At<{ type: 'stopping'; reason: string; force?: true }>
+  /**
+   * `--contrast`: the lesson's other way, run after this one (sink none). `running` when it
+   * starts; `done` (or `stopped`: q, Ctrl-C) with its lanes, times and peaks, on the same clock units.
+   */
+  | At<{ type: 'contrast'; state: 'running' | 'done' | 'stopped'; label: string; result?: ContrastResult }>
   | At<{ type: 'summary' } & Summary>;
 
 export type EventType = PipelineEvent['type'];

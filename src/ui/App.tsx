@@ -109,7 +109,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
     forceExit,
   });
   if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
-  const footer = plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} finale={finale} message={message} width={width} />;
+  const footer = plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} finale={finale} contrasting={snapshot.contrast?.state === 'running' ? snapshot.contrast.label : undefined} message={message} width={width} />;
   // The final picture with the footer under it, a row short of the screen (see layout.ts).
   if (finale && view === 'rows' && rows - 2 >= FINALE_MIN_ROWS) {
     return (

@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { safeText } from '../util/sanitize.js';
 import { useTheme } from './theme.js';
 
 export interface FooterProps {
@@ -9,6 +10,8 @@ export interface FooterProps {
   finished: boolean;
   /** A lecture scene that is over and stays on screen until q. */
   finale?: boolean;
+  /** --contrast: the label of the other way while it runs. */
+  contrasting?: string;
   message?: string;
   width: number;
 }
@@ -27,10 +30,12 @@ const REPLAY_KEYS = [
 ];
 
 /** The keys, or what is going on instead (stopping, keys unavailable), plus a passing message. */
-export function Footer({ replay, keysWork, stopping, paused, finished, finale, message, width }: FooterProps) {
+export function Footer({ replay, keysWork, stopping, paused, finished, finale, contrasting, message, width }: FooterProps) {
   const theme = useTheme();
   const keys = !keysWork
     ? 'keys off: stdin is not a terminal · Ctrl-C stops'
+    : contrasting !== undefined
+      ? `now the other way: ${safeText(contrasting, 24)}… · q stops it and leaves`
     : finale
       ? fitting(FINALE_KEYS, width - (message ? message.length + 2 : 0))
     : finished

@@ -77,6 +77,27 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     assert.equal(await quit.exitCode(), 0);
   });
 
+  it('01 --contrast: then one at a time, both on one time axis: "1.0 s together · 2.3 s one at a time"; q stops a contrast that runs', async () => {
+    const term = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none', '--contrast'], { columns: 80, rows: 24 });
+    await term.waitForScreen(/now the other way: one at a time… · q stops it and leaves/);
+    const lines = await finalScreen(term);
+    assert.match(captionOf(lines)!, /^1\.0 s together · 2\.3 s one at a time$/);
+    const text = lines.join('\n');
+    assert.match(text, /together \(this run\)\n ✔ fetch-1\.0s │█+✔ +│[\s\S]*wall 1\.0 s\none at a time \(-c 1\)/);
+    // One axis for both: together ends where one at a time's first fetch ends; the others wait ░ first.
+    const ours = /together \(this run\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
+    const theirs = /one at a time \(-c 1\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
+    assert.ok(Math.abs(ours.length - theirs.length) <= 1, `the same 1 s on the same axis:\n${text}`);
+    assert.match(text, / ✔ fetch-0\.8s │░{20,}█+✔│/, 'one at a time: the last fetch waits, then ends at the axis\'s end');
+    assert.match(text, /wall 2\.3 s/);
+
+    const stopped = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none', '--contrast', '--slowmo', '5'], { columns: 80, rows: 24 });
+    await stopped.waitForScreen(/now the other way: one at a time/, 20_000);
+    stopped.keys('q');
+    assert.equal(await stopped.exitCode(), 0, 'the run\'s exit code');
+    assert.deepEqual(stopped.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
   it('01 gather at --slowmo 3: three lanes at once, and the caption still says lecture time: 1.0 s instead of 2.3 s', async () => {
     const term = runInTerminal(['--sources', scene('01-gather'), '--slowmo', '3', '--sink', 'none'], { columns: 80, rows: 24 });
     const live = (await term.waitForScreen(/» 3 fetches at once · [\d.]+ s so far/)).join('\n');
