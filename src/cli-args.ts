@@ -26,6 +26,8 @@ export interface CliOptions {
   slowmo?: number;
   offload?: boolean;
   bufferAll?: boolean;
+  /** Run the lesson's contrast (its ingest.json `lesson.contrast`) after the run, and draw both on one axis. */
+  contrast?: boolean;
   record?: string;
   replay?: string;
   /** --sink postgres: the server's URL (else $DATABASE_URL, else libpq's PG* variables). */
@@ -126,6 +128,7 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false))
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
+    .option('--contrast', "a lecture scene: then run it the other way (its lesson's contrast: -c 1, --offload, --buffer-all) and show both on one time axis")
     .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
     .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
     .addHelpText('after', `${environment}\n${examples}`)

@@ -11,6 +11,7 @@ import { recordEvents, startReplay } from './pipeline/recording.js';
 import { startPipeline, type PipelineRun } from './pipeline/run.js';
 import { createStore } from './pipeline/store.js';
 import type { DashboardControls } from './ui/controls.js';
+import type { Dashboard } from './ui/dashboard.js';
 import { attachJsonReporter } from './ui/json-reporter.js';
 import { attachTextReporter } from './ui/text-reporter.js';
 import { CancelReason } from './util/abort.js';
@@ -105,7 +106,7 @@ function rendererFor(options: CliOptions): 'dashboard' | 'plain' | 'json' {
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
   options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
-): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean }> {
+): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean; dashboard?: Dashboard }> {
   const renderer = rendererFor(options);
   if (renderer === 'json') return { detach: attachJsonReporter(bus) };
   if (renderer === 'dashboard') {
@@ -117,9 +118,30 @@ async function attachReporter(
       dashboard.unmount();
       notices.release();
     };
-    return { detach, ready: dashboard.ready, interactive: true };
+    return { detach, ready: dashboard.ready, interactive: true, dashboard };
   }
   return { detach: attachTextReporter(bus, store) };
+}
+
+/**
+ * A lecture scene that has run to its end stays on its final picture, the dashboard's views and
+ * keys still working, until q or Ctrl-C: the class looks at it while the lecturer talks. Only with
+ * a person at the terminal (the dashboard, keys working) and only when the run was not stopped on
+ * purpose (q or Ctrl-C during the run meant: leave). Resolves when it is time to leave.
+ */
+function stayOnTheEnd(dashboard: Dashboard | undefined, summary: Summary, lecture: boolean, setControls: (controls: DashboardControls) => void): Promise<void> {
+  const stoppedOnPurpose = summary.stoppedBy !== undefined && summary.stoppedBy !== 'deadline';
+  if (!dashboard?.listening || !lecture || stoppedOnPurpose || pipes.broken) return Promise.resolve();
+  return new Promise((resolve) => {
+    const offSignals = onSignals(() => leave());
+    function leave() {
+      offSignals();
+      stopOnBrokenPipe = undefined;
+      resolve();
+    }
+    stopOnBrokenPipe = leave;
+    setControls({ stop: leave, over: true });
+  });
 }
 
 async function run(options: CliOptions): Promise<number> {
@@ -130,7 +152,8 @@ async function run(options: CliOptions): Promise<number> {
   let controls: DashboardControls | undefined;
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
-  const { detach, ready, interactive = false } = await attachReporter(options, bus, store, () => controls, notices);
+  const { detach, ready, interactive = false, dashboard } = await attachReporter(options, bus, store, () => controls, notices);
+  const stayOn = (summary: Summary) => stayOnTheEnd(dashboard, summary, store.getSnapshot().lesson?.focus !== undefined, (c) => (controls = c));
   let stopRecording: (() => Promise<void>) | undefined;
   // Opened once the run is known to go ahead, before anything in --out changes.
   const startRecording = async () => {
@@ -139,6 +162,7 @@ async function run(options: CliOptions): Promise<number> {
 
   try {
     if (options.replay) {
+      if (options.contrast) throw new UsageError('--contrast runs the scene a second way: it goes with --sources, not --replay');
       if (options.record) (await import('./pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
       await startRecording();
       const replay = new AbortController();
@@ -150,7 +174,9 @@ async function run(options: CliOptions): Promise<number> {
         // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
         const player = startReplay(resolve(options.replay), bus.emit, { signal: replay.signal, speed: 1 / (options.slowmo ?? 1), pauseAtMoments: interactive });
         controls = { stop, setPaused: player.setPaused, step: player.step };
-        return exitCodeFor(await player.done);
+        const summary = await player.done;
+        await stayOn(summary);
+        return exitCodeFor(summary);
       } catch (err) {
         const reason: unknown = replay.signal.reason;
         if (!(reason instanceof CancelReason)) throw err;
@@ -169,6 +195,13 @@ async function run(options: CliOptions): Promise<number> {
     const { bundledFixtures, locateSources } = await import('./scenarios.js');
     const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
+    // --json's last line is the summary (scripts rely on it): the contrast is for people.
+    if (options.contrast && rendererFor(options) === 'json') throw new UsageError('--contrast draws both ways for people (dashboard or --no-ui); with --json, run the contrast\'s flags as a second command');
+    if (options.contrast && !defaults.lesson?.contrast) {
+      throw new UsageError(`--contrast: ${options.sources ?? 'the bundled demo'} has no "lesson": {"contrast": …} in its ingest.json (01-gather, 04-streaming and 05-blocking do)`);
+    }
+    // A lecture scene's asyncio twin, shown in its lesson view (fixtures/lecture/NN/twin.py, twin.out).
+    const twin = defaults.lesson && loaded.directory ? await (await import('./pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
     await using server = defaults.serve ? await (await import('./serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
     if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
@@ -212,9 +245,11 @@ async function run(options: CliOptions): Promise<number> {
         transform: pool?.transform,
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
         bufferAll: options.bufferAll,
-        lesson: defaults.lesson,
+        lesson: defaults.lesson && { ...defaults.lesson, ...(twin ? { twin } : {}) },
         pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
         version,
+        // The run's time begins once the dashboard shows its sources: the class sees them start.
+        holdUntil: dashboard?.painted,
         slowmo,
       },
       bus.emit,
@@ -223,16 +258,26 @@ async function run(options: CliOptions): Promise<number> {
     // A broken pipe at the summary itself has nothing left to stop.
     stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));
+    let summary: Summary;
     try {
-      const summary = await pipeline.done;
+      summary = await pipeline.done;
       await persistence.seal();
-      return exitCodeFor(summary);
     } finally {
       stopOnBrokenPipe = undefined;
       offSignals();
       offInterrupts();
       await pool?.close();
     }
+    // --contrast: the lecture's other way, from the same sources, writing nothing; q stops it (and leaves).
+    const contrasted = !options.contrast || (await (await import('./contrast.js')).runContrast({
+      loaded, lesson: defaults.lesson!, seed, slowmo, serveUrl: server?.url, t: summary.wallMs, emit: bus.emit,
+      base: { concurrency: options.concurrency ?? defaults.concurrency ?? 4, timeoutMs: options.timeout ?? stretched(defaults.timeout), deadlineMs: options.deadline ?? stretched(defaults.deadline), bufferAll: options.bufferAll, offload: options.offload || defaults.offload },
+      setControls: (c) => (controls = c),
+      onSignal: (stop) => onSignals(() => stop()),
+    }));
+    // Everything is written and closed: only the picture is left, until q.
+    if (contrasted) await stayOn(summary);
+    return exitCodeFor(summary);
   } finally {
     detach();
     await stopRecording?.();

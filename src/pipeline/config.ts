@@ -14,6 +14,41 @@ import { LESSON_FOCUS } from './events.js';
 const line = z.string().min(1, 'must not be empty').max(200);
 const codeLines = z.array(z.string().max(80)).min(1).max(6);
 
+/**
+ * The flags a lesson's contrast may set: the lecture's other way of doing the same work. A
+ * whitelist: a contrast run writes nothing (its sink is none) and changes nothing else.
+ */
+export const CONTRAST_FLAGS = ['-c', '--concurrency', '--offload', '--buffer-all'] as const;
+
+/** `["-c", "1"]` → `{ concurrency: 1 }`; an error message for anything else. */
+export function parseContrastFlags(flags: readonly string[]): { concurrency?: number; offload?: true; bufferAll?: true } | { error: string } {
+  const out: { concurrency?: number; offload?: true; bufferAll?: true } = {};
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (flag === '-c' || flag === '--concurrency') {
+      const n = Number(flags[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > LIMITS.concurrency) return { error: `${flag} needs a whole number from 1 to ${LIMITS.concurrency}` };
+      out.concurrency = n;
+    } else if (flag === '--offload') out.offload = true;
+    else if (flag === '--buffer-all') out.bufferAll = true;
+    else return { error: `"${flag}" is not a contrast flag (expected ${CONTRAST_FLAGS.join(', ')})` };
+  }
+  return out;
+}
+
+const contrastSchema = z
+  .strictObject({
+    flags: z.array(z.string().max(20)).min(1).max(4),
+    /** This run's way, in a few words: "together". */
+    main: z.string().min(1).max(24),
+    /** The contrast's: "one at a time". */
+    label: z.string().min(1).max(24),
+  })
+  .superRefine((c, ctx) => {
+    const parsed = parseContrastFlags(c.flags);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', path: ['flags'], message: parsed.error });
+  });
+
 /** A lecture scenario's lesson: the overlay's text. One line each, so it fits a projector. */
 export const lessonSchema = z.strictObject({
   title: line,
@@ -27,6 +62,8 @@ export const lessonSchema = z.strictObject({
     .max(8)
     .optional(),
   focus: z.enum(LESSON_FOCUS).optional(),
+  /** The lecture's other way (`--contrast` runs it after this one): `{"flags": ["-c", "1"], "main": "together", "label": "one at a time"}`. */
+  contrast: contrastSchema.optional(),
   points: z
     .array(
       z.strictObject({

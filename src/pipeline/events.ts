@@ -80,6 +80,21 @@ export interface Lesson {
    * the text a line contains, and how many lines from there.
    */
   points?: { file: string; find: string; lines?: number }[];
+  /** The lecture's other way: flags for a second run (`--contrast`), and both ways in a few words. */
+  contrast?: { flags: string[]; main: string; label: string };
+  /** The scenario's Python program and its recorded output (twin.py, twin.out beside ingest.json). */
+  twin?: { program: string; recorded: string[] };
+}
+
+/** What a contrast run did, enough to draw its lanes under the run's own on one time axis. */
+export interface ContrastResult {
+  wallMs: number;
+  lanes: { name: string; kind: string; state: SourceState; startedAt?: number; endedAt?: number; ms: number; held?: number[]; marks?: { connecting?: number; open?: number; closing?: number; closed?: number; cleaning?: number; cleaned?: number } }[];
+  /** When any source held the event loop, [from, to, …]. */
+  held: number[];
+  maxLagMs: number;
+  peakRssBytes: number;
+  baselineRssBytes?: number;
 }
 
 export type LessonFocus = 'overlap' | 'cancel' | 'cleanup' | 'memory' | 'lag' | 'in-flight';
@@ -106,7 +121,11 @@ export type PipelineEvent =
       version?: string;
       schemaVersion?: number;
       startedAt?: string;
+      /** The run's clock stands still (run time 0) until `clock-start`: the dashboard is painting its first frame. */
+      clockHeld?: true;
     }>
+  /** The run's clock began to run (after run-start's `clockHeld`): the sources were on screen. */
+  | At<{ type: 'clock-start' }>
   | At<{ type: 'source-start'; source: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>
@@ -125,6 +144,11 @@ export type PipelineEvent =
   /** `caption`: why it paused by itself (a lesson's key moment, or a step). */
   | At<{ type: 'paused'; paused: boolean; caption?: string }>
   | At<{ type: 'stopping'; reason: string; force?: true }>
+  /**
+   * `--contrast`: the lesson's other way, run after this one (sink none). `running` when it
+   * starts; `done` (or `stopped`: q, Ctrl-C) with its lanes, times and peaks, on the same clock units.
+   */
+  | At<{ type: 'contrast'; state: 'running' | 'done' | 'stopped'; label: string; result?: ContrastResult }>
   | At<{ type: 'summary' } & Summary>;
 
 export type EventType = PipelineEvent['type'];

@@ -49,7 +49,20 @@ export interface RunOptions {
    * sources share 8 times that: 10,000 of them each hold one chunk out, not eight.
    */
   transformAhead?: number;
+  /**
+   * The run's clock stands still from the start until this settles (or HOLD_BOUND_MS after
+   * run-start, so a stuck dashboard never holds a run): the dashboard's first frame with the
+   * sources, so that the class sees 01-gather's three fetches start, not half over. Sources start
+   * meanwhile, as in asyncio.gather; no simulated wait, timeout or deadline runs out; run time
+   * stays at 0 (events carry it) and `clock-start` says when it began to run.
+   */
+  holdUntil?: Promise<void>;
+  /** Overrides HOLD_BOUND_MS (tests). */
+  holdBoundMs?: number;
 }
+
+/** The longest holdUntil may hold a run's clock. */
+export const HOLD_BOUND_MS = 2000;
 
 export interface PipelineRun {
   /** Resolves with the summary once every source has ended and the sinks are closed. */
@@ -64,11 +77,13 @@ export interface PipelineRun {
 }
 
 export function startPipeline(sources: Source[], options: RunOptions, emitEvent: Emit): PipelineRun {
-  const startedAt = performance.now();
+  let startedAt = performance.now();
   /** Time the run stood paused, in all, and since when it stands: run time leaves it out. */
   let pausedMs = 0;
   let pausedSince: number | undefined;
-  const runTime = () => (pausedSince ?? performance.now()) - startedAt - pausedMs;
+  /** Until holdUntil settles, run time stands at 0 (its start moves to when it settled). */
+  let holdingStart = options.holdUntil !== undefined;
+  const runTime = () => (holdingStart ? 0 : (pausedSince ?? performance.now()) - startedAt - pausedMs);
   // Events carry run time: a lecture paused for a minute still shows its deadline at 1.2 s, and
   // a recording of it replays without the minute.
   const now = () => Math.round(runTime());
@@ -80,6 +95,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   const gate = createPauseGate();
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
+  const releaseStartHold = holdingStart ? clock.hold() : undefined;
   let releasePause: (() => void) | undefined;
   const pauses = pauseDecider(options.pauseAt);
   /** Every event goes out through here: after it, the run may pause at a key moment or a step's end. */
@@ -121,7 +137,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       pausedSince = performance.now();
     } else {
       releasePause?.();
-      pausedMs += performance.now() - pausedSince!;
+      if (!holdingStart) pausedMs += performance.now() - pausedSince!; // run time stood at 0 anyway
       pausedSince = undefined;
     }
     emit({ type: 'paused', t: now(), paused, ...(caption === undefined ? {} : { caption }) });
@@ -292,6 +308,22 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     emit({ type: 'source-end', t: now(), source: name, ...rest });
   }
 
+  /** Once the dashboard has shown the sources (or after the bound): the run's time begins. */
+  function startTheClock() {
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(timer);
+      if (!holdingStart) return;
+      holdingStart = false;
+      startedAt = performance.now();
+      if (pausedSince !== undefined) pausedSince = startedAt; // p during the hold: paused from 0
+      releaseStartHold?.();
+      emit({ type: 'clock-start', t: now() });
+    };
+    timer = setTimeout(release, options.holdBoundMs ?? HOLD_BOUND_MS);
+    void options.holdUntil!.then(release, release);
+  }
+
   // Not inline in run(): its suspended frame would keep this list of every source alive.
   function emitRunStart(baselineRssBytes: number) {
     emit({
@@ -302,6 +334,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),
       ...(options.bufferAll ? { bufferAll: true as const } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(holdingStart ? { clockHeld: true as const } : {}),
       baselineRssBytes,
     });
   }
@@ -316,6 +349,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
     const metrics = startMetrics(emit, now, options.metricsIntervalMs);
     emitRunStart(metrics.baselineRssBytes);
+    if (holdingStart) startTheClock();
     const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));
     try {
       // With room for every source at once there is nothing to limit, and p-limit's promises and

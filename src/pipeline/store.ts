@@ -1,4 +1,4 @@
-import { SOURCE_STATES, type Lesson, type PipelineEvent, type SourceResult, type SourceState, type Summary } from './events.js';
+import { SOURCE_STATES, type ContrastResult, type Lesson, type PipelineEvent, type SourceResult, type SourceState, type Summary } from './events.js';
 
 export interface SourceView extends SourceResult {
   kind: string;
@@ -60,6 +60,10 @@ export interface Snapshot {
   startedAtEpochMs: number;
   concurrency: number;
   paused: boolean;
+  /** --contrast: the lesson's other way, running after this run or done (its lanes and peaks). */
+  contrast?: { state: 'running' | 'done' | 'stopped'; label: string; result?: ContrastResult };
+  /** The run's clock has not begun yet (run-start's clockHeld, until clock-start): elapsed stays 0. */
+  starting?: boolean;
   /** Why the run paused by itself (a lesson's key moment, a step), while it stays paused. */
   pauseCaption?: string;
   stopping?: string;
@@ -187,6 +191,7 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         state = {
           ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes,
           slowmo: event.slowmo ?? 1, ...(event.bufferAll ? { bufferAll: true } : {}), ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
+          ...(event.clockHeld ? { starting: true } : {}),
         };
         for (const s of event.sources) {
           const view: SourceView = {
@@ -306,6 +311,13 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
         state.pauseCaption = event.paused ? event.caption : undefined;
         // Run time leaves pauses out: from here on the views' clock counts from the run time it resumed at.
         if (!event.paused) state.startedAtEpochMs = Date.now() - event.t;
+        break;
+      case 'contrast':
+        state.contrast = { state: event.state, label: event.label, ...(event.result ? { result: event.result } : {}) };
+        break;
+      case 'clock-start':
+        state.starting = false;
+        state.startedAtEpochMs = Date.now() - event.t;
         break;
       case 'stopping':
         state.stopping = event.reason;

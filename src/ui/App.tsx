@@ -10,6 +10,7 @@ import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { pickVisible, planHeight, rowColumns } from './layout.js';
 import { focusOf as sceneFocus } from './lecture.js';
+import { FINAL_ROWS, LectureFinal } from './LectureFinal.js';
 import { LectureHeader } from './LectureHeader.js';
 import { LessonOverlay } from './LessonOverlay.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
@@ -22,6 +23,8 @@ import { useGroups } from './use-groups.js';
 import { useRates } from './use-rates.js';
 import { useSnapshot, type SnapshotSource } from './use-snapshot.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { useTwinRun } from './use-twin-run.js';
+import { ourAccount } from './our-account.js';
 
 export interface AppProps {
   store: SnapshotSource;
@@ -39,7 +42,7 @@ export interface AppProps {
 /** Run time now, ms: the clock between events, the recorded wall time once the run is over. */
 function runTime(snapshot: Snapshot, clock: () => number): number {
   if (snapshot.summary) return snapshot.summary.wallMs;
-  if (snapshot.paused) return snapshot.t; // time stands still, on screen too
+  if (snapshot.paused || snapshot.starting) return snapshot.t; // time stands still, on screen too
   return Math.max(snapshot.t, clock() - snapshot.startedAtEpochMs);
 }
 
@@ -55,6 +58,9 @@ function focusOf(sources: readonly SourceView[], selected: string | undefined): 
   return (selected === undefined ? undefined : sources.find((v) => v.name === selected)) ?? sources.find((v) => v.state === 'running') ?? sources[0];
 }
 
+/** Below this, the final picture would be cut to nothing useful: the usual views instead. */
+const FINALE_MIN_ROWS = 14;
+
 /** The notes pane takes what the rows leave free, after a blank line, up to ten lines. */
 const notesRoom = (free: number) => (free - 1 >= MIN_NOTES_ROWS ? Math.min(10, free - 1) : 0);
 
@@ -63,8 +69,13 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const { columns, rows } = useTerminalSize();
   const [selected, setSelected] = useState<string>();
   const [chosen, setView] = useState<DashboardView>();
-  // Until a key picks one, the view the scenario opens on (its lesson says which), else the rows.
-  const view = chosen ?? snapshot.lesson?.view ?? 'rows';
+  const focus = sceneFocus(snapshot);
+  // A lecture scene that is over stays on screen (until q) on its final picture, in place of the rows.
+  const finale = focus !== undefined && snapshot.summary !== undefined;
+  // Until a key picks one, the view the scenario opens on (its lesson says which), else the rows;
+  // once the scene is over, its final picture (a view a key picked stays).
+  const opening = finale ? 'rows' : (snapshot.lesson?.view ?? 'rows');
+  const view = chosen ?? opening;
   useEffect(() => onView?.(view), [view, onView]);
   const [message, say] = useFlashMessage();
   const rates = useRates(snapshot);
@@ -74,7 +85,6 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   // One column short of the width too: a line that fills the last column wraps on some terminals.
   const width = Math.max(1, columns - 1);
   // Between the header and the counts line: the rows (with their column header), or a view in their place.
-  const focus = sceneFocus(snapshot);
   // A lecture scene's lesson view keeps the header's first line and the caption: the code needs the rows.
   const headerLines = view === 'lesson' && focus !== undefined ? Math.min(2, plan.headerLines) : plan.headerLines;
   const body = plan.listRows + (plan.columnHeader ? 1 : 0) + plan.headerLines - headerLines;
@@ -85,18 +95,30 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const rowSources = view === 'rows' && groups.length > 0 ? [...rest, ...groups.flatMap((g) => g.members.filter(needsRow))] : snapshot.sources;
   const listRows = plan.listRows - groupRows - (groupRows > 0 && rowSources.length > 0 ? 1 : 0);
   const visible = pickVisible(rowSources, view === 'timeline' ? lanes : listRows, selected);
+  const [twinRun, toggleTwin] = useTwinRun(snapshot.lesson?.twin?.program);
   const keysWork = useDashboardKeys({
     store,
     controls,
     visible: visible.map((v) => v.name),
     selected,
     select: setSelected,
-    toggleView: (next) => setView((v) => ((v ?? snapshot.lesson?.view ?? 'rows') === next ? 'rows' : next)),
+    toggleView: (next) => setView((v) => ((v ?? opening) === next ? 'rows' : next)),
     closeView: () => setView('rows'),
+    runTwin: view === 'lesson' ? (snapshot.lesson?.twin ? toggleTwin : () => say('no twin.py beside this scenario')) : undefined,
     say,
     forceExit,
   });
   if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
+  const footer = plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} finale={finale} contrasting={snapshot.contrast?.state === 'running' ? snapshot.contrast.label : undefined} message={message} width={width} />;
+  // The final picture with the footer under it, a row short of the screen (see layout.ts).
+  if (finale && view === 'rows' && rows - 2 >= FINALE_MIN_ROWS) {
+    return (
+      <Box flexDirection="column" width={width}>
+        <LectureFinal snapshot={snapshot} width={width} rows={Math.min(FINAL_ROWS, rows - 2)} />
+        {footer}
+      </Box>
+    );
+  }
   const cols = rowColumns(width, nameWidth);
   const notes = (free: number) => <NotesPane notes={snapshot.notes} rows={notesRoom(free)} selected={selected} nameWidth={nameWidth} />;
   const gap = (free: number) => notesRoom(free) > 0 && snapshot.notes.length > 0 && <Text> </Text>;
@@ -105,7 +127,12 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
       {plan.headerLines > 0 && focus === undefined && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
       {headerLines > 0 && focus !== undefined && <LectureHeader snapshot={snapshot} now={now} lines={headerLines} replay={replay} width={width} />}
       {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
-      {view === 'lesson' && <LessonOverlay lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width} />}
+      {view === 'lesson' && (
+        <LessonOverlay
+          lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width}
+          twin={snapshot.lesson?.twin && { recorded: snapshot.lesson.twin.recorded, live: twinRun, ours: ourAccount(snapshot, now) }}
+        />
+      )}
       {view === 'timeline' && (
         <>
           <Timeline
@@ -139,7 +166,7 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
         </>
       )}
       <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length} width={width} />
-      {plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} message={message} width={width} />}
+      {footer}
     </Box>
   );
 }

@@ -13,6 +13,7 @@ const KEYS: Array<[string, string]> = [
   ['Ctrl-C', 'stop the same way, exit code 130; twice: leave at once'],
   ['t', 'timeline: a lane per source over time, wall vs busy under it'],
   ['l', "lesson: the JS construct and its asyncio twin, the source's code"],
+  ['y', 'in the lesson: run the Python twin (twin.py) live; again: stop it'],
   ['? / Esc', 'show / hide this help (Esc: back to the rows)'],
 ];
 

@@ -4,6 +4,7 @@ import { busyMs, type Snapshot } from '../pipeline/store.js';
 import { safeText } from '../util/sanitize.js';
 import { Caption } from './Caption.js';
 import { ConnectionProof } from './ConnectionProof.js';
+import { ContrastMemory, ContrastPicture, contrastCaption } from './ContrastPicture.js';
 import { GroupBlock } from './GroupBlock.js';
 import { groupSources } from './groups.js';
 import { pickVisible, rowColumns } from './layout.js';
@@ -22,27 +23,35 @@ export const FINAL_ROWS = 23;
  * What a lecture scene leaves on the terminal when it is over, in place of the dashboard and the
  * per-source table: its title, its caption, the picture that shows its point (the timeline of the
  * overlap, the cleanup or the frozen loop; the connections' proof; memory on its fixed scale; ten
- * thousand sources counted per state) and the run's totals, all in `width` columns and 23 rows.
+ * thousand sources counted per state) and the run's totals, all in `width` columns and `rows` (23)
+ * rows. The dashboard shows it too, above its footer, while the scene stays open after its end.
  */
-export function LectureFinal({ snapshot, width }: { snapshot: Snapshot; width: number }) {
+export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot: Snapshot; width: number; rows?: number }) {
   const focus = focusOf(snapshot)!;
   const summary = snapshot.summary;
   const wall = summary?.wallMs ?? snapshot.t;
   const busy = summary?.busyMs ?? busyMs(snapshot, wall);
-  const caption = captionOf(snapshot, wall);
+  const contrast = snapshot.contrast?.result;
+  const caption = contrastCaption(snapshot) ?? captionOf(snapshot, wall);
   // Busy time and speedup only where they are the point (or harmless): not for memory, lag or c10k.
   const totals = summary ? totalLines(summary, width, { busy: focus === 'overlap' || focus === 'cancel' || focus === 'cleanup' }) : [];
   const nameWidth = snapshot.sources.reduce((n, v) => Math.max(n, v.name.length), 6);
   const picture: ReactElement[] = [];
   // What the title, caption, gaps and totals leave for the picture.
-  const room = FINAL_ROWS - 2 - 2 - totals.length;
+  const room = rows - 2 - 2 - totals.length;
 
   if (focus === 'memory') {
-    const views = pickVisible(snapshot.sources, Math.max(1, room - 3));
+    const views = pickVisible(snapshot.sources, Math.max(1, room - 3 - (contrast ? 3 : 0)));
     picture.push(
       <SourceList key="rows" views={views} now={wall} columns={rowColumns(width, nameWidth)} columnHeader />,
       <MemoryScaleLine key="memory" snapshot={snapshot} width={width} />,
     );
+    if (contrast) picture.push(<Text key="gap-c"> </Text>, <ContrastMemory key="contrast" snapshot={snapshot} result={contrast} width={width} />);
+  } else if (contrast && focus !== 'in-flight') {
+    // --contrast: both ways on one time axis, in place of the run's timeline alone.
+    const extra = focus === 'lag' ? 2 : 0;
+    picture.push(<ContrastPicture key="contrast" snapshot={snapshot} result={contrast} width={width} rows={room - extra} />);
+    if (focus === 'lag') picture.push(<Text key="gap"> </Text>, <LagScaleLine key="lag" snapshot={snapshot} width={width} />);
   } else if (focus === 'in-flight') {
     const { groups, rest } = groupSources(snapshot.sources);
     const one = groups.length === 1 && rest.length === 0;

@@ -6,6 +6,7 @@ import { safeText } from '../util/sanitize.js';
 import { stateLabel, stateSymbol } from './format.js';
 import { kindSourcePath, kindSourceText, listing, pointLines, type PointLines } from './source-listing.js';
 import { useTheme } from './theme.js';
+import { twinPaneLines, type TwinPaneInput } from './TwinPane.js';
 
 export interface LessonOverlayProps {
   lesson?: Lesson;
@@ -13,7 +14,12 @@ export interface LessonOverlayProps {
   focus?: SourceView;
   rows: number;
   width: number;
+  /** The Python twin's output (recorded, or live after y) and this run's account, when the scenario ships a twin. */
+  twin?: Omit<TwinPaneInput, 'width' | 'theme'>;
 }
+
+/** The twin pane's height at most: its header and the longest twin.out (01's eight lines). */
+const TWIN_ROWS = 10;
 
 /** Word-wrap to `width` columns, at most `max` lines (the last one cut with …). */
 export function wrap(text: string, width: number, max: number): string[] {
@@ -40,12 +46,13 @@ export function wrap(text: string, width: number, max: number): string[] {
  * source hands the event loop back, and there a cancellation lands.
  * Replaces the source rows while open, in the same number of lines or fewer.
  */
-export function LessonOverlay({ lesson, focus, rows, width }: LessonOverlayProps) {
+export function LessonOverlay({ lesson, focus, rows, width, twin }: LessonOverlayProps) {
   const theme = useTheme();
   const head: ReactElement[] = [];
   let takeaway: string[] = [];
   let code: ReactElement[] = [];
   let points: ReactElement[] = [];
+  let twinLines: ReactElement[] = [];
   if (lesson) {
     head.push(
       <Text key="title" wrap="truncate" bold color={theme.accent}>{`Lesson ${safeText(lesson.title)}`}</Text>,
@@ -72,6 +79,9 @@ export function LessonOverlay({ lesson, focus, rows, width }: LessonOverlayProps
     left -= points.length;
     if (takeaway.length > left) takeaway = left > 0 ? wrap(`→ ${safeText(lesson!.takeaway)}`, Math.max(10, width - 2), left) : [];
     left -= takeaway.length;
+    // The twin's output next to ours before the kind's whole listing: the points already show its waits.
+    twinLines = twin ? twinPaneLines({ ...twin, width, theme }, Math.min(left, TWIN_ROWS)) : [];
+    left -= twinLines.length;
     if (left < minListing + 1) left = 0;
     else {
       gap = 1;
@@ -83,6 +93,8 @@ export function LessonOverlay({ lesson, focus, rows, width }: LessonOverlayProps
     left -= takeaway.length;
     if (left - code.length - 1 < minListing + 3) code = [];
     left -= code.length;
+    twinLines = twin ? twinPaneLines({ ...twin, width, theme }, Math.min(left - minListing - 1, TWIN_ROWS)) : [];
+    left -= twinLines.length;
     gap = left > minListing + 1 ? 1 : 0;
     left -= gap;
   }
@@ -92,6 +104,7 @@ export function LessonOverlay({ lesson, focus, rows, width }: LessonOverlayProps
     ...code,
     ...takeaway.map((line, i) => <Text key={`take-${i}`} wrap="truncate" italic>{`  ${line}`}</Text>),
     ...points,
+    ...twinLines,
     ...(gap ? [<Text key="gap"> </Text>] : []),
     // With the points on screen, a few lines of a listing cut short ("… 9 more lines") add
     // nothing: the listing whole, or in a window big enough to read the generator in.

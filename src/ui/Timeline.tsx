@@ -31,6 +31,10 @@ export interface TimelineProps {
   ioWait?: boolean;
   /** The line under the axis, when the scene is about something else than wall against busy. */
   totalsLine?: ReactElement;
+  /** The axis's length, ms, when it is shared with another run's lanes (--contrast); else the run's time so far. */
+  span?: number;
+  /** Lanes and totals only: no legend, no axis (a contrast's first run, whose axis the second one draws). */
+  bare?: boolean;
 }
 
 /** How the timeline spends its rows: lanes first, then the totals, the axis and a legend as room allows. */
@@ -82,15 +86,15 @@ function style(kind: CellKind, state: SourceState, theme: Theme): Omit<Segment, 
  * them, wall time against busy time (the bars added up) is the speedup, unless the caller says
  * what else the totals line should say.
  */
-export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, selected, width, rows, nameWidth, runHeld, ioWait = true, totalsLine }: TimelineProps) {
+export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, selected, width, rows, nameWidth, runHeld, ioWait = true, totalsLine, span: shared, bare }: TimelineProps) {
   const theme = useTheme();
-  const plan = timelinePlan(rows);
+  const plan = bare ? { legend: 0, axisLines: 0, totals: 1, lanes: Math.max(0, rows - 1) } : timelinePlan(rows);
   const name = Math.max(4, Math.min(nameWidth, 20, Math.floor(width / 4)));
   const prefix = 3 + name + 1; // marker, symbol, space, name, space
   const cells = Math.max(0, width - prefix - 2 - 1 - TIME_WIDTH);
   // At least a second: in the first moments the bars grow from the left instead of the axis
   // zooming in on a few milliseconds.
-  const span = Math.max(MIN_SPAN_MS, now);
+  const span = shared ?? Math.max(MIN_SPAN_MS, now);
   const deadlineAt = stoppingAt !== undefined && stopping === 'deadline' ? cellOf(stoppingAt, span, cells) : undefined;
   const context: LaneContext = { now, span, cells, stoppedAt: stopping === undefined ? undefined : stoppingAt, runHeld };
   const runCover = runHeld && runHeld.length > 0 ? coverage(runHeld, span, cells) : undefined;

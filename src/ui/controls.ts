@@ -9,4 +9,6 @@ export interface DashboardControls {
   setPaused?(paused: boolean): void;
   /** → : on to the next thing a source does, then pause. */
   step?(): void;
+  /** The run is over and its final picture stays until q: stop() only lets the dashboard go. */
+  over?: boolean;
 }

@@ -18,6 +18,8 @@ export type ToMain =
   /** Mounted and warmed up: the first frame will not take long. */
   | { type: 'ready' }
   | { type: 'out'; data: string }
+  /** The first frame that shows the run's sources has been posted (as `out`, just before this). */
+  | { type: 'painted' }
   | { type: 'raw'; on: boolean }
   /** A control the keys asked for; the answer comes back through the shared slots (see Slot). */
   | { type: 'call'; id: number; op: ControlOp; arg?: string | number | boolean }
@@ -40,7 +42,7 @@ export const Slot = { closed: 0, answered: 1, result: 2 } as const;
 export const SLOTS = 3;
 
 /** Which controls exist (`controls` answers with these bits; 0: no run yet). */
-export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16 } as const;
+export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16, over: 32 } as const;
 
 export interface WorkerData {
   port: MessagePort;

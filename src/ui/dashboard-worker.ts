@@ -2,6 +2,7 @@
 // stand-ins for its terminal streams. See dashboard.ts for the main thread's half.
 import './react-production.js';
 import { PassThrough, Writable } from 'node:stream';
+import stripAnsi from 'strip-ansi';
 import { workerData } from 'node:worker_threads';
 import type { DashboardControls } from './controls.js';
 import { mountDashboard, warmUp } from './dashboard-app.js';
@@ -15,12 +16,28 @@ const slots = new Int32Array(shared);
 yieldToTheEventLoop(); // a frame can wait; the pipeline should not
 const post = (message: ToMain) => port.postMessage(message);
 
+let painted = false;
+/**
+ * The first frame with the sources in it: the run's clock waits for it (run.ts holdUntil). Until
+ * the sources are announced the app renders nothing (Ink writes at most escape codes); a write with
+ * visible text once the replica has them is that frame.
+ */
+function paintedTheSources(text: string) {
+  if (painted || store.getSnapshot().sources.length === 0 || stripAnsi(text).trim() === '') return;
+  painted = true;
+  post({ type: 'painted' });
+}
+
 /** Frames go to the main thread, which writes them to the terminal in the order they were made. */
 const stdout = Object.assign(
   new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, done) {
-      if (chunk.length > 0) post({ type: 'out', data: chunk.toString() });
+      if (chunk.length > 0) {
+        const text = chunk.toString();
+        post({ type: 'out', data: text });
+        paintedTheSources(text);
+      }
       done();
     },
   }),
@@ -60,6 +77,7 @@ function controls(): DashboardControls | undefined {
     setConcurrency: bits & Has.setConcurrency ? (n) => void call('setConcurrency', n) : undefined,
     setPaused: bits & Has.setPaused ? (paused) => void call('setPaused', paused) : undefined,
     step: bits & Has.step ? () => void call('step') : undefined,
+    over: (bits & Has.over) !== 0,
   };
 }
 

@@ -26,6 +26,14 @@ export interface Dashboard {
    * READY_TIMEOUT_MS): a run started after that does not share the CPU with that start-up.
    */
   ready: Promise<void>;
+  /**
+   * Settles once the first frame that shows the run's sources is on the terminal (or the
+   * dashboard stopped or closed without one): the run's clock waits for it (startPipeline's
+   * holdUntil), so the class sees the sources start. Never rejects.
+   */
+  painted: Promise<void>;
+  /** Whether a key can reach it now (stdin is a terminal, the worker alive, not closed): q can end a wait for it. */
+  readonly listening: boolean;
   /** Restore the terminal and print the summary in place of the dashboard (if the run got that far). */
   unmount(): void;
   waitUntilExit(): Promise<void>;
@@ -83,6 +91,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     };
   });
 
+  let isPainted = () => {};
+  const painted = new Promise<void>((resolve) => (isPainted = resolve));
+
   const forwardKeys = (data: string | Buffer) => send({ type: 'keys', data: String(data) });
   function setRawMode(on: boolean) {
     if (on === rawMode) return;
@@ -108,7 +119,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       const controls = options.controls();
       switch (op) {
         case 'controls':
-          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0);
+          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0) | (controls.over ? Has.over : 0);
           break;
         case 'stop':
           controls?.stop(arg as 'quit' | 'SIGINT');
@@ -141,6 +152,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         break;
       case 'out':
         stdout.write(message.data);
+        break;
+      case 'painted':
+        isPainted(); // its frame was written just above
         break;
       case 'raw':
         setRawMode(message.on);
@@ -185,6 +199,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   function stopped(err: Error) {
     isReady();
+    isPainted();
     if (closed || dead) return;
     dead = true;
     unsubscribe();
@@ -221,6 +236,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     port.close();
     void worker.terminate();
     isReady();
+    isPainted();
     exited();
   }
   // An exit on the way (process.exit, an error): the terminal restored, the last frame left.
@@ -229,6 +245,10 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   return {
     ready,
+    painted,
+    get listening() {
+      return stdin.isTTY === true && !closed && !dead;
+    },
     unmount() {
       if (closed) return;
       const summary = store.getSnapshot().summary;

@@ -65,6 +65,13 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
       case 'paused':
         say(event.t, event.paused ? 'paused' : 'resumed');
         break;
+      case 'contrast': {
+        // --contrast, after the summary: the other way's numbers next to the run's.
+        const label = safeText(event.label, 24);
+        const r = event.result;
+        say(event.t, r ? `contrast, ${label}: wall ${duration(r.wallMs)} · max lag ${duration(r.maxLagMs)} · peak RSS ${bytes(r.peakRssBytes)}` : `contrast, ${label}: ${event.state === 'running' ? 'running the other way…' : 'stopped'}`);
+        break;
+      }
       case 'stopping':
         if (!event.force) say(event.t, `stopping (${event.reason}): running sources are cancelled, their cleanup runs`);
         break;

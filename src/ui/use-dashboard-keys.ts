@@ -19,6 +19,8 @@ export interface KeyBindings {
   /** Esc: back to the rows. */
   closeView(): void;
   say(text: string): void;
+  /** y in the lesson view: run the scenario's Python twin live (again: stop it); undefined elsewhere. */
+  runTwin?(): void;
   /** Ctrl-C a second time: leave now, without waiting for cleanup. */
   forceExit(): void;
 }
@@ -58,6 +60,8 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
         return;
       }
       if (key.escape) return keys.closeView();
+      // The scene's final picture: the views still switch, the run's own keys have nothing left to do.
+      if (controls?.over && (key.rightArrow || key.pageDown || /[ncp+=_-]/.test(input))) return keys.say('the run is over: q leaves');
       // → (or n, or a presenter's clicker: PageDown): on to the next thing a source does, then pause.
       if (key.rightArrow || key.pageDown || input === 'n') {
         if (!controls?.step) return keys.say('nothing to step through yet');
@@ -80,6 +84,10 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
             break;
           case 'l':
             keys.toggleView('lesson');
+            break;
+          case 'y':
+            if (!keys.runTwin) return keys.say('y runs the Python twin: open the lesson (l) first');
+            keys.runTwin();
             break;
           case 'c': {
             if (!controls?.cancel) return keys.say('nothing to cancel in a replay');

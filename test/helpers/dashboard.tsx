@@ -94,7 +94,7 @@ export function storeWith(
   return store;
 }
 
-export interface Recorded extends Required<DashboardControls> {
+export interface Recorded extends Required<Omit<DashboardControls, 'over'>> {
   calls: string[];
 }
 

@@ -81,8 +81,10 @@ export function runInTerminal(args: string[], { columns = 100, rows = 30, env = 
     async waitForScreen(pattern, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const lines = screen();
-        if (pattern.test(text())) return lines;
+        // One capture, tested and returned: two could straddle a redraw (the dashboard making way
+        // for the final picture) and hand back a screen the pattern was never seen on.
+        const seen = text();
+        if (pattern.test(seen)) return seen.replace(/\n$/, '').split('\n');
         if (Date.now() > until) throw new Error(`timed out waiting for ${pattern} on screen:\n${text()}`);
         await sleep(50);
       }

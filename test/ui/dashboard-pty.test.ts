@@ -125,6 +125,10 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     assertFitsScreen(await term.settledScreen(), 40);
     term.keys('t');
     await term.waitForScreen(/✔ fetch-0\.5s │█+✔ +│/);
+    // The scene's end stays open, on the view that was open, until q.
+    await term.waitForScreen(/the end · t timeline · l lesson · \? help · q leave/);
+    assert.match(term.text(), /timeline {2}░ queued/);
+    term.keys('q');
     assert.equal(await term.exitCode(), 0);
     await term.waitForScreen(/states\s+3 done/);
     const after = term.text();

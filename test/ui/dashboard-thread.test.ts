@@ -12,6 +12,12 @@ import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 import { recordingControls, storeWith } from '../helpers/dashboard.js';
 import { startDashboard } from '../../src/ui/dashboard.js';
+import { createSources, loadSources } from '../../src/pipeline/config.js';
+import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js';
+import { startPipeline } from '../../src/pipeline/run.js';
+import { createStore } from '../../src/pipeline/store.js';
+import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
+import { noneSink } from '../../src/sinks/sink.js';
 
 const SHOW_CURSOR = '\u001b[?25h';
 const plan = [
@@ -85,6 +91,49 @@ describe('dashboard thread', () => {
     const took = performance.now() - started;
     assert.ok(took < 1500, `unmount took ${took.toFixed(0)} ms: the two threads waited on each other`);
     assert.equal(asked, 1, 'the key asked for the controls, and was answered');
+  });
+
+  it('01-gather: the run\'s clock waits for the first frame with the sources; no fetch ends before it, and run time leaves the wait out', async () => {
+    const loaded = await loadSources('fixtures/lecture/01-gather');
+    const bus = createEventBus();
+    const store = createStore();
+    bus.subscribe(store.apply);
+    // One log, in order, of what the pipeline said and what reached the terminal.
+    const log: ({ frame: string } | { event: PipelineEvent })[] = [];
+    bus.subscribe((event) => log.push({ event }));
+    const term = new FakeTerminal(80, 24);
+    const write = term.write.bind(term);
+    term.write = ((chunk: string, ...rest: never[]) => (log.push({ frame: stripAnsi(String(chunk)) }), write(chunk, ...rest))) as typeof term.write;
+    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    await dashboard.ready;
+    const pipeline = startPipeline(createSources(loaded.configs, { seed: 1, slowmo: 1 }), { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, lesson: loaded.defaults.lesson, holdUntil: dashboard.painted }, bus.emit);
+    const summary = await pipeline.done;
+    dashboard.unmount();
+    const firstFrame = log.findIndex((e) => 'frame' in e && e.frame.includes('fetch-0.5s'));
+    const firstEnd = log.findIndex((e) => 'event' in e && e.event.type === 'source-end');
+    const clockStart = log.findIndex((e) => 'event' in e && e.event.type === 'clock-start');
+    assert.ok(firstFrame >= 0 && firstEnd > firstFrame, `the sources were on screen (${firstFrame}) before the first of them ended (${firstEnd})`);
+    assert.ok(clockStart > firstFrame && clockStart < firstEnd, 'the clock started after that frame, before any fetch ended');
+    const frame = (log[firstFrame] as { frame: string }).frame;
+    assert.match(frame, /3 sources: ▶ 3 running/, `all three running, none done yet:\n${frame}`);
+    assert.match(frame, /elapsed 0ms/, `at elapsed 0:\n${frame}`);
+    const ends = summary.sources.map((s) => s.ms);
+    assert.deepEqual(ends.map((ms) => Math.round(ms / 100)), [10, 5, 8], `the fetches took their own time, not the wait for the screen: ${ends}`);
+    assert.ok(summary.wallMs < 1300, `wall ${summary.wallMs} ms: the wait for the first frame is not run time`);
+  });
+
+  it('a dashboard that never paints holds the run for the bound only', async () => {
+    const loaded = await loadSources('fixtures/lecture/01-gather');
+    const events: PipelineEvent[] = [];
+    const never = new Promise<void>(() => {});
+    const pipeline = startPipeline(createSources(loaded.configs, { seed: 1, slowmo: 1 }), { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, holdUntil: never, holdBoundMs: 100 }, (e) => void events.push(e));
+    const summary = await pipeline.done;
+    assert.equal(summary.states.done, 3);
+    assert.equal(events[0]!.type, 'run-start');
+    assert.equal((events[0] as Extract<PipelineEvent, { type: 'run-start' }>).clockHeld, true);
+    const types = events.map((e) => e.type);
+    assert.ok(types.indexOf('clock-start') < types.indexOf('source-end'), 'the bound released the clock before anything ended');
+    assert.ok(types.indexOf('source-start') < types.indexOf('clock-start'), 'the sources started while the clock stood still, as in gather');
   });
 
   it('a process that exits while the dashboard is up gets its terminal back', () => {

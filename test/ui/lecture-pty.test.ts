@@ -8,8 +8,17 @@ import { runInTerminal, tmuxAvailable, type TerminalRun } from '../helpers/tmux.
 const skip = tmuxAvailable() ? false : 'tmux is not installed (apt-get install tmux)';
 const scene = (dir: string) => fileURLToPath(new URL(`../../fixtures/lecture/${dir}`, import.meta.url));
 
-/** The screen once the CLI has exited (exit code checked), trailing blank rows dropped. */
+/**
+ * The scene's end: the dashboard stays on its final picture (inside the screen, its last row free)
+ * until q; then the screen once the CLI has exited (exit code checked), trailing blank rows dropped.
+ */
 async function finalScreen(term: TerminalRun, code = 0, timeoutMs = 30_000): Promise<string[]> {
+  await term.waitForScreen(/the end · t timeline · l lesson · \? help · q leave/, timeoutMs);
+  const open = await term.settledScreen();
+  assert.equal(open.length, 24);
+  assert.equal(open.at(-1)!.trim(), '', `the last row stays free:\n${open.join('\n')}`);
+  assert.match(open.join('\n'), /^Lesson /m, 'the final picture, title first');
+  term.keys('q');
   assert.equal(await term.exitCode(timeoutMs), code);
   const lines = await term.settledScreen();
   while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
@@ -33,6 +42,62 @@ function assertFinalPicture(term: TerminalRun, lines: string[], title: RegExp) {
 const captionOf = (lines: string[]) => lines.find((l) => l.startsWith('» '))?.slice(2);
 
 describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
+  it('the end of a scene stays open: t, l and ? still work on it, p is refused, q leaves with the run\'s code', async () => {
+    const term = runInTerminal(['--sources', scene('03-async-with'), '--sink', 'none'], { columns: 80, rows: 24 });
+    await term.waitForScreen(/the end · t timeline/, 30_000);
+    // Still open a moment later: it waits for q, it does not close by itself.
+    await new Promise((r) => setTimeout(r, 700));
+    assert.match(term.text(), /the end · t timeline/);
+    term.keys('t');
+    await term.waitForScreen(/timeline {2}░ queued[\s\S]*3 sources: [\s\S]*the end/);
+    term.keys('l');
+    await term.waitForScreen(/JavaScript await using \+ for await {2}↔ {2}asyncio async with \+ async for/);
+    term.keys('?');
+    await term.waitForScreen(/Keys\n {2}↑ \/ ↓/);
+    term.keys('p');
+    await term.waitForScreen(/the run is over: q leaves/);
+    term.keys('Escape');
+    await term.waitForScreen(/^Lesson 03 · async with[\s\S]*the end/m);
+    term.keys('q');
+    assert.equal(await term.exitCode(), 1, 'ledger failed: the run\'s exit code, not q\'s');
+    const lines = await term.settledScreen();
+    assert.doesNotMatch(lines.join('\n'), /the end · t timeline/, 'the footer went with the dashboard');
+    assert.ok(lines.some((l) => /^Lesson 03 · async with/.test(l)), 'the final picture stays on screen');
+    assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
+  it('Ctrl-C at the end leaves too, with the run\'s exit code (0), and a run stopped by q during it does not wait', async () => {
+    const term = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none'], { columns: 80, rows: 24 });
+    await term.waitForScreen(/the end · t timeline/);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 0);
+    const quit = runInTerminal(['--sources', scene('01-gather'), '--slowmo', '10', '--sink', 'none'], { columns: 80, rows: 24 });
+    await quit.waitForScreen(/fetch-1\.0s │█/);
+    quit.keys('q');
+    assert.equal(await quit.exitCode(), 0);
+  });
+
+  it('01 --contrast: then one at a time, both on one time axis: "1.0 s together · 2.3 s one at a time"; q stops a contrast that runs', async () => {
+    const term = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none', '--contrast'], { columns: 80, rows: 24 });
+    await term.waitForScreen(/now the other way: one at a time… · q stops it and leaves/);
+    const lines = await finalScreen(term);
+    assert.match(captionOf(lines)!, /^1\.0 s together · 2\.3 s one at a time$/);
+    const text = lines.join('\n');
+    assert.match(text, /together \(this run\)\n ✔ fetch-1\.0s │█+✔ +│[\s\S]*wall 1\.0 s\none at a time \(-c 1\)/);
+    // One axis for both: together ends where one at a time's first fetch ends; the others wait ░ first.
+    const ours = /together \(this run\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
+    const theirs = /one at a time \(-c 1\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
+    assert.ok(Math.abs(ours.length - theirs.length) <= 1, `the same 1 s on the same axis:\n${text}`);
+    assert.match(text, / ✔ fetch-0\.8s │░{20,}█+✔│/, 'one at a time: the last fetch waits, then ends at the axis\'s end');
+    assert.match(text, /wall 2\.3 s/);
+
+    const stopped = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none', '--contrast', '--slowmo', '5'], { columns: 80, rows: 24 });
+    await stopped.waitForScreen(/now the other way: one at a time/, 20_000);
+    stopped.keys('q');
+    assert.equal(await stopped.exitCode(), 0, 'the run\'s exit code');
+    assert.deepEqual(stopped.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
+  });
+
   it('01 gather at --slowmo 3: three lanes at once, and the caption still says lecture time: 1.0 s instead of 2.3 s', async () => {
     const term = runInTerminal(['--sources', scene('01-gather'), '--slowmo', '3', '--sink', 'none'], { columns: 80, rows: 24 });
     const live = (await term.waitForScreen(/» 3 fetches at once · [\d.]+ s so far/)).join('\n');
@@ -66,7 +131,8 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
   it('02 with a c cancel instead of the deadline: the cancelled lane cleans up (▒) all the same', async () => {
     // Four times slower, so that job-2.0s is still waiting when c arrives; the deadline stretches with it.
     const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--slowmo', '4', '--sink', 'none'], { columns: 80, rows: 24 });
-    await term.waitForScreen(/▶ job-2\.0s │█/);
+    // Its lane well under way (the first frame shows it at 0, before the run's clock starts).
+    await term.waitForScreen(/▶ job-2\.0s │█{6,}/);
     term.keys('Down', 'c');
     await term.waitForScreen(/» job-2\.0s cancelled by c at its await \(chunk \d of 4\)/);
     const lines = await finalScreen(term);

@@ -6,6 +6,8 @@ import { loadSources } from '../../src/pipeline/config.js';
 import type { Lesson } from '../../src/pipeline/events.js';
 import { fixedScale, MEMORY_STEPS, sparkline } from '../../src/ui/bars.js';
 import { LectureFinal } from '../../src/ui/LectureFinal.js';
+import { loadTwin } from '../../src/pipeline/twin.js';
+import { spawnSync } from 'node:child_process';
 import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
 
 afterEach(cleanup);
@@ -19,6 +21,17 @@ function assertFits(lines: string[], columns: number, rows: number) {
 }
 
 const caption = (frame: string) => /^» (.*)$/m.exec(frame)?.[1];
+
+/**
+ * The live header's first line of a scene that is over: the dashboard shows its final picture
+ * (title first) until a view is picked; the timeline (t) keeps the header above it.
+ */
+async function headerAfterTheEnd(view: Awaited<ReturnType<typeof renderDashboard>>): Promise<string> {
+  assert.match(view.lines()[0]!, /^Lesson /, 'the end: the final picture, title first');
+  view.stdin.write('t');
+  await view.settle();
+  return view.lines()[0]!;
+}
 
 /** The lecture's gather, `scale` times slower: three fetches, 1.0 s, 0.5 s and 0.8 s. */
 const gather = (scale = 1, sequential = false): SourcePlan[] => {
@@ -35,10 +48,10 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     const lesson = await lessonOf('01-gather');
     const live = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(live.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
-    assert.doesNotMatch(live.lines()[0]!, /speedup/, 'the header leads with the scene\'s numbers');
+    assert.doesNotMatch(await headerAfterTheEnd(live), /speedup/, 'the header leads with the scene\'s numbers');
     const slow = await renderDashboard(storeWith(gather(3), { t: 3000, lesson, finished: true, slowmo: 3 }), { columns: 80, rows: 24 });
     assert.equal(caption(slow.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
-    assert.match(slow.lines()[0]!, /elapsed 3\.00s \(lecture 1\.0 s\)/);
+    assert.match(await headerAfterTheEnd(slow), /elapsed 3\.00s \(lecture 1\.0 s\)/);
     const one = await renderDashboard(storeWith(gather(1, true), { t: 2300, lesson, finished: true, concurrency: 1 }), { columns: 80, rows: 24 });
     assert.equal(caption(one.frame()), '2.3 s: 3 fetches one after another, the sum of their waits');
   });
@@ -57,7 +70,7 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
       { columns: 80, rows: 24 },
     );
     assert.equal(caption(deadline.frame()), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
-    assert.match(deadline.lines()[0]!, /deadline 1\.20s · 1 done · 1 cancelled/);
+    assert.match(await headerAfterTheEnd(deadline), /deadline 1\.20s · 1 done · 1 cancelled/);
     const byKey = await renderDashboard(
       storeWith([{ name: 'job-1.0s', state: 'cancelled', chunks: 0, expected: { chunks: 2 }, startedAt: 0, ms: 400, cancelling: { t: 300, reason: 'user' }, notesAt: cleanupNotes(300, 'cancelled by user') }], { t: 400, lesson }),
       { columns: 80, rows: 24 },
@@ -80,7 +93,7 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     ];
     const all = await renderDashboard(storeWith(plans(true), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(all.frame()), '3 connections: each closed (done, failed, cancelled)');
-    assert.match(all.lines()[0]!, /3 opened · 3 closed/);
+    assert.match(await headerAfterTheEnd(all), /3 opened · 3 closed/);
     const leak = await renderDashboard(storeWith(plans(false), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(leak.frame()), '3 connections: 2 closed (done, failed) · 1 open');
   });
@@ -220,5 +233,48 @@ describe('untrusted text in the lecture views (a recording says what it likes)',
     assert.doesNotMatch(text, /\u001b|\u0007/);
     const cancel = await renderDashboard(storeWith([{ name: 'job', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: 'constructor' } }], { t: 500, lesson: await lessonOf('02-wait-timeout') }), { columns: 80, rows: 24 });
     assert.equal(caption(cancel.frame()), 'job cancelled at its await (after chunk 0) → re-raised');
+  });
+});
+
+describe('the Python twin in the lesson view', () => {
+  const twinLesson = async (dir: string): Promise<Lesson> => ({ ...(await lessonOf(dir)), twin: await loadTwin(`fixtures/lecture/${dir}`) });
+
+  it('01 at 80x24: twin.out recorded next to this run told the same way, inside the screen', async () => {
+    const lesson = await twinLesson('01-gather');
+    const view = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('l');
+    await view.settle();
+    const frame = view.frame();
+    assertFits(view.lines(), 80, 24);
+    assert.match(frame, /python3 twin\.py · recorded · y: live +│ ingest-tui · this run/);
+    assert.match(frame, /start a \(1\.0 s\) at 0\.0 s +│ start fetch-1\.0s at 0\.0 s/);
+    assert.match(frame, /done {2}b at 0\.5 s +│ done {2}fetch-0\.5s at 0\.5 s/);
+    assert.match(frame, /total 1\.0 s instead of 2\.3 s.* │ 1\.0 s instead of 2\.3 s \(3 fetches at/, 'what each showed last, side by side');
+  });
+
+  it('06 at 80x24: ten thousand sources are counted, not listed, next to the twin\'s per-coroutine memory', async () => {
+    const lesson = await twinLesson('06-c10k');
+    const plans: SourcePlan[] = Array.from({ length: 200 }, (_, i) => ({ name: `conn-${String(i).padStart(5, '0')}`, state: 'done', startedAt: 0, ms: 1000 }));
+    const view = await renderDashboard(storeWith(plans, { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('l');
+    await view.settle();
+    assertFits(view.lines(), 80, 24);
+    assert.match(view.frame(), /kB per coroutine/);
+    assert.match(view.frame(), /│ 200 sources · peak \d+ in flight/);
+  });
+
+  it('y runs python3 twin.py live in the lesson view; its output replaces the recording', { skip: spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed' }, async () => {
+    const lesson = await twinLesson('01-gather');
+    const view = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
+    view.stdin.write('y');
+    await view.settle();
+    assert.match(view.frame(), /y runs the Python twin: open the lesson \(l\) first/, 'outside the lesson, y says where it works');
+    view.stdin.write('l');
+    await view.settle();
+    view.stdin.write('y');
+    for (let i = 0; i < 200 && !/live · exit 0/.test(view.frame()); i++) await new Promise((r) => setTimeout(r, 50));
+    const frame = view.frame();
+    assert.match(frame, /python3 twin\.py · live · exit 0/);
+    assert.match(frame, /done {2}b at 0\.5 s/);
   });
 });

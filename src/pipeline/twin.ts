@@ -1,0 +1,29 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+/** A scenario's Python asyncio program (twin.py) and what it printed when run here (twin.out). */
+export interface Twin {
+  /** Absolute path of twin.py: the lesson view can run it (`y`) when python3 is there. */
+  program: string;
+  /** twin.out, a line each: shown next to this run's own account in the lesson view. */
+  recorded: string[];
+}
+
+export const TWIN_PROGRAM = 'twin.py';
+export const TWIN_OUTPUT = 'twin.out';
+/** A twin prints a screenful at most: what the lesson view has room for. */
+export const TWIN_MAX_LINES = 16;
+const TWIN_MAX_BYTES = 4096;
+
+/**
+ * The twin of a lecture scenario directory, when it ships one (both files; neither is a source).
+ * Its text is shown as is only through safeText: a directory may come from anyone.
+ */
+export async function loadTwin(dir: string): Promise<Twin | undefined> {
+  const program = resolve(dir, TWIN_PROGRAM);
+  const isFile = async (path: string) => (await stat(path).catch(() => undefined))?.isFile() === true;
+  if (!(await isFile(program)) || !(await isFile(join(dir, TWIN_OUTPUT)))) return undefined;
+  const text = (await readFile(join(dir, TWIN_OUTPUT), 'utf8')).slice(0, TWIN_MAX_BYTES);
+  const recorded = text.replace(/\n+$/, '').split('\n').slice(0, TWIN_MAX_LINES);
+  return { program, recorded };
+}
