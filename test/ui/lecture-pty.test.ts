@@ -116,15 +116,18 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     const term = runInTerminal(['--sources', scene('02-wait-timeout'), '--sink', 'none'], { columns: 80, rows: 24 });
     // The lesson's key moment: the run stands still as the deadline hits, the cancellation landed, the cleanup begun.
     await term.waitForScreen(/⏸ paused[\s\S]*» ⏸ the deadline: cancel\(\) lands at job-2\.0s's await[\s\S]*▶ job-2\.0s │█+▒│[\s\S]*paused/);
-    const still = term.text();
-    assert.match(still, /elapsed 1\.2\ds/, 'the clock on screen stands still too');
+    const elapsed = () => /elapsed ([\d.]+m?s)/.exec(term.text())?.[1];
+    const at = elapsed();
+    assert.match(at ?? '', /^1\.\d\ds$/, 'paused at the 1.2 s deadline (or a little after it, on a busy machine)');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(elapsed(), at, 'the clock on screen stands still too');
     term.keys('p');
     const lines = await finalScreen(term);
     assertFinalPicture(term, lines, /^Lesson 02 · wait with a timeout/);
     assert.equal(captionOf(lines), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
     const text = lines.join('\n');
-    assert.match(text, /⊘ job-2\.0s │█+▒+⊘│/);
-    assert.match(text, /✔ job-0\.5s │█+✔ +┆ +│/);
+    assert.match(text, /⊘ job-2\.0s │░?█+▒+⊘│/); // ░: a cell of waiting, when its start rounds into the second cell
+    assert.match(text, /✔ job-0\.5s │░?█+✔ +┆ +│/);
     assert.doesNotMatch(text, /job-[01]\.[05]s │[^\n]*▒/, 'only the cancelled job cleans up');
     assert.match(text, /deadline at 1\.2\ds · cleanup ▒ 1\d\dms, then re-raised/);
     assert.match(text, /job-2\.0s cleaning up after: cancelled at the run deadline\n.*job-2\.0s cleanup done/);
@@ -140,7 +143,7 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     const lines = await finalScreen(term);
     assertFinalPicture(term, lines, /^Lesson 02/);
     assert.match(captionOf(lines)!, /^job-2\.0s cancelled by c at its await \(chunk [12] of 4\) → cleanup → re-raised$/);
-    assert.match(lines.join('\n'), /⊘ job-2\.0s │█+▒+⊘ +│/, 'cleanup drawn though the run never stopped');
+    assert.match(lines.join('\n'), /⊘ job-2\.0s │░?█+▒+⊘ +│/, 'cleanup drawn though the run never stopped');
   });
 
   it('03 async with: connect, rows and close as phases, and each connection closed on success, failure and cancel', async () => {
