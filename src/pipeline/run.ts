@@ -3,7 +3,7 @@ import { IngestError, describeError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
-import { CancelReason, WakingAbortController, onAbort, timeoutReason, type CancelKind } from '../util/abort.js';
+import { CancelReason, WakingAbortController, onAbort, timeoutReason, untilAborted, type CancelKind } from '../util/abort.js';
 import { Clock, useClock } from '../util/clock.js';
 import { EVENTS_SCHEMA_VERSION, SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
@@ -96,6 +96,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
   const releaseStartHold = holdingStart ? clock.hold() : undefined;
+  // Real I/O (a file, HTTP) does not wait on the clock: until the first frame its sources wait at
+  // the start line, so none is done before the class has seen it start.
+  let openStartLine = () => {};
+  const startLine = holdingStart ? new Promise<void>((resolve) => (openStartLine = resolve)) : undefined;
   let releasePause: (() => void) | undefined;
   const pauses = pauseDecider(options.pauseAt);
   /** Every event goes out through here: after it, the run may pause at a key moment or a step's end. */
@@ -208,6 +212,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     /** --offload: this source's chunks not yet persisted, oldest first. */
     let turns: Promise<void>[] | undefined;
     try {
+      if (holdingStart) await Promise.race([startLine, untilAborted(signal)]);
       if (gate.paused) await gate.wait(signal);
       const read = source.read({
         signal,
@@ -318,6 +323,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       startedAt = performance.now();
       if (pausedSince !== undefined) pausedSince = startedAt; // p during the hold: paused from 0
       releaseStartHold?.();
+      openStartLine();
       emit({ type: 'clock-start', t: now() });
     };
     timer = setTimeout(release, options.holdBoundMs ?? HOLD_BOUND_MS);
