@@ -52,9 +52,10 @@ export interface RunOptions {
   /**
    * The run's clock stands still from the start until this settles (or HOLD_BOUND_MS after
    * run-start, so a stuck dashboard never holds a run): the dashboard's first frame with the
-   * sources, so that the class sees 01-gather's three fetches start, not half over. Sources start
-   * meanwhile, as in asyncio.gather; no simulated wait, timeout or deadline runs out; run time
-   * stays at 0 (events carry it) and `clock-start` says when it began to run.
+   * sources, so that the class sees 01-gather's three fetches start, not half over. Sources are
+   * started meanwhile but wait at a start line before their first pull, as asyncio.gather's tasks
+   * do before the loop runs them; no simulated wait, timeout or deadline runs out; run time stays
+   * at 0 (events carry it) and `clock-start` says when it began to run.
    */
   holdUntil?: Promise<void>;
   /** Overrides HOLD_BOUND_MS (tests). */
