@@ -7,8 +7,8 @@
  */
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
-import { createStore } from '../src/pipeline/store.js';
-import { App } from '../src/ui/App.js';
+import { createStore } from '../src/ui/model/store.js';
+import { App } from '../src/ui/components/App.js';
 
 const FRAMES = 40;
 

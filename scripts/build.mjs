@@ -13,10 +13,10 @@ rmSync(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: fileURLToPath(root), // a path, not a URL's pathname (C:\\ on Windows, %20 anywhere)
   entryPoints: {
-    main: 'src/cli.tsx', // started by dist/cli.js, below
-    'pipeline/transform-worker': 'src/pipeline/transform-worker.ts',
+    main: 'src/cli/main.ts', // started by dist/cli.js, below
+    'pipeline/offload/transform-worker': 'src/pipeline/offload/transform-worker.ts',
     'sinks/sqlite-worker': 'src/sinks/sqlite-worker.ts',
-    'ui/dashboard-worker': 'src/ui/dashboard-worker.ts',
+    'ui/dashboard/worker': 'src/ui/dashboard/worker.ts',
     'serve/main': 'src/serve/main.ts',
   },
   outdir: 'dist',

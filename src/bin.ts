@@ -11,6 +11,6 @@ if (Number(version.split('.')[0]) < MIN_MAJOR) {
   process.stderr.write('ingest-tui: Node ' + version + ' is not supported: use Node 20, 22 or 24 (22 or 24 preferred: Node 20 is past its end of life)\n');
   process.exitCode = 2;
 } else {
-  var main = './main.js'; // src/cli.tsx, bundled
+  var main = './main.js'; // src/cli/main.ts, bundled
   import(main);
 }

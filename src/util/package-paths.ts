@@ -20,8 +20,8 @@ export const packageRoot = findPackageRoot(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
 
 /**
- * A module started on its own (a worker thread, a child process): `pipeline/transform-worker`
- * is dist/pipeline/transform-worker.js built, src/pipeline/transform-worker.ts from source.
+ * A module started on its own (a worker thread, a child process): `pipeline/offload/transform-worker`
+ * is dist/pipeline/offload/transform-worker.js built, src/pipeline/offload/transform-worker.ts from source.
  */
 export function entryPoint(path: string): URL {
   return pathToFileURL(fromSource ? join(packageRoot, 'src', `${path}.ts`) : join(packageRoot, 'dist', `${path}.js`));

@@ -1,8 +1,8 @@
 import { render } from 'ink-testing-library';
 import type { Lesson, PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
-import { createStore, type Store } from '../../src/pipeline/store.js';
-import { App } from '../../src/ui/App.js';
-import type { DashboardControls } from '../../src/ui/controls.js';
+import { createStore, type Store } from '../../src/ui/model/store.js';
+import { App } from '../../src/ui/components/App.js';
+import type { DashboardControls } from '../../src/ui/dashboard/controls.js';
 import { ThemeContext, colorTheme, type Theme } from '../../src/ui/theme.js';
 
 export interface SourcePlan {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { createStore } from '../../src/pipeline/store.js';
+import { createStore } from '../../src/ui/model/store.js';
 import type { TransformFn } from '../../src/pipeline/transform.js';
 import type { Source } from '../../src/sources/source.js';
 import { Probe, run, testSource } from '../helpers/sources.js';

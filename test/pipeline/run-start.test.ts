@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createEventBus } from '../../src/pipeline/events.js';
 import { createSources, loadSources } from '../../src/pipeline/config.js';
 import { startPipeline } from '../../src/pipeline/run.js';
-import { createStore } from '../../src/pipeline/store.js';
+import { createStore } from '../../src/ui/model/store.js';
 import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 import { noneSink } from '../../src/sinks/sink.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';

@@ -213,7 +213,7 @@ describe('contrast and offload modes', () => {
   });
 
   it('the offload pool runs the same transform in worker threads', async () => {
-    const { createOffloadPool } = await import('../../src/pipeline/offload.js');
+    const { createOffloadPool } = await import('../../src/pipeline/offload/pool.js');
     const pool = createOffloadPool(2);
     try {
       const probe = new Probe();

@@ -13,7 +13,7 @@ describe('transform: records a source could not read', () => {
   });
 
   it('the same in the --offload pool, where a structured clone keeps no class', async () => {
-    const { createOffloadPool } = await import('../../src/pipeline/offload.js');
+    const { createOffloadPool } = await import('../../src/pipeline/offload/pool.js');
     const pool = createOffloadPool(1);
     try {
       assert.deepEqual(await pool.transform({ source: 's', seq: 0, records }), transformRecords({ source: 's', seq: 0, records }));

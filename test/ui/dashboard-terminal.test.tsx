@@ -12,7 +12,7 @@ import type { Summary } from '../../src/pipeline/events.js';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 
-const { startDashboard } = await import('../../src/ui/dashboard.js');
+const { startDashboard } = await import('../../src/ui/dashboard/start-dashboard.js');
 const { storeWith, recordingControls } = await import('../helpers/dashboard.js');
 
 const CLEAR_TERMINAL = '\u001b[2J\u001b[3J\u001b[H';
@@ -114,7 +114,7 @@ describe('dashboard on a terminal', () => {
   });
 
   it('waits for the run to announce its sources before taking the screen', async () => {
-    const { createStore } = await import('../../src/pipeline/store.js');
+    const { createStore } = await import('../../src/ui/model/store.js');
     const store = createStore({ intervalMs: 1 });
     const term = new FakeTerminal(100, 30);
     const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import { loadSources, createSources } from '../../src/pipeline/config.js';
-import { createStore } from '../../src/pipeline/store.js';
+import { createStore } from '../../src/ui/model/store.js';
 import { recordingControls, renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
 
 const sixStates: SourcePlan[] = [

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import { loadSources } from '../../src/pipeline/config.js';
 import type { Lesson } from '../../src/pipeline/events.js';
-import { declarations, listing } from '../../src/ui/source-listing.js';
+import { declarations, listing } from '../../src/ui/model/source-listing.js';
 import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
 
 afterEach(cleanup);

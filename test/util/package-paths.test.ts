@@ -13,7 +13,7 @@ describe('package paths', () => {
   });
 
   it('names the .ts file of an entry point when running from source', () => {
-    for (const entry of ['pipeline/transform-worker', 'sinks/sqlite-worker', 'serve/main']) {
+    for (const entry of ['pipeline/offload/transform-worker', 'sinks/sqlite-worker', 'serve/main']) {
       const file = fileURLToPath(entryPoint(entry));
       assert.equal(file, join(packageRoot, 'src', `${entry}.ts`));
       assert.ok(existsSync(file), file);
@@ -22,7 +22,7 @@ describe('package paths', () => {
 
   it('the build has a .js file for every entry point the code names', () => {
     // npm test builds before it runs the tests; these are what workers and the server start from.
-    for (const entry of ['cli', 'pipeline/transform-worker', 'sinks/sqlite-worker', 'serve/main']) {
+    for (const entry of ['cli', 'pipeline/offload/transform-worker', 'sinks/sqlite-worker', 'serve/main']) {
       assert.ok(existsSync(join(packageRoot, 'dist', `${entry}.js`)), `dist/${entry}.js`);
     }
   });

@@ -1,0 +1,96 @@
+import type { EventBus, PipelineEvent } from '../../pipeline/events.js';
+import { busyMs, type Store } from '../model/store.js';
+import { safeText } from '../../util/sanitize.js';
+import { bytes, count, duration, rate, stateLabel, stateSymbol } from '../format.js';
+import { formatSummary } from './summary-table.js';
+
+/** Above this many sources, routine starts and successes are not worth a line each. */
+const CHATTY_LIMIT = 100;
+
+export interface TextReporterOptions {
+  err?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream;
+  progressEveryMs?: number;
+}
+
+/**
+ * --no-ui: a line per state change and a progress line every second on stderr (a log a person
+ * or CI can read), the summary table on stdout (what a script keeps).
+ */
+export function attachTextReporter(bus: EventBus, store: Store, options: TextReporterOptions = {}) {
+  const err = options.err ?? process.stderr;
+  const out = options.out ?? process.stdout;
+  let chatty = true;
+  const at = (t: number) => `[${(t / 1000).toFixed(2).padStart(6)}s]`;
+  const say = (t: number, text: string) => err.write(`${at(t)} ${text}\n`);
+
+  const progress = setInterval(() => {
+    const snap = store.getSnapshot();
+    if (snap.sources.length === 0 || snap.summary) return;
+    const c = snap.counts;
+    const finished = c.done + c.failed + c['timed-out'] + c.cancelled;
+    const lag = snap.metrics ? ` · rss ${bytes(snap.metrics.rss)} · lag p99 ${duration(snap.metrics.loopLagP99Ms)}` : '';
+    say(snap.t, `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`);
+  }, options.progressEveryMs ?? 1000);
+  progress.unref();
+
+  const onEvent = (event: PipelineEvent) => {
+    switch (event.type) {
+      case 'run-start':
+        chatty = event.sources.length <= CHATTY_LIMIT;
+        say(event.t, `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
+        if (event.lesson) {
+          say(event.t, `lesson: ${safeText(event.lesson.title)} · ${safeText(event.lesson.js)} ↔ ${safeText(event.lesson.asyncio)}`);
+          say(event.t, `  ${safeText(event.lesson.takeaway)}`);
+        }
+        break;
+      case 'source-start':
+        if (chatty) say(event.t, `${stateSymbol.running} ${safeText(event.source)} started`);
+        break;
+      case 'note':
+        if (chatty) say(event.t, `  ${safeText(event.source)}: ${safeText(event.text)}`);
+        break;
+      case 'retry':
+        if (chatty) say(event.t, `↻ ${safeText(event.source)} retry ${event.attempt} in ${duration(event.delayMs)}: ${safeText(event.reason)}`);
+        break;
+      case 'source-end':
+        if (chatty || event.state !== 'done') {
+          const detail = `${counted(event.chunks, 'chunk')} · ${counted(event.records, 'record')} · ${bytes(event.bytes)} in ${duration(event.ms)}`;
+          say(event.t, `${stateSymbol[event.state]} ${safeText(event.source)} ${stateLabel[event.state]} · ${detail}${event.error ? ` · ${safeText(event.error)}` : ''}`);
+        }
+        break;
+      case 'concurrency':
+        say(event.t, `concurrency → ${event.concurrency}`);
+        break;
+      case 'paused':
+        say(event.t, event.paused ? 'paused' : 'resumed');
+        break;
+      case 'contrast': {
+        // --contrast, after the summary: the other way's numbers next to the run's.
+        const label = safeText(event.label, 24);
+        const r = event.result;
+        say(event.t, r ? `contrast, ${label}: wall ${duration(r.wallMs)} · max lag ${duration(r.maxLagMs)} · peak RSS ${bytes(r.peakRssBytes)}` : `contrast, ${label}: ${event.state === 'running' ? 'running the other way…' : 'stopped'}`);
+        break;
+      }
+      case 'stopping':
+        if (!event.force) say(event.t, `stopping (${event.reason}): running sources are cancelled, their cleanup runs`);
+        break;
+      case 'summary': {
+        clearInterval(progress);
+        const { type: _type, t: _t, ...summary } = event;
+        out.write(formatSummary(summary));
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  const unsubscribe = bus.subscribe(onEvent);
+  return () => {
+    clearInterval(progress);
+    unsubscribe();
+  };
+}
+
+/** "1 chunk", "2 chunks", "1,000 records". */
+const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
