@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { sources: { type: 'string' }, runs: { type: 'string', default: '5' }, size: { type: 'string', default: '120x40' } } });
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -26,11 +26,20 @@ let sources = values.sources;
 if (!sources) {
   sources = join(work, 'sources');
   spawnSync('mkdir', ['-p', sources]);
-  writeFileSync(join(sources, 'load.json'), JSON.stringify({ name: 'load', kind: 'simulated', count: 2000, chunks: 20, recordsPerChunk: 50, latency: '5ms', jitter: 0.5 }));
+  writeFileSync(
+    join(sources, 'load.json'),
+    JSON.stringify({ name: 'load', kind: 'simulated', count: 2000, chunks: 20, recordsPerChunk: 50, latency: '5ms', jitter: 0.5 }),
+  );
   writeFileSync(join(sources, 'ingest.json'), JSON.stringify({ concurrency: 64 }));
 }
 
-interface Result { wallMs: number; cpuMs: number; lagP99Median: number; maxLagMs: number; peakRssMb: number }
+interface Result {
+  wallMs: number;
+  cpuMs: number;
+  lagP99Median: number;
+  maxLagMs: number;
+  peakRssMb: number;
+}
 
 async function once(ui: boolean): Promise<Result> {
   const record = join(work, 'events.ndjson');
@@ -38,19 +47,36 @@ async function once(ui: boolean): Promise<Result> {
   rmSync(done, { force: true });
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const script = join(work, 'run.sh');
-  writeFileSync(script, `env -u CI ${q(process.execPath)} ${q(cli)} --sources ${q(sources!)} --sink none --record ${q(record)} ${ui ? '' : '--no-ui'}\ntimes > ${q(done)}.tmp; mv ${q(done)}.tmp ${q(done)}\n`);
+  writeFileSync(
+    script,
+    `env -u CI ${q(process.execPath)} ${q(cli)} --sources ${q(sources!)} --sink none --record ${q(record)} ${ui ? '' : '--no-ui'}\ntimes > ${q(done)}.tmp; mv ${q(done)}.tmp ${q(done)}\n`,
+  );
   tmux('new-session', '-d', '-s', 'bench', '-x', columns!, '-y', rows!, `sh ${q(script)}; sleep 2`);
   while (!existsSync(done)) await sleep(100);
   tmux('kill-session', '-t', 'bench');
-  const events = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = readFileSync(record, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const summary = events.at(-1);
   const lags = events.filter((e) => e.type === 'metrics').map((e) => e.loopLagP99Ms as number);
   // `times`: the second line is the children's user and system time, e.g. "0m4.130s 0m0.699s".
-  const cpu = readFileSync(done, 'utf8').trim().split('\n').at(-1)!.split(' ').reduce((sum, t) => {
-    const [, m, s] = /(\d+)m([\d.]+)s/.exec(t)!;
-    return sum + (Number(m) * 60 + Number(s)) * 1000;
-  }, 0);
-  return { wallMs: summary.wallMs, cpuMs: Math.round(cpu), lagP99Median: median(lags), maxLagMs: summary.maxLoopLagMs, peakRssMb: Math.round(summary.peakRssBytes / 1e6) };
+  const cpu = readFileSync(done, 'utf8')
+    .trim()
+    .split('\n')
+    .at(-1)!
+    .split(' ')
+    .reduce((sum, t) => {
+      const [, m, s] = /(\d+)m([\d.]+)s/.exec(t)!;
+      return sum + (Number(m) * 60 + Number(s)) * 1000;
+    }, 0);
+  return {
+    wallMs: summary.wallMs,
+    cpuMs: Math.round(cpu),
+    lagP99Median: median(lags),
+    maxLagMs: summary.maxLoopLagMs,
+    peakRssMb: Math.round(summary.peakRssBytes / 1e6),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;

@@ -77,25 +77,51 @@ async function main() {
   const results: Result[] = [];
   try {
     const path = await oneLineFile(dir, 50 * MiB);
-    for (const [name, extra] of [['line-50mb', {}], ['line-50mb-kept', { maxRecordBytes: '64mb' }]] as const) {
+    for (const [name, extra] of [
+      ['line-50mb', {}],
+      ['line-50mb-kept', { maxRecordBytes: '64mb' }],
+    ] as const) {
       const sources = join(dir, `${name}.json`);
       await writeFile(sources, JSON.stringify({ name: 'big', kind: 'file', path, ...extra }));
       const r = await measure(cli, ['--sources', sources, '--json', '--out', join(dir, `out-${name}`)], {
-        node: true, tmpDir: dir, keep: (l) => l.startsWith('{"type":"summary"'),
+        node: true,
+        tmpDir: dir,
+        keep: (l) => l.startsWith('{"type":"summary"'),
       });
       const summary = JSON.parse(r.lines.at(-1) ?? '{}') as { maxLoopLagMs?: number; persisted?: number; deadLettered?: number };
-      results.push({ case: name, wallMs: r.wallMs, peakRssMiB: r.peakRssBytes! / MiB, maxLagMs: summary.maxLoopLagMs, note: `exit ${r.code}, persisted ${summary.persisted}, dead-lettered ${summary.deadLettered}` });
+      results.push({
+        case: name,
+        wallMs: r.wallMs,
+        peakRssMiB: r.peakRssBytes! / MiB,
+        maxLagMs: summary.maxLoopLagMs,
+        note: `exit ${r.code}, persisted ${summary.persisted}, dead-lettered ${summary.deadLettered}`,
+      });
     }
-    for (const [name, total, lineBytes] of [[quick ? 'stream-1gb' : 'stream-10gb', quick ? 1e9 : 10e9, 0], ['lines-1gb', 1e9, 200]] as const) {
-      const r = await measure(self, ['--child', String(total), String(lineBytes)], { node: true, nodeFlags: ['--import', 'tsx'], tmpDir: dir, timeoutMs: 600_000 });
+    for (const [name, total, lineBytes] of [
+      [quick ? 'stream-1gb' : 'stream-10gb', quick ? 1e9 : 10e9, 0],
+      ['lines-1gb', 1e9, 200],
+    ] as const) {
+      const r = await measure(self, ['--child', String(total), String(lineBytes)], {
+        node: true,
+        nodeFlags: ['--import', 'tsx'],
+        tmpDir: dir,
+        timeoutMs: 600_000,
+      });
       const child = JSON.parse(r.lines.at(-1) ?? '{}') as { ms: number; records: number; bytes: number; maxLagMs: number };
-      results.push({ case: name, wallMs: r.wallMs, peakRssMiB: r.peakRssBytes! / MiB, maxLagMs: child.maxLagMs, note: `${(child.bytes / 1e6 / (child.ms / 1000)).toFixed(0)} MB/s, ${child.records} records` });
+      results.push({
+        case: name,
+        wallMs: r.wallMs,
+        peakRssMiB: r.peakRssBytes! / MiB,
+        maxLagMs: child.maxLagMs,
+        note: `${(child.bytes / 1e6 / (child.ms / 1000)).toFixed(0)} MB/s, ${child.records} records`,
+      });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   console.log('| case | wall | peak RSS | max loop lag | |\n|---|---:|---:|---:|---|');
-  for (const r of results) console.log(`| ${r.case} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.peakRssMiB.toFixed(0)} MiB | ${r.maxLagMs?.toFixed(1) ?? '?'} ms | ${r.note} |`);
+  for (const r of results)
+    console.log(`| ${r.case} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.peakRssMiB.toFixed(0)} MiB | ${r.maxLagMs?.toFixed(1) ?? '?'} ms | ${r.note} |`);
 }
 
 if (process.argv[2] === '--child') await splitGenerated(Number(process.argv[3]), Number(process.argv[4]));

@@ -64,7 +64,11 @@ async function pipeline(source: Source) {
 }
 
 const fmt = (r: { records: number; bytes: number; ms: number }) =>
-  `${Math.round(r.records / (r.ms / 1000)).toLocaleString('en-US').padStart(11)} records/s  ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(0).padStart(4)} MB/s  (${r.records.toLocaleString('en-US')} records in ${(r.ms / 1000).toFixed(2)}s)`;
+  `${Math.round(r.records / (r.ms / 1000))
+    .toLocaleString('en-US')
+    .padStart(
+      11,
+    )} records/s  ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(0).padStart(4)} MB/s  (${r.records.toLocaleString('en-US')} records in ${(r.ms / 1000).toFixed(2)}s)`;
 
 /** A bare static server for the file, in its own process; resolves with its URL. */
 async function staticServer() {
@@ -86,7 +90,10 @@ const cases = {
 };
 console.log(`${sizeMb} MB of NDJSON orders, chunkRecords 500, Node ${process.version}`);
 try {
-  for (const [label, measure] of [['source only', sourceOnly], ['pipeline  ', pipeline]] as const) {
+  for (const [label, measure] of [
+    ['source only', sourceOnly],
+    ['pipeline  ', pipeline],
+  ] as const) {
     for (const [name, create] of Object.entries(cases)) {
       await measure(create()); // warm-up
       console.log(`${label}  ${name.padEnd(11)} ${fmt(await measure(create()))}`);

@@ -10,14 +10,14 @@ import { parseArgs } from 'node:util';
 import { dashboardLag } from './cases/dashboard-lag.js';
 import { fileIngest } from './cases/file-ingest.js';
 import { httpNdjson } from './cases/http-ndjson.js';
-import { sources100k, sources10k } from './cases/sources.js';
 import { postgresSink } from './cases/postgres-sink.js';
+import { sources10k, sources100k } from './cases/sources.js';
 import { sqliteSink } from './cases/sqlite-sink.js';
 import { startup } from './cases/startup.js';
 import { streaming } from './cases/streaming.js';
 import { uiOverhead } from './cases/ui-overhead.js';
 import { machine, markdownTable, textTable } from './lib/report.js';
-import { FeatureNotAvailable, type BenchCase, type BenchContext, type Row } from './lib/types.js';
+import { type BenchCase, type BenchContext, FeatureNotAvailable, type Row } from './lib/types.js';
 
 const CASES: BenchCase[] = [startup, fileIngest, sqliteSink, postgresSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -13,15 +13,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { openCheckpoints } from '../src/pipeline/checkpoints.js';
 import { createSources } from '../src/pipeline/config.js';
 import { createEventBus, type PipelineEvent } from '../src/pipeline/events.js';
-import { openCheckpoints } from '../src/pipeline/checkpoints.js';
 import { startPipeline } from '../src/pipeline/run.js';
 import { deadLetterFile } from '../src/sinks/dead-letter.js';
 import { ndjsonSink } from '../src/sinks/ndjson.js';
 import { noneSink, type Sink } from '../src/sinks/sink.js';
 import { sqliteSink } from '../src/sinks/sqlite.js';
-import { sqliteDriver, transaction, type DriverName } from '../src/sinks/sqlite-driver.js';
+import { type DriverName, sqliteDriver, transaction } from '../src/sinks/sqlite-driver.js';
 
 const WRITERS = 8;
 const CHUNKS = 200;
@@ -81,13 +81,20 @@ async function rawOnMainThread(driver: DriverName) {
 async function pipeline(makeSink: (dir: string) => Sink) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sqlite-'));
   const configs = Array.from({ length: WRITERS }, (_, i) => ({
-    name: `s${i}`, kind: 'simulated',
+    name: `s${i}`,
+    kind: 'simulated',
     config: { name: `s${i}`, kind: 'simulated', chunks: 100, recordsPerChunk: 500, latency: 1, jitter: 0, payloadBytes: 100, badRecords: 0 },
-    file: 'bench', baseDir: dir,
+    file: 'bench',
+    baseDir: dir,
   }));
   const sources = createSources(configs, { seed: 1, slowmo: 1 });
   const sink = makeSink(dir);
-  const checkpoints = await openCheckpoints({ out: dir, sink, resume: false, targets: configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: 'bench' })) });
+  const checkpoints = await openCheckpoints({
+    out: dir,
+    sink,
+    resume: false,
+    targets: configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: 'bench' })),
+  });
   const bus = createEventBus();
   const lags: number[] = [];
   bus.subscribe((e: PipelineEvent) => {
@@ -126,7 +133,10 @@ for (let round = 0; round < ROUNDS; round++) {
     const raw = await rawOnMainThread(driver);
     note(`raw on the main thread, ${driver}`, raw.rowsPerSec, `lag p99 ${raw.lagP99Ms}ms, max ${raw.lagMaxMs}ms`, Number(raw.lagP99Ms));
   }
-  for (const [label, make] of [['none', () => noneSink()], ['ndjson', (dir: string) => ndjsonSink(dir)]] as const) {
+  for (const [label, make] of [
+    ['none', () => noneSink()],
+    ['ndjson', (dir: string) => ndjsonSink(dir)],
+  ] as const) {
     const r = await pipeline(make);
     note(`pipeline, --sink ${label}`, r.rowsPerSec, `lag p99 median ${r.lagMedian}ms, worst ${r.lagWorst}ms`, r.lagMedian);
   }
@@ -137,7 +147,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`\nmedians of ${ROUNDS} (Node ${process.versions.node}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+console.log(
+  `\nmedians of ${ROUNDS} (Node ${process.versions.node}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}):`,
+);
 for (const [label, runs] of results) {
   console.log(`${label.padEnd(40)} ${String(median(runs.map((r) => r.rowsPerSec))).padStart(7)} rows/s · lag p99 ${median(runs.map((r) => r.lag))}ms`);
 }

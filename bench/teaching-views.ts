@@ -7,18 +7,38 @@
  */
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
-import { createStore } from '../src/ui/model/store.js';
 import { App } from '../src/ui/components/App.js';
+import { createStore } from '../src/ui/model/store.js';
 
 const FRAMES = 40;
 
 function storeOf(n: number) {
   const store = createStore({ intervalMs: 1 });
   const names = Array.from({ length: n }, (_, i) => `conn-${String(i).padStart(5, '0')}`);
-  store.apply({ type: 'run-start', t: 0, concurrency: n, sink: 'none', sources: names.map((name) => ({ name, kind: 'simulated', expected: { chunks: 10 } })), baselineRssBytes: 100e6 });
+  store.apply({
+    type: 'run-start',
+    t: 0,
+    concurrency: n,
+    sink: 'none',
+    sources: names.map((name) => ({ name, kind: 'simulated', expected: { chunks: 10 } })),
+    baselineRssBytes: 100e6,
+  });
   names.forEach((source, i) => {
     store.apply({ type: 'source-start', t: i % 50, source });
-    if (i % 3 === 0) store.apply({ type: 'source-end', t: 500 + (i % 400), source, state: 'done', ms: 500, chunks: 10, records: 10, bytes: 860, persisted: 10, deadLettered: 0, dropped: 0 });
+    if (i % 3 === 0)
+      store.apply({
+        type: 'source-end',
+        t: 500 + (i % 400),
+        source,
+        state: 'done',
+        ms: 500,
+        chunks: 10,
+        records: 10,
+        bytes: 860,
+        persisted: 10,
+        deadLettered: 0,
+        dropped: 0,
+      });
   });
   store.apply({ type: 'metrics', t: 1000, rss: 200e6, heapUsed: 80e6, loopLagP99Ms: 3, loopLagMaxMs: 5 });
   store.flush();
@@ -47,7 +67,11 @@ async function frameCost(n: number, key: string | undefined): Promise<number> {
 console.log('ms per frame at 120x40 (median of 3 batches of 40 frames)');
 for (const n of [30, 1_000, 10_000]) {
   const cells: string[] = [];
-  for (const [label, key] of [['rows', undefined], ['timeline', 't'], ['lesson', 'l']] as const) {
+  for (const [label, key] of [
+    ['rows', undefined],
+    ['timeline', 't'],
+    ['lesson', 'l'],
+  ] as const) {
     const runs = [await frameCost(n, key), await frameCost(n, key), await frameCost(n, key)].sort((a, b) => a - b);
     cells.push(`${label} ${runs[1]!.toFixed(2)}`);
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli } from '../test/helpers/cli.js';
-import { killResumeRound, readOutput, writeKillResumeSources, type Sink } from '../test/helpers/kill-resume.js';
+import { killResumeRound, readOutput, type Sink, writeKillResumeSources } from '../test/helpers/kill-resume.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, sink: { type: 'string', default: 'both' } } });
 const rounds = Number(values.rounds);
@@ -37,7 +37,9 @@ try {
         (r.problems.length ? `\n  problems: ${r.problems.join('\n  ')}` : ''),
     );
   }
-  console.log(`\ntotal: ${rounds} rounds · ${total.runs} runs · ${total.stops} runs stopped mid-way · records ${total.found}/${total.expected} · lost ${total.lost} · doubled ${total.doubled} · wrong ${total.wrong} · problems ${total.problems}`);
+  console.log(
+    `\ntotal: ${rounds} rounds · ${total.runs} runs · ${total.stops} runs stopped mid-way · records ${total.found}/${total.expected} · lost ${total.lost} · doubled ${total.doubled} · wrong ${total.wrong} · problems ${total.problems}`,
+  );
   process.exitCode = total.lost + total.doubled + total.wrong + total.problems === 0 ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -15,9 +15,7 @@ const find = (dir) =>
 
 const args = process.argv.slice(2);
 const files = args.some((a) => !a.startsWith('-')) ? [] : find('test').sort();
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...args, ...files],
-  { stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...args, ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

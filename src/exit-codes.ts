@@ -1,6 +1,10 @@
 /** The exit codes scripts rely on (DESIGN's CLI contract), in one place. */
 export const EXIT = {
-  ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143,
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  SIGINT: 130,
+  SIGTERM: 143,
   /** stdout or stderr closed by its reader (`| head`): 128 + SIGPIPE, what a shell reports for a tool killed by it. */
   EPIPE: 141,
 } as const;

@@ -39,17 +39,30 @@ describe('ingest-tui --sources fixtures/http (built CLI, offline server)', () =>
     const summary = events.at(-1)!;
     const states = Object.fromEntries(summary.sources.map((s: { name: string; state: string }) => [s.name, s.state]));
     assert.deepEqual(states, {
-      'broken-api': 'failed', drip: 'done', 'flaky-503': 'done', 'malformed-lines': 'done', 'orders-feed': 'done',
-      'paginated-api': 'done', 'rate-limited': 'done', 'reset-mid-body': 'done', 'slow-first-byte': 'timed-out',
+      'broken-api': 'failed',
+      drip: 'done',
+      'flaky-503': 'done',
+      'malformed-lines': 'done',
+      'orders-feed': 'done',
+      'paginated-api': 'done',
+      'rate-limited': 'done',
+      'reset-mid-body': 'done',
+      'slow-first-byte': 'timed-out',
     });
-    const retries = events.filter((e) => e.type === 'retry').map((e) => e.source).sort();
+    const retries = events
+      .filter((e) => e.type === 'retry')
+      .map((e) => e.source)
+      .sort();
     assert.deepEqual(retries, ['flaky-503', 'flaky-503', 'rate-limited', 'reset-mid-body', 'slow-first-byte']);
     assert.equal(summary.retries, 5);
     const bySource = (name: string) => summary.sources.find((s: { name: string }) => s.name === name);
     assert.equal(bySource('malformed-lines').deadLettered, 20);
     assert.match(bySource('broken-api').error, /^page \/pages\/4 is not JSON/);
     assert.match(bySource('slow-first-byte').error, /^response timeout \(1000ms\) after 2 attempts$/);
-    const ids = readFileSync(join(out, 'reset-mid-body.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    const ids = readFileSync(join(out, 'reset-mid-body.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     assert.equal(new Set(ids).size, 3000, 'the reset was resumed without a gap or a duplicate');
     assert.equal(ids.length, 3000);
     assert.equal(alive(Number(pid)), false, 'the server process is gone');
@@ -83,7 +96,10 @@ describe('ingest-tui --sources fixtures/http (built CLI, offline server)', () =>
     const dir = writeFiles(tempDir(), { 'api.json': { name: 'api', kind: 'http', url: '/orders.ndjson' } });
     const r = await runCli(['--sources', dir, '--no-ui']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^ingest-tui: .*api\.json: url: "\/orders\.ndjson" is a path on the offline server: add "serve": \{\} to ingest\.json, or give a full URL\n$/);
+    assert.match(
+      r.stderr,
+      /^ingest-tui: .*api\.json: url: "\/orders\.ndjson" is a path on the offline server: add "serve": \{\} to ingest\.json, or give a full URL\n$/,
+    );
     writeFiles(dir, { 'ingest.json': { serve: { port: 70000 } } });
     const bad = await runCli(['--sources', dir, '--no-ui']);
     assert.equal(bad.code, 2);

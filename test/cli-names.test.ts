@@ -14,7 +14,10 @@ describe('ingest-tui (built CLI): source names', () => {
     const dir = writeFiles(tempDir(), { 'a.json': sim('orders'), 'b.json': sim('\u001b[32morders') });
     const r = await runCli(['--sources', dir, '--no-ui', '--out', join(dir, 'out')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^ingest-tui: .*b\.json: name: source name "\\u001b\[32morders" looks the same as "orders" \(in .*a\.json\) once shown; rename one\n$/);
+    assert.match(
+      r.stderr,
+      /^ingest-tui: .*b\.json: name: source name "\\u001b\[32morders" looks the same as "orders" \(in .*a\.json\) once shown; rename one\n$/,
+    );
     assert.doesNotMatch(r.stderr, /\u001b/);
   });
 
@@ -49,6 +52,9 @@ describe('ingest-tui (built CLI): source names', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout.replaceAll('\n', ''), HIDDEN);
     const start = parseEvents(r.stdout)[0]!;
-    assert.deepEqual(start.sources.map((s: { name: string }) => s.name), [...names, 'nel\u0085', 'line\u2028sep']);
+    assert.deepEqual(
+      start.sources.map((s: { name: string }) => s.name),
+      [...names, 'nel\u0085', 'line\u2028sep'],
+    );
   });
 });

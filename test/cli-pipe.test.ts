@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { CLI, parseEvents, runCli, type CliResult } from './helpers/cli.js';
+import { CLI, type CliResult, parseEvents, runCli } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 const CHUNKS = 60;
@@ -22,7 +22,11 @@ function runWithReaderGone(args: string[], broken: 'stdout' | 'stderr', lines = 
   const kept = broken === 'stdout' ? 'stderr' : 'stdout';
   child[kept].setEncoding('utf8').on('data', (d: string) => (text[kept] += d));
   const head: Readable = child[broken];
-  const enough = () => text[broken].split('\n').slice(0, -1).filter((l) => pattern.test(l)).length >= lines;
+  const enough = () =>
+    text[broken]
+      .split('\n')
+      .slice(0, -1)
+      .filter((l) => pattern.test(l)).length >= lines;
   head.setEncoding('utf8').on('data', (d: string) => {
     if (enough()) return;
     text[broken] += d;
@@ -37,7 +41,13 @@ function outputsOf(out: string) {
     const file = join(out, `${name}.ndjson`);
     const text = readFileSync(file, 'utf8');
     const checkpoint = JSON.parse(readFileSync(join(out, '.checkpoints', `${name}.json`), 'utf8'));
-    const records = text === '' ? [] : text.trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; index: number });
+    const records =
+      text === ''
+        ? []
+        : text
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { seq: number; index: number });
     assert.ok(text === '' || text.endsWith('\n'), `${name}: no torn last line`);
     assert.equal(statSync(file).size, checkpoint.position?.bytes ?? 0, `${name}: the checkpoint has the file's length`);
     assert.equal(records.length, (checkpoint.cursor?.seq ?? 0) * PER_CHUNK, `${name}: the checkpoint is past every persisted chunk`);
@@ -61,7 +71,10 @@ describe('ingest-tui in a pipeline whose reader goes away', () => {
     assert.equal(summary.stoppedBy, 'EPIPE');
     assert.ok(summary.persisted < names.length * CHUNKS * PER_CHUNK, 'stopped mid-run');
     for (const name of names) {
-      assert.ok(events.some((e) => e.type === 'note' && e.source === name && e.text === 'cleanup done'), `${name}: its cleanup ran`);
+      assert.ok(
+        events.some((e) => e.type === 'note' && e.source === name && e.text === 'cleanup done'),
+        `${name}: its cleanup ran`,
+      );
     }
     const outputs = outputsOf(out);
     for (const { name, records, checkpoint } of outputs) {
@@ -86,7 +99,7 @@ describe('ingest-tui in a pipeline whose reader goes away', () => {
     const r = await runWithReaderGone(['--sources', dir, '--no-ui', '--out', out], 'stderr');
     assert.equal(r.code, 141);
     assert.match(r.stderr, /^\[ *\d+\.\d+s\] ingest-tui: 3 sources/);
-    assert.doesNotMatch(r.stdout, /Error: write EPIPE|\bat .*\.js:\d+/, "no error, no stack trace");
+    assert.doesNotMatch(r.stdout, /Error: write EPIPE|\bat .*\.js:\d+/, 'no error, no stack trace');
     assert.match(r.stdout, /^alpha +cancelled .*stopped: the output pipe was closed \(EPIPE\)$/m, 'the summary table, on the stream that is still open');
     assert.match(r.stdout, /stopped by EPIPE/);
   });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parseEvents, startCli, type CliResult } from './helpers/cli.js';
+import { type CliResult, parseEvents, startCli } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 /** A sources directory with one file source on a FIFO that nobody writes to. */

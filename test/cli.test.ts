@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli, startCli } from './helpers/cli.js';
@@ -11,7 +11,25 @@ describe('ingest-tui (built CLI)', () => {
   it('--help lists every flag of the contract with an example; --version prints the version', async () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
-    for (const flag of ['--sources', '--concurrency', '--timeout', '--deadline', '--out', '--sink', '--no-ui', '--json', '--resume', '--seed', '--slowmo', '--offload', '--record', '--replay', '--help', '--version', 'serve']) {
+    for (const flag of [
+      '--sources',
+      '--concurrency',
+      '--timeout',
+      '--deadline',
+      '--out',
+      '--sink',
+      '--no-ui',
+      '--json',
+      '--resume',
+      '--seed',
+      '--slowmo',
+      '--offload',
+      '--record',
+      '--replay',
+      '--help',
+      '--version',
+      'serve',
+    ]) {
       assert.ok(help.stdout.includes(flag), `help mentions ${flag}`);
     }
     assert.match(help.stdout, /Examples:/);
@@ -59,10 +77,16 @@ describe('ingest-tui (built CLI)', () => {
     // Files written: one per source plus dead letters, lines that parse.
     const files = readdirSync(out).sort();
     assert.deepEqual(files, ['.checkpoints', 'a.ndjson', 'b.ndjson', 'dead-letter.ndjson']);
-    const lines = readFileSync(join(out, 'a.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'a.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 12);
     assert.deepEqual(lines[0]._ingest, { source: 'a', seq: 0, index: 0 });
-    const dead = readFileSync(join(out, 'dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const dead = readFileSync(join(out, 'dead-letter.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(dead.length, summary.deadLettered);
     assert.equal(dead[0].source, 'b');
   });
@@ -106,12 +130,21 @@ describe('ingest-tui (built CLI)', () => {
     const summary = events.at(-1)!;
     assert.equal(summary.type, 'summary');
     assert.equal(summary.stoppedBy, 'SIGINT');
-    assert.ok(events.some((e) => e.type === 'note' && e.source === 'db' && e.text === 'connection closed'), 'the database closed its connection');
+    assert.ok(
+      events.some((e) => e.type === 'note' && e.source === 'db' && e.text === 'connection closed'),
+      'the database closed its connection',
+    );
     for (const s of summary.sources) {
       assert.equal(s.state, 'cancelled');
       const lines = readFileSync(join(out, `${s.name}.ndjson`), 'utf8');
       assert.ok(lines.endsWith('\n'), 'no torn last line');
-      assert.equal(lines.trim().split('\n').map((l) => JSON.parse(l)).length, s.persisted);
+      assert.equal(
+        lines
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)).length,
+        s.persisted,
+      );
     }
   });
 

@@ -17,10 +17,7 @@ const SEED = Number(process.env.INGEST_TUI_FUZZ_SEED ?? 20261202);
 const END_WITHIN_MS = 20_000;
 const RSS_BOUND = 500 * 2 ** 20;
 
-const hostileNumber = fc.oneof(
-  fc.constantFrom(0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e9, 1e12, 1e308, -1e308, 0.0001),
-  fc.integer({ min: -5, max: 50 }),
-);
+const hostileNumber = fc.oneof(fc.constantFrom(0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e9, 1e12, 1e308, -1e308, 0.0001), fc.integer({ min: -5, max: 50 }));
 const hostileString = fc.oneof(
   fc.constantFrom('', ' ', '20', '1000h', '1e23s', '600h', '24d', '25d', '1d', '10ms', '0ms', '5', 'abc', '-1s', 'NaN', 'Infinity', '1.5s'),
   fc.constantFrom('\u001b[2J\u001b[H', 'a\u200bb', 'CON', 'nul', '../../etc/passwd', '/dev/zero', '\u202eevil', 'x'.repeat(3000), 'é\u0301', '\ud800'),
@@ -36,7 +33,20 @@ const FIELDS: Record<string, string[]> = {
   simulated: ['chunks', 'recordsPerChunk', 'latency', 'jitter', 'payloadBytes', 'failAt', 'hangAt', 'badRecords', 'cleanup', 'timeout', 'count', 'cpuCost'],
   database: ['rows', 'chunkRows', 'connectDelay', 'rowDelay', 'closeDelay', 'failAtRow', 'timeout', 'count'],
   file: ['path', 'chunkRecords', 'timeout', 'count'],
-  http: ['url', 'format', 'chunkRecords', 'connectTimeout', 'responseTimeout', 'idleTimeout', 'retries', 'retryDelay', 'maxRetryDelay', 'maxBytes', 'headers', 'timeout'],
+  http: [
+    'url',
+    'format',
+    'chunkRecords',
+    'connectTimeout',
+    'responseTimeout',
+    'idleTimeout',
+    'retries',
+    'retryDelay',
+    'maxRetryDelay',
+    'maxBytes',
+    'headers',
+    'timeout',
+  ],
 };
 
 /** `arbitrary` about one time in eight, else `otherwise`: a hostile part must not drown every case. */
@@ -46,7 +56,8 @@ const rarely = <T, U>(arbitrary: fc.Arbitrary<T>, otherwise: U) => fc.oneof({ we
 function saneValue(field: string): fc.Arbitrary<unknown> {
   if (/Delay|latency|[tT]imeout|cleanup|cpuCost/.test(field)) return fc.constantFrom('0ms', '1ms', '5ms', '20ms');
   if (field === 'jitter' || field === 'badRecords') return fc.double({ min: 0, max: 1, noNaN: true });
-  if (field === 'path') return fc.constantFrom('data.ndjson', 'bad-utf8.ndjson', 'one-long-line.ndjson', '/dev/null', '/dev/zero', 'fifo', '.', 'missing.ndjson');
+  if (field === 'path')
+    return fc.constantFrom('data.ndjson', 'bad-utf8.ndjson', 'one-long-line.ndjson', '/dev/null', '/dev/zero', 'fifo', '.', 'missing.ndjson');
   if (field === 'url') return fc.constantFrom('http://127.0.0.1:9/orders.ndjson', 'http://[::1]:9/x', 'ftp://127.0.0.1/x');
   if (field === 'format') return fc.constantFrom('ndjson', 'json-pages');
   if (field === 'headers') return fc.constantFrom({}, { authorization: 'Bearer t' }, { 'x-a': '\u001b[31m' });
@@ -59,10 +70,15 @@ const sourceArb = fc
   .constantFrom('simulated', 'simulated', 'simulated', 'database', 'database', 'file', 'file', 'file', 'http', 'http', 'nope')
   .chain((kind) => {
     const fields = FIELDS[kind] ?? FIELDS.simulated!;
-    const pick = fc.nat(fields.length - 1).chain((i) => fc.tuple(fc.constant(fields[i]!), fc.oneof({ weight: 12, arbitrary: saneValue(fields[i]!) }, { weight: 1, arbitrary: hostileValue })));
+    const pick = fc
+      .nat(fields.length - 1)
+      .chain((i) => fc.tuple(fc.constant(fields[i]!), fc.oneof({ weight: 12, arbitrary: saneValue(fields[i]!) }, { weight: 1, arbitrary: hostileValue })));
     return fc.record({
       kind: fc.constant(kind),
-      name: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('a', 'b', 'orders', 'Orders', 'CON', 'a\u200bb', '\u001b[31mred') }, { weight: 1, arbitrary: hostileString }),
+      name: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'orders', 'Orders', 'CON', 'a\u200bb', '\u001b[31mred') },
+        { weight: 1, arbitrary: hostileString },
+      ),
       picks: fc.array(pick, { maxLength: 4 }),
       unknown: rarely(fc.constantFrom('latncy', 'chunk', '__proto__', 'constructor'), undefined),
       path: saneValue('path'),
@@ -79,7 +95,8 @@ const sourceArb = fc
   });
 
 /** A flag's value: usually one it takes, sometimes a hostile one. */
-const flagValue = (...sane: string[]) => fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...sane) }, { weight: 1, arbitrary: fc.oneof(hostileNumber.map(String), hostileString) });
+const flagValue = (...sane: string[]) =>
+  fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...sane) }, { weight: 1, arbitrary: fc.oneof(hostileNumber.map(String), hostileString) });
 const flagsArb = fc.array(
   fc.oneof(
     fc.tuple(fc.constant('--concurrency'), flagValue('1', '2', '16', '1000000')),
@@ -95,7 +112,10 @@ const flagsArb = fc.array(
 
 const caseArb = fc.record({
   files: fc.array(fc.oneof(sourceArb, fc.array(sourceArb, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }),
-  defaults: rarely(fc.dictionary(fc.constantFrom('concurrency', 'timeout', 'deadline', 'seed', 'slowmo', 'sink', 'nonsense'), hostileValue, { maxKeys: 2 }), undefined),
+  defaults: rarely(
+    fc.dictionary(fc.constantFrom('concurrency', 'timeout', 'deadline', 'seed', 'slowmo', 'sink', 'nonsense'), hostileValue, { maxKeys: 2 }),
+    undefined,
+  ),
   flags: flagsArb,
 });
 
@@ -110,7 +130,11 @@ interface Outcome {
 /** Runs the CLI, sampling its RSS; kills it (and reports so) if it outlives the bound. */
 function runBounded(args: string[], cwd: string): Promise<Outcome> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', INGEST_TUI_GRACE: '2s' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', INGEST_TUI_GRACE: '2s' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   let peakRss = 0;
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-20_000)));
@@ -142,7 +166,9 @@ const DATA = {
 const outcomes = new Map<number | null, number>();
 
 describe('fuzz: hostile source files and flags', () => {
-  it(`${RUNS} generated runs end in time, exit 0/1/2, print no stack and stay within ${RSS_BOUND / 2 ** 20} MiB`, { timeout: RUNS * (END_WITHIN_MS + 5000) }, async (t) => {
+  it(`${RUNS} generated runs end in time, exit 0/1/2, print no stack and stay within ${RSS_BOUND / 2 ** 20} MiB`, {
+    timeout: RUNS * (END_WITHIN_MS + 5000),
+  }, async (t) => {
     await fc.assert(
       fc.asyncProperty(caseArb, async ({ files, defaults, flags }) => {
         const dir = tempDir();
@@ -161,7 +187,15 @@ describe('fuzz: hostile source files and flags', () => {
         assert.ok([0, 1, 2].includes(r.code!), `exit ${r.code} (${r.signal}): ${context}`);
         assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+\)?\n/, `a stack trace: ${context}`);
         assert.ok(r.peakRss < RSS_BOUND, `peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MiB: ${context}`);
-        if (r.code === 2) assert.equal(r.stderr.trim().split('\n').filter((l) => l !== 'Try ingest-tui --help').length, 1, `a usage error is one line: ${context}`);
+        if (r.code === 2)
+          assert.equal(
+            r.stderr
+              .trim()
+              .split('\n')
+              .filter((l) => l !== 'Try ingest-tui --help').length,
+            1,
+            `a usage error is one line: ${context}`,
+          );
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );

@@ -9,7 +9,9 @@ import { loadTwin } from '../src/pipeline/twin.js';
 // Run again, a twin prints the same lines; its numbers are measurements (seconds, lag, memory),
 // so they only need to land near the recorded ones.
 const LECTURE = 'fixtures/lecture';
-const scenes = readdirSync(LECTURE).filter((d) => /^\d\d-/.test(d)).sort();
+const scenes = readdirSync(LECTURE)
+  .filter((d) => /^\d\d-/.test(d))
+  .sort();
 const python = spawnSync('python3', ['--version']).status === 0;
 
 /** The numbers of a line (1,000 separators allowed), each with the unit after it, and the line with them masked. */
@@ -70,7 +72,10 @@ describe('the Python twins of the lecture', () => {
         assert.equal(got.mask, want.mask, `line ${i + 1}`);
         got.numbers.forEach(({ value }, j) => {
           const { value: expected, unit } = want.numbers[j]!;
-          assert.ok(Math.abs(value - expected) <= tolerance(expected, unit), `line ${i + 1}: ${value}${unit} vs recorded ${expected}${unit}\n${line}\n${recorded[i]}`);
+          assert.ok(
+            Math.abs(value - expected) <= tolerance(expected, unit),
+            `line ${i + 1}: ${value}${unit} vs recorded ${expected}${unit}\n${line}\n${recorded[i]}`,
+          );
         });
       });
     });

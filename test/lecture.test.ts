@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
@@ -59,7 +59,7 @@ describe('the lecture, runnable', () => {
     assert.match(lines[2]!, /^\[\s+0\.\d\ds\] {3}All three wait at the same time/);
   });
 
-  it('--slowmo stretches the directory\'s deadline with the simulated time: 02 at 2x still cancels only the straggler', async () => {
+  it("--slowmo stretches the directory's deadline with the simulated time: 02 at 2x still cancels only the straggler", async () => {
     const { code, events, source, at } = await scenario('02-wait-timeout', '--slowmo', '2');
     assert.equal(code, 0);
     assert.deepEqual([source('job-0.5s').state, source('job-1.0s').state, source('job-2.0s').state], ['done', 'done', 'cancelled']);

@@ -15,7 +15,10 @@ async function refused(args: string[], files: Record<string, unknown> = { 'a.jso
   const out = join(dir, 'out');
   const r = await runCli(['--sources', dir, '--no-ui', '--out', out, ...args], { env });
   assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n').filter((l) => l !== 'Try ingest-tui --help');
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l !== 'Try ingest-tui --help');
   assert.equal(lines.length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(existsSync(out), false, '--out untouched');
@@ -38,7 +41,10 @@ describe('every duration is in range or refused, the same way everywhere', () =>
   });
 
   it('the same bound in ingest.json and in source files, naming the file and the field', async () => {
-    assert.match(await refused([], { 'ingest.json': { deadline: '999h' }, 'a.json': sim() }), /ingest\.json: deadline: "999h" is longer than the longest duration, 24d$/);
+    assert.match(
+      await refused([], { 'ingest.json': { deadline: '999h' }, 'a.json': sim() }),
+      /ingest\.json: deadline: "999h" is longer than the longest duration, 24d$/,
+    );
     assert.match(await refused([], { 'a.json': sim({ timeout: '1000h' }) }), /a\.json: timeout: "1000h" is longer/);
     assert.match(await refused([], { 'a.json': sim({ latency: '1000h' }) }), /a\.json: latency: "1000h" is longer/);
     const http = { name: 'h', kind: 'http', url: 'http://127.0.0.1:9/x', maxRetryDelay: '1000h' };
@@ -46,7 +52,10 @@ describe('every duration is in range or refused, the same way everywhere', () =>
   });
 
   it('INGEST_TUI_GRACE that is not a duration is refused, not silently 5 s', async () => {
-    assert.match(await refused([], undefined, { INGEST_TUI_GRACE: 'abc' }), /^ingest-tui: INGEST_TUI_GRACE: expected a duration like 500ms, 1\.2s, 2m or 1h, got "abc"$/);
+    assert.match(
+      await refused([], undefined, { INGEST_TUI_GRACE: 'abc' }),
+      /^ingest-tui: INGEST_TUI_GRACE: expected a duration like 500ms, 1\.2s, 2m or 1h, got "abc"$/,
+    );
     assert.match(await refused([], undefined, { INGEST_TUI_GRACE: '1000h' }), /INGEST_TUI_GRACE: "1000h" is longer/);
   });
 });
@@ -60,16 +69,28 @@ describe('every number has a bound', () => {
 
   it('a chunk that would not fit in memory is refused before anything runs', async () => {
     assert.match(await refused([], { 'a.json': sim({ recordsPerChunk: 1e9 }) }), /a\.json: recordsPerChunk: at most 100,000, got 1,000,000,000$/);
-    assert.match(await refused([], { 'a.json': sim({ recordsPerChunk: 100_000, payloadBytes: 1_000_000 }) }), /recordsPerChunk: recordsPerChunk × payloadBytes makes a chunk larger than 64 MiB/);
-    assert.match(await refused([], { 'd.json': { name: 'd', kind: 'database', rows: 1e12, chunkRows: 1e9 } }), /d\.json: rows: at most 1,000,000,000, got 1,000,000,000,000$/);
+    assert.match(
+      await refused([], { 'a.json': sim({ recordsPerChunk: 100_000, payloadBytes: 1_000_000 }) }),
+      /recordsPerChunk: recordsPerChunk × payloadBytes makes a chunk larger than 64 MiB/,
+    );
+    assert.match(
+      await refused([], { 'd.json': { name: 'd', kind: 'database', rows: 1e12, chunkRows: 1e9 } }),
+      /d\.json: rows: at most 1,000,000,000, got 1,000,000,000,000$/,
+    );
     assert.match(await refused([], { 'a.json': sim({ cpuCost: '1h' }) }), /cpuCost: at most 10s/);
   });
 
   it('a wrong type says what was expected and what was given, not "missing"', async () => {
-    assert.match(await refused([], { 'a.json': sim({ chunks: '20' }) }), /a\.json: chunks: expected a whole number, got the string "20"$|a\.json: chunks: expected a number, got the string "20"$/);
+    assert.match(
+      await refused([], { 'a.json': sim({ chunks: '20' }) }),
+      /a\.json: chunks: expected a whole number, got the string "20"$|a\.json: chunks: expected a number, got the string "20"$/,
+    );
     assert.match(await refused([], { 'a.json': sim({ jitter: true }) }), /jitter: expected a number, got true$/);
     assert.match(await refused([], { 'a.json': sim({ name: undefined }) }), /a\.json: name: missing \(expected a string\)$/);
-    assert.match(await refused([], { 'ingest.json': { concurrency: [3] }, 'a.json': sim() }), /ingest\.json: concurrency: expected a whole number, got an array$|concurrency: expected a number, got an array$/);
+    assert.match(
+      await refused([], { 'ingest.json': { concurrency: [3] }, 'a.json': sim() }),
+      /ingest\.json: concurrency: expected a whole number, got an array$|concurrency: expected a number, got an array$/,
+    );
   });
 
   it('serve --port outside 0-65535 is a usage error, not ERR_SOCKET_BAD_PORT', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, type CliResult } from './helpers/cli.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 import { tempDir, treeOf, writeFiles } from './helpers/temp.js';
 
 // "Never destroy what the tool did not write": a run refuses, before it writes anything, to
@@ -30,18 +30,24 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     assert.deepEqual(treeOf(join(root, 'same')), before, 'nothing in --out touched: no .checkpoints, no dead letters');
   });
 
-  it('through symlinks: --out a link to the sources directory, or the source\'s path a link into --out', async () => {
+  it("through symlinks: --out a link to the sources directory, or the source's path a link into --out", async () => {
     const root = tempDir();
     writeFiles(join(root, 'same'), { 'events.ndjson': EVENTS, 's.json': fileSource('events', 'events.ndjson') });
     symlinkSync('same', join(root, 'linked'));
     const before = treeOf(join(root, 'same'));
-    assertRefused(await runCli(['--sources', 'same', '--no-ui', '--out', 'linked'], { cwd: root }), /^ingest-tui: --out linked: would overwrite linked\/events\.ndjson, which source "events" reads/);
+    assertRefused(
+      await runCli(['--sources', 'same', '--no-ui', '--out', 'linked'], { cwd: root }),
+      /^ingest-tui: --out linked: would overwrite linked\/events\.ndjson, which source "events" reads/,
+    );
     assert.deepEqual(treeOf(join(root, 'same')), before);
 
     writeFiles(join(root, 'out'), { 'data.ndjson': EVENTS });
     writeFiles(join(root, 'src'), { 's.json': fileSource('data', 'via-link.ndjson') });
     symlinkSync(join(root, 'out', 'data.ndjson'), join(root, 'src', 'via-link.ndjson'));
-    assertRefused(await runCli(['--sources', 'src', '--no-ui', '--out', 'out'], { cwd: root }), /^ingest-tui: --out out: would overwrite out\/data\.ndjson, which source "data" reads \(src\/s\.json: path\)$/);
+    assertRefused(
+      await runCli(['--sources', 'src', '--no-ui', '--out', 'out'], { cwd: root }),
+      /^ingest-tui: --out out: would overwrite out\/data\.ndjson, which source "data" reads \(src\/s\.json: path\)$/,
+    );
     assert.equal(readFileSync(join(root, 'out', 'data.ndjson'), 'utf8'), EVENTS);
   });
 
@@ -50,7 +56,10 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     writeFiles(join(root, 'src'), { 'events.ndjson': EVENTS, 's.json': fileSource('events', 'events.ndjson') });
     mkdirSync(join(root, 'out'));
     linkSync(join(root, 'src', 'events.ndjson'), join(root, 'out', 'events.ndjson'));
-    assertRefused(await runCli(['--sources', 'src', '--no-ui', '--out', 'out'], { cwd: root }), /^ingest-tui: --out out: would overwrite out\/events\.ndjson, which source "events" reads \(src\/s\.json: path\)$/);
+    assertRefused(
+      await runCli(['--sources', 'src', '--no-ui', '--out', 'out'], { cwd: root }),
+      /^ingest-tui: --out out: would overwrite out\/events\.ndjson, which source "events" reads \(src\/s\.json: path\)$/,
+    );
     assert.equal(readFileSync(join(root, 'src', 'events.ndjson'), 'utf8'), EVENTS);
     assert.deepEqual(Object.keys(treeOf(join(root, 'out'))), ['events.ndjson']);
   });
@@ -59,9 +68,15 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     const root = tempDir();
     writeFiles(join(root, 'src'), { 'events.ndjson': EVENTS, 's.json': fileSource('events', 'events.ndjson') });
     const run = (record: string) => runCli(['--sources', 'src', '--no-ui', '--out', 'out', '--record', record], { cwd: root });
-    assertRefused(await run('src/events.ndjson'), /^ingest-tui: --record src\/events\.ndjson: would overwrite src\/events\.ndjson, which source "events" reads/);
+    assertRefused(
+      await run('src/events.ndjson'),
+      /^ingest-tui: --record src\/events\.ndjson: would overwrite src\/events\.ndjson, which source "events" reads/,
+    );
     assertRefused(await run('src/s.json'), /^ingest-tui: --record src\/s\.json: would overwrite src\/s\.json, which is a source file \(--sources src\)$/);
-    assertRefused(await run('out/events.ndjson'), /^ingest-tui: --record out\/events\.ndjson: would overwrite out\/events\.ndjson, where --out out writes source "events"'s records$/);
+    assertRefused(
+      await run('out/events.ndjson'),
+      /^ingest-tui: --record out\/events\.ndjson: would overwrite out\/events\.ndjson, where --out out writes source "events"'s records$/,
+    );
     assert.equal(readFileSync(join(root, 'src', 'events.ndjson'), 'utf8'), EVENTS);
     assert.deepEqual(treeOf(join(root, 'out')), {});
   });
@@ -70,7 +85,10 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
     const root = tempDir();
     writeFiles(join(root, 'out', '.checkpoints'), { 'a.json': { name: 'b', kind: 'simulated', chunks: 1 } });
     const before = treeOf(join(root, 'out'));
-    assertRefused(await runCli(['--sources', 'out/.checkpoints', '--no-ui', '--out', 'out'], { cwd: root }), /^ingest-tui: --out out: would write out\/\.checkpoints\/b\.json into the sources directory \(--sources out\/\.checkpoints\)/);
+    assertRefused(
+      await runCli(['--sources', 'out/.checkpoints', '--no-ui', '--out', 'out'], { cwd: root }),
+      /^ingest-tui: --out out: would write out\/\.checkpoints\/b\.json into the sources directory \(--sources out\/\.checkpoints\)/,
+    );
     assert.deepEqual(treeOf(join(root, 'out')), before);
   });
 
@@ -95,7 +113,15 @@ describe('outputs that would land on inputs are refused (built CLI)', () => {
 });
 
 describe('starting over removes only what ingest-tui wrote (built CLI)', () => {
-  const sim = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'simulated', chunks: 3, recordsPerChunk: 4, latency: '1ms', badRecords: 0.25, ...extra });
+  const sim = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    kind: 'simulated',
+    chunks: 3,
+    recordsPerChunk: 4,
+    latency: '1ms',
+    badRecords: 0.25,
+    ...extra,
+  });
   const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
   /** A sources directory beside an --out holding `files`, as the user left it. */
   function setUp(files: Record<string, string>, sources: unknown = [sim('a')]) {
@@ -107,13 +133,21 @@ describe('starting over removes only what ingest-tui wrote (built CLI)', () => {
     return { root, out: join(root, 'out'), run };
   }
 
-  for (const [file, args] of [['a.ndjson', []], ['dead-letter.ndjson', []], ['ingest.sqlite', ['--sink', 'sqlite']], ['.checkpoints/a.json', []]] as const) {
+  for (const [file, args] of [
+    ['a.ndjson', []],
+    ['dead-letter.ndjson', []],
+    ['ingest.sqlite', ['--sink', 'sqlite']],
+    ['.checkpoints/a.json', []],
+  ] as const) {
     it(`a foreign ${file} in --out is refused, not deleted or opened, and nothing else in --out changes`, async () => {
-      const { out, run } = setUp({ [file]: 'the user\'s own data\n', 'notes.txt': 'keep\n' });
+      const { out, run } = setUp({ [file]: "the user's own data\n", 'notes.txt': 'keep\n' });
       const before = treeOf(out);
       for (const resume of [[], ['--resume']]) {
         if (resume.length > 0 && file.startsWith('.checkpoints')) continue; // --resume reads it: a corrupt checkpoint, refused as such
-        assertRefused(await run(...args, ...resume), new RegExp(`^ingest-tui: --out out: out/${file.replace(/\./g, '\\.')} exists and was not written by ingest-tui; move it or choose another --out$`));
+        assertRefused(
+          await run(...args, ...resume),
+          new RegExp(`^ingest-tui: --out out: out/${file.replace(/\./g, '\\.')} exists and was not written by ingest-tui; move it or choose another --out$`),
+        );
         assert.deepEqual(treeOf(out), before);
       }
     });
@@ -151,7 +185,10 @@ describe('starting over removes only what ingest-tui wrote (built CLI)', () => {
     const keys = lines(join(out, 'slow.ndjson')).map((l) => JSON.stringify(JSON.parse(l)._ingest));
     assert.deepEqual([keys.length, new Set(keys).size], [160, 160], 'every record once');
     writeFiles(out, { 'slow.ndjson': `${readFileSync(join(out, 'slow.ndjson'), 'utf8')}{"appended":"by hand"}\n` });
-    assertRefused(await run('--resume'), /^ingest-tui: --out out: out\/slow\.ndjson grew since ingest-tui wrote it \(--resume would cut it back to its checkpoint\); move it or choose another --out$/);
+    assertRefused(
+      await run('--resume'),
+      /^ingest-tui: --out out: out\/slow\.ndjson grew since ingest-tui wrote it \(--resume would cut it back to its checkpoint\); move it or choose another --out$/,
+    );
     assert.match(readFileSync(join(out, 'slow.ndjson'), 'utf8'), /"appended":"by hand"/);
   });
 

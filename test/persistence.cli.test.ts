@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli, startCli } from './helpers/cli.js';
-import { checkpointsBehind, killResumeRound, readOutput, writeKillResumeSources, type Sink } from './helpers/kill-resume.js';
+import { checkpointsBehind, killResumeRound, readOutput, type Sink, writeKillResumeSources } from './helpers/kill-resume.js';
 import { mountTmpfs, remountTmpfs } from './helpers/mount.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
@@ -25,16 +25,26 @@ describe('kill -9, Ctrl-C and --resume (built CLI)', () => {
     assert.equal(r.code, 0, r.stderr);
     reference = readOutput(join(dir, 'reference'), 'ndjson');
     assert.ok(reference.size > 8000);
-    assert.ok([...reference.keys()].some((k) => k.startsWith('dead-letter ')), 'the reference has dead letters too');
+    assert.ok(
+      [...reference.keys()].some((k) => k.startsWith('dead-letter ')),
+      'the reference has dead letters too',
+    );
   });
 
   for (const sink of ['ndjson', 'sqlite'] as Sink[]) {
     it(`${sink}: stopped at random moments (SIGKILL, SIGINT, SIGTERM, two SIGINTs) and resumed, nothing lost or doubled`, async () => {
       for (let round = 0; round < 1; round++) {
         const r = await killResumeRound({ sources, out: join(dir, `${sink}-${round}`), sink, reference, kills: 3, firstKillMs: [200, 900] });
-        assert.ok(r.stops.some((stop) => !stop.includes('too late')), 'at least one run was stopped mid-way');
+        assert.ok(
+          r.stops.some((stop) => !stop.includes('too late')),
+          'at least one run was stopped mid-way',
+        );
         assert.deepEqual(r.problems, [], r.stops.join(', '));
-        assert.deepEqual({ lost: r.lost, doubled: r.doubled, wrong: r.wrong, found: r.found }, { lost: 0, doubled: 0, wrong: 0, found: reference.size }, r.stops.join(', '));
+        assert.deepEqual(
+          { lost: r.lost, doubled: r.doubled, wrong: r.wrong, found: r.found },
+          { lost: 0, doubled: 0, wrong: 0, found: reference.size },
+          r.stops.join(', '),
+        );
       }
     });
   }
@@ -43,10 +53,16 @@ describe('kill -9, Ctrl-C and --resume (built CLI)', () => {
 describe('two-stage Ctrl-C (built CLI)', () => {
   const slowSources = (dir: string, closeDelay = '10ms', tickerChunks = 1000) =>
     writeFiles(dir, {
-      'a.json': [sim('ticker', { chunks: tickerChunks, latency: '10ms' }), { name: 'db', kind: 'database', rows: 100_000, chunkRows: 10, rowDelay: '1ms', connectDelay: '10ms', closeDelay }],
+      'a.json': [
+        sim('ticker', { chunks: tickerChunks, latency: '10ms' }),
+        { name: 'db', kind: 'database', rows: 100_000, chunkRows: 10, rowDelay: '1ms', connectDelay: '10ms', closeDelay },
+      ],
     });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} drains: in-flight chunks persist, checkpoints match the files, a receipt on stderr, exit ${code}`, async () => {
       const dir = slowSources(tempDir());
       const out = join(dir, 'out');
@@ -57,7 +73,10 @@ describe('two-stage Ctrl-C (built CLI)', () => {
       assert.equal(r.code, code);
       const summary = parseEvents(r.stdout).at(-1)!;
       assert.equal(summary.stoppedBy, signal);
-      assert.match(r.stderr, new RegExp(`drain receipt · ${signal}: drained, outputs flushed and closed · persisted ${summary.persisted.toLocaleString('en-US')} `));
+      assert.match(
+        r.stderr,
+        new RegExp(`drain receipt · ${signal}: drained, outputs flushed and closed · persisted ${summary.persisted.toLocaleString('en-US')} `),
+      );
       for (const s of summary.sources) {
         assert.equal(s.records, s.persisted + s.deadLettered + s.dropped);
         assert.match(r.stderr, new RegExp(`\\n  ${s.name} +cancelled +${s.persisted.toLocaleString('en-US')} +0  ${s.chunks.toLocaleString('en-US')} chunks`));
@@ -76,8 +95,15 @@ describe('two-stage Ctrl-C (built CLI)', () => {
     const cp = checkpointOrStart(out, `${name}.json`);
     const text = readFileSync(join(out, `${name}.ndjson`), 'utf8').slice(0, cp.position.bytes);
     assert.ok(text === '' || text.endsWith('\n'), 'whole lines up to the checkpoint');
-    const seqs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l)._ingest.seq as number);
-    assert.deepEqual([...new Set(seqs)], Array.from({ length: cp.cursor?.seq ?? 0 }, (_, i) => i), `${name}: every chunk before the checkpoint`);
+    const seqs = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)._ingest.seq as number);
+    assert.deepEqual(
+      [...new Set(seqs)],
+      Array.from({ length: cp.cursor?.seq ?? 0 }, (_, i) => i),
+      `${name}: every chunk before the checkpoint`,
+    );
   };
   const resumeTicker = async (dir: string, out: string) => {
     const only = writeFiles(dir, { 'a.json': [sim('ticker', { chunks: 80, latency: '10ms' })] });
@@ -223,7 +249,8 @@ describe('disk faults (built CLI)', () => {
       const cp = checkpointOrStart(out, 'big.json');
       assert.ok(cp.cursor.seq < 150);
       const persisted = [...readOutput(out, sink).keys()].filter((k) => k.startsWith('record big/'));
-      for (let seq = 0; seq < cp.cursor.seq; seq++) for (let i = 0; i < 20; i++) assert.ok(persisted.includes(`record big/${seq}/${i}`), `chunk ${seq} before the checkpoint is there`);
+      for (let seq = 0; seq < cp.cursor.seq; seq++)
+        for (let i = 0; i < 20; i++) assert.ok(persisted.includes(`record big/${seq}/${i}`), `chunk ${seq} before the checkpoint is there`);
       if (sink === 'ndjson') assert.ok(cp.position.bytes <= statSync(join(out, 'big.ndjson')).size);
 
       remountTmpfs(out, '16m');
@@ -238,11 +265,25 @@ describe('disk faults (built CLI)', () => {
 });
 
 describe('hostile source names (built CLI)', () => {
-  const hostile = ['../../escaped', '/abs/path', 'evil\u001b[2J\u0007bell', 'c1\u009b31mred', 'rtl\u202eevil', 'new\nline', 'dead-letter', '..', 'x'.repeat(400), 'Orders', 'orders'];
+  const hostile = [
+    '../../escaped',
+    '/abs/path',
+    'evil\u001b[2J\u0007bell',
+    'c1\u009b31mred',
+    'rtl\u202eevil',
+    'new\nline',
+    'dead-letter',
+    '..',
+    'x'.repeat(400),
+    'Orders',
+    'orders',
+  ];
 
   it('files stay inside --out with safe unique names; nothing raw reaches the terminal; Ctrl-C and --resume work by name', async () => {
     const root = tempDir();
-    const dir = writeFiles(join(root, 'sources'), { 'a.json': hostile.map((name) => sim(name, { chunks: 30, recordsPerChunk: 3, latency: '50ms', badRecords: 0.05 })) });
+    const dir = writeFiles(join(root, 'sources'), {
+      'a.json': hostile.map((name) => sim(name, { chunks: 30, recordsPerChunk: 3, latency: '50ms', badRecords: 0.05 })),
+    });
     const out = join(root, 'out');
     const cli = startCli(['--sources', dir, '--out', out, '--no-ui', '-c', '20']);
     // The first progress line comes a second in, halfway through the sources' 1.5 s.
@@ -269,7 +310,10 @@ describe('hostile source names (built CLI)', () => {
       assert.ok(records.every(([, texts]) => texts.length === 1));
     }
     const deadLetters = lines(join(out, 'dead-letter.ndjson'));
-    assert.ok(deadLetters.every((l) => !RAW_CONTROL.test(l)), 'dead letters are escaped JSON');
+    assert.ok(
+      deadLetters.every((l) => !RAW_CONTROL.test(l)),
+      'dead letters are escaped JSON',
+    );
   });
 
   it('an empty name is refused with exit 2', async () => {

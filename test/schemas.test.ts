@@ -9,7 +9,8 @@ describe('JSON Schemas of source files and ingest.json', () => {
   it('the committed schemas are what the zod schemas generate (npm run schemas), with a description on every field', () => {
     const { files, missing } = generateSchemas();
     assert.deepEqual(missing, [], 'every field described');
-    for (const [name, text] of Object.entries(files)) assert.equal(readFileSync(`schemas/${name}`, 'utf8'), text, `schemas/${name} is out of date: npm run schemas`);
+    for (const [name, text] of Object.entries(files))
+      assert.equal(readFileSync(`schemas/${name}`, 'utf8'), text, `schemas/${name} is out of date: npm run schemas`);
     const source = JSON.parse(files['source.schema.json']!) as { anyOf: [{ anyOf: Array<{ properties: Record<string, { description?: string }> }> }] };
     const simulated = source.anyOf[0].anyOf.find((k) => 'recordsPerChunk' in k.properties)!;
     assert.match(simulated.properties.latency!.description!, /a duration/);

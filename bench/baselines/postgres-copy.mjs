@@ -3,8 +3,8 @@
 // transform, no checkpoint, no group commit: what the database can take in, from Node.
 // Usage: node postgres-copy.mjs FILE DATABASE_URL CHUNK_RECORDS
 import { createReadStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import { userInfo } from 'node:os';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 

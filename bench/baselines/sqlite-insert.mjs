@@ -37,7 +37,9 @@ async function open() {
 
 const started = performance.now();
 const { db, begin, commit } = await open();
-db.exec('CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, seq, idx)) WITHOUT ROWID');
+db.exec(
+  'CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, seq, idx)) WITHOUT ROWID',
+);
 const insert = db.prepare('INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?)');
 const insertChunk = (seq, lines) => {
   begin();

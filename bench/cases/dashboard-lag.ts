@@ -18,7 +18,13 @@ export const dashboardLag: BenchCase = {
   title: 'Event-loop lag p99 (worst window) with the dashboard at 1,000 sources vs `--no-ui`',
   async run(ctx) {
     const sources = await sourcesFile(ctx, 'dashboard-lag', {
-      name: 'src', kind: 'simulated', count: 1000, chunks: 20, recordsPerChunk: 10, latency: '100ms', jitter: 0.5,
+      name: 'src',
+      kind: 'simulated',
+      count: 1000,
+      chunks: 20,
+      recordsPerChunk: 10,
+      latency: '100ms',
+      jitter: 0.5,
     });
     const record = (mode: string) => join(ctx.tmpDir, `lag-${mode}.ndjson`);
     const args = ['--sources', sources, '-c', '1000', '--sink', 'none'];
@@ -28,7 +34,12 @@ export const dashboardLag: BenchCase = {
     const headless = await worstLagP99(record('headless'));
     return [
       {
-        case: 'dashboard-lag', measure: 'loop lag p99, worst window', unit: 'ms', ours: dashboard, baseline: headless, against: '--no-ui',
+        case: 'dashboard-lag',
+        measure: 'loop lag p99, worst window',
+        unit: 'ms',
+        ours: dashboard,
+        baseline: headless,
+        against: '--no-ui',
         target: { text: '≤ 10 ms', met: dashboard <= 10 },
       },
     ];

@@ -1,11 +1,11 @@
-import { stat, rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bestOf } from '../lib/best.js';
 import { ndjsonFile, sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
-import { expectOk, measure, type Measured } from '../lib/measure.js';
-import { MiB, type BenchCase, type BenchContext } from '../lib/types.js';
+import { expectOk, type Measured, measure } from '../lib/measure.js';
+import { type BenchCase, type BenchContext, MiB } from '../lib/types.js';
 
 const raw = fileURLToPath(new URL('../baselines/file-ingest.mjs', import.meta.url));
 
@@ -41,15 +41,39 @@ export const fileIngest: BenchCase = {
     const label = `${Math.round(input.bytes / 1e6)} MB`;
     return [
       {
-        case: 'file-ingest', measure: `throughput, ${label}`, unit: 'MB/s', ours: mbps(best.ours), baseline: mbps(best.raw), against: 'raw stream',
+        case: 'file-ingest',
+        measure: `throughput, ${label}`,
+        unit: 'MB/s',
+        ours: mbps(best.ours),
+        baseline: mbps(best.raw),
+        against: 'raw stream',
         target: { text: '≥ 0.8× (aim 1.0×)', met: mbps(best.ours) >= 0.8 * mbps(best.raw) },
       },
       {
-        case: 'file-ingest', measure: 'throughput, --offload', unit: 'MB/s', ours: mbps(best.offload), baseline: mbps(best.raw), against: 'raw stream',
+        case: 'file-ingest',
+        measure: 'throughput, --offload',
+        unit: 'MB/s',
+        ours: mbps(best.offload),
+        baseline: mbps(best.raw),
+        against: 'raw stream',
         target: { text: '≥ 1.0× (stretch)', met: mbps(best.offload) >= mbps(best.raw) },
       },
-      { case: 'file-ingest', measure: 'peak RSS', unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against: 'raw stream' },
-      { case: 'file-ingest', measure: 'peak RSS, --offload', unit: 'MiB', ours: best.offload.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against: 'raw stream' },
+      {
+        case: 'file-ingest',
+        measure: 'peak RSS',
+        unit: 'MiB',
+        ours: best.ours.peakRssBytes! / MiB,
+        baseline: best.raw.peakRssBytes! / MiB,
+        against: 'raw stream',
+      },
+      {
+        case: 'file-ingest',
+        measure: 'peak RSS, --offload',
+        unit: 'MiB',
+        ours: best.offload.peakRssBytes! / MiB,
+        baseline: best.raw.peakRssBytes! / MiB,
+        against: 'raw stream',
+      },
     ];
   },
 };

@@ -4,7 +4,7 @@ import { bestOf } from '../lib/best.js';
 import { ndjsonFile, sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
 import { expectOk, measure } from '../lib/measure.js';
-import { FeatureNotAvailable, MiB, type BenchCase } from '../lib/types.js';
+import { type BenchCase, FeatureNotAvailable, MiB } from '../lib/types.js';
 
 const raw = fileURLToPath(new URL('../baselines/postgres-copy.mjs', import.meta.url));
 const SOCKET = '/var/run/postgresql';
@@ -41,10 +41,22 @@ export const postgresSink: BenchCase = {
     const rate = (ms: number) => input.records / 1000 / (ms / 1000);
     return [
       {
-        case: 'postgres-sink', measure: `records/s, ${Math.round(input.bytes / 1e6)} MB`, unit: 'k rec/s', ours: rate(best.ours.wallMs), baseline: rate(best.raw.wallMs), against: 'bare COPY',
+        case: 'postgres-sink',
+        measure: `records/s, ${Math.round(input.bytes / 1e6)} MB`,
+        unit: 'k rec/s',
+        ours: rate(best.ours.wallMs),
+        baseline: rate(best.raw.wallMs),
+        against: 'bare COPY',
         target: { text: '≥ 0.8× (aim 0.95×)', met: best.ours.wallMs <= best.raw.wallMs / 0.8 },
       },
-      { case: 'postgres-sink', measure: 'peak RSS', unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against: 'bare COPY' },
+      {
+        case: 'postgres-sink',
+        measure: 'peak RSS',
+        unit: 'MiB',
+        ours: best.ours.peakRssBytes! / MiB,
+        baseline: best.raw.peakRssBytes! / MiB,
+        against: 'bare COPY',
+      },
     ];
   },
 };

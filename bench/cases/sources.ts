@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { bestOf } from '../lib/best.js';
 import { sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
-import { expectOk, measure, type Measured } from '../lib/measure.js';
+import { expectOk, type Measured, measure } from '../lib/measure.js';
 import { findPython } from '../lib/python.js';
-import { MiB, type BenchCase, type Row } from '../lib/types.js';
+import { type BenchCase, MiB, type Row } from '../lib/types.js';
 
 const rawNode = fileURLToPath(new URL('../baselines/sources.mjs', import.meta.url));
 const rawPython = fileURLToPath(new URL('../baselines/sources.py', import.meta.url));
@@ -30,7 +30,14 @@ function manySources(count: number, targets: (r: { wall: number; python?: number
     async run(ctx) {
       const python = findPython();
       const sides = async (n: number) => {
-        const file = await sourcesFile(ctx, `${name}-${n}`, { name: 's', kind: 'simulated', count: n, chunks: CHUNKS, recordsPerChunk: 1, latency: `${LATENCY_MS}ms` });
+        const file = await sourcesFile(ctx, `${name}-${n}`, {
+          name: 's',
+          kind: 'simulated',
+          count: n,
+          chunks: CHUNKS,
+          recordsPerChunk: 1,
+          latency: `${LATENCY_MS}ms`,
+        });
         const args = [String(n), String(CHUNKS), String(LATENCY_MS), '1'];
         return {
           raw: async () => expectOk('raw node', await measure(rawNode, args, { tmpDir: ctx.tmpDir, node: true })),
@@ -52,9 +59,24 @@ function manySources(count: number, targets: (r: { wall: number; python?: number
         best.python
           ? { case: name, measure: 'wall', unit: 'ms', ours: best.ours.wallMs, baseline: best.python.wallMs, against: 'Python asyncio', target: pythonTarget }
           : { case: name, measure: 'wall vs Python asyncio', unit: 'ms', na },
-        { case: name, measure: 'peak RSS', unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against: 'raw Node', target: rssTarget },
+        {
+          case: name,
+          measure: 'peak RSS',
+          unit: 'MiB',
+          ours: best.ours.peakRssBytes! / MiB,
+          baseline: best.raw.peakRssBytes! / MiB,
+          against: 'raw Node',
+          target: rssTarget,
+        },
         best.python
-          ? { case: name, measure: 'peak RSS', unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.python.peakRssBytes! / MiB, against: 'Python asyncio' }
+          ? {
+              case: name,
+              measure: 'peak RSS',
+              unit: 'MiB',
+              ours: best.ours.peakRssBytes! / MiB,
+              baseline: best.python.peakRssBytes! / MiB,
+              against: 'Python asyncio',
+            }
           : { case: name, measure: 'peak RSS vs Python asyncio', unit: 'MiB', na },
         { case: name, measure: 'RSS per source', unit: 'KiB', ours: perSource('ours'), baseline: perSource('raw'), against: 'raw Node' },
       ];
@@ -62,15 +84,10 @@ function manySources(count: number, targets: (r: { wall: number; python?: number
   };
 }
 
-export const sources10k = manySources(10_000, ({ wall, rss }) => [
-  { text: '≤ 1.5× raw', met: wall <= 1.5 },
-  undefined,
-  { text: '≤ 200 MiB', met: rss <= 200 },
-]);
+export const sources10k = manySources(10_000, ({ wall, rss }) => [{ text: '≤ 1.5× raw', met: wall <= 1.5 }, undefined, { text: '≤ 200 MiB', met: rss <= 200 }]);
 
 export const sources100k = manySources(100_000, ({ python, rss }) => [
   undefined,
   python === undefined ? undefined : { text: '< 1.0× Python', met: python < 1 },
   { text: '≤ 800 MiB', met: rss <= 800 },
 ]);
-

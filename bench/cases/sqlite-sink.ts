@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sqliteDriver, type DriverName } from '../../src/sinks/sqlite-driver.js';
+import { type DriverName, sqliteDriver } from '../../src/sinks/sqlite-driver.js';
 import { bestOf } from '../lib/best.js';
 import { sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
 import { expectOk, measure } from '../lib/measure.js';
-import { FeatureNotAvailable, MiB, type BenchCase, type Row } from '../lib/types.js';
+import { type BenchCase, FeatureNotAvailable, MiB, type Row } from '../lib/types.js';
 import { ingestInput } from './file-ingest.js';
 
 const raw = fileURLToPath(new URL('../baselines/sqlite-insert.mjs', import.meta.url));
@@ -44,13 +44,23 @@ export const sqliteSink: BenchCase = {
     for (const driver of available) {
       const best = await bestOf(ctx.runs, {
         ours: () => ingestTui(ctx, ['--sources', sources, '--no-ui', '--sink', 'sqlite', '--out', out], { env: { INGEST_TUI_SQLITE: driver } }).finally(clean),
-        raw: () => measure(raw, [input.path, db, driver], { tmpDir: ctx.tmpDir, node: true }).then((r) => expectOk(`raw ${driver}`, r)).finally(clean),
+        raw: () =>
+          measure(raw, [input.path, db, driver], { tmpDir: ctx.tmpDir, node: true })
+            .then((r) => expectOk(`raw ${driver}`, r))
+            .finally(clean),
       });
       const krps = (ms: number) => input.records / ms; // thousand records per second
       const against = `raw ${driver}`;
       rows.push(
         { case: 'sqlite-sink', measure: `records/s, ${driver}`, unit: 'k rec/s', ours: krps(best.ours.wallMs), baseline: krps(best.raw.wallMs), against },
-        { case: 'sqlite-sink', measure: `peak RSS, ${driver}`, unit: 'MiB', ours: best.ours.peakRssBytes! / MiB, baseline: best.raw.peakRssBytes! / MiB, against },
+        {
+          case: 'sqlite-sink',
+          measure: `peak RSS, ${driver}`,
+          unit: 'MiB',
+          ours: best.ours.peakRssBytes! / MiB,
+          baseline: best.raw.peakRssBytes! / MiB,
+          against,
+        },
       );
     }
     return rows;

@@ -17,7 +17,12 @@ export const startup: BenchCase = {
     });
     return [
       {
-        case: 'startup', measure: '--help wall', unit: 'ms', ours: best.ours.wallMs, baseline: best.node.wallMs, against: 'bare node',
+        case: 'startup',
+        measure: '--help wall',
+        unit: 'ms',
+        ours: best.ours.wallMs,
+        baseline: best.node.wallMs,
+        against: 'bare node',
         target: { text: '< 250 ms', met: best.ours.wallMs < 250 },
       },
     ];

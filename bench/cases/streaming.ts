@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourcesFile } from '../lib/data.js';
 import { ingestTui, metricsAndSummary, summaryOf } from '../lib/ingest-tui.js';
-import { expectOk, measure, type Measured } from '../lib/measure.js';
-import { MiB, type BenchCase } from '../lib/types.js';
+import { expectOk, type Measured, measure } from '../lib/measure.js';
+import { type BenchCase, MiB } from '../lib/types.js';
 
 const raw = fileURLToPath(new URL('../baselines/streaming.mjs', import.meta.url));
 const RECORDS = 512;
@@ -35,7 +35,12 @@ export const streaming: BenchCase = {
     const bytes = ctx.quick ? 200e6 : 1e9;
     const chunks = Math.ceil(bytes / (RECORDS * RECORD_BYTES));
     const sources = await sourcesFile(ctx, 'streaming', {
-      name: 'firehose', kind: 'simulated', chunks, recordsPerChunk: RECORDS, payloadBytes: 1000, latency: '0ms',
+      name: 'firehose',
+      kind: 'simulated',
+      chunks,
+      recordsPerChunk: RECORDS,
+      payloadBytes: 1000,
+      latency: '0ms',
     });
     const out = join(ctx.tmpDir, 'out-streaming');
     const rawOut = join(ctx.tmpDir, 'raw-streaming.ndjson');
@@ -52,11 +57,19 @@ export const streaming: BenchCase = {
     const mbps = (r: Measured) => (summary.bytes as number) / 1e6 / (r.wallMs / 1000);
     return [
       {
-        case: 'streaming', measure: `peak RSS, ${gb.toFixed(2)} GB`, unit: 'MiB', ours: ours.peakRssBytes! / MiB, baseline: rawRun.peakRssBytes! / MiB, against: 'raw Node',
+        case: 'streaming',
+        measure: `peak RSS, ${gb.toFixed(2)} GB`,
+        unit: 'MiB',
+        ours: ours.peakRssBytes! / MiB,
+        baseline: rawRun.peakRssBytes! / MiB,
+        against: 'raw Node',
         target: { text: '< 150 MiB', met: ours.peakRssBytes! / MiB < 150 },
       },
       {
-        case: 'streaming', measure: `RSS growth, later troughs vs earlier (${slope.mibPerMin.toFixed(0)} MiB/min)`, unit: 'MiB', ours: slope.growthMib,
+        case: 'streaming',
+        measure: `RSS growth, later troughs vs earlier (${slope.mibPerMin.toFixed(0)} MiB/min)`,
+        unit: 'MiB',
+        ours: slope.growthMib,
         target: { text: 'flat (< 10 MiB)', met: slope.growthMib < 10 },
       },
       { case: 'streaming', measure: 'throughput', unit: 'MB/s', ours: mbps(ours), baseline: mbps(rawRun), against: 'raw Node' },

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bestOf } from '../lib/best.js';
 import { sourcesFile } from '../lib/data.js';
 import type { Measured } from '../lib/measure.js';
 import { inTerminal } from '../lib/pty.js';
-import { MiB, type BenchCase } from '../lib/types.js';
+import { type BenchCase, MiB } from '../lib/types.js';
 import { ingestInput } from './file-ingest.js';
 
 /**
@@ -39,15 +39,32 @@ export const uiOverhead: BenchCase = {
     const pipeline = { ours: pipelineWall.get(best.dashboard)!, baseline: pipelineWall.get(best.headless)! };
     return [
       {
-        case: 'ui-overhead', measure: 'pipeline wall (run start to summary)', unit: 'ms', ours: pipeline.ours, baseline: pipeline.baseline, against: '--no-ui',
+        case: 'ui-overhead',
+        measure: 'pipeline wall (run start to summary)',
+        unit: 'ms',
+        ours: pipeline.ours,
+        baseline: pipeline.baseline,
+        against: '--no-ui',
         target: { text: '≤ 1.05×', met: pipeline.ours <= 1.05 * pipeline.baseline },
       },
       {
-        case: 'ui-overhead', measure: 'process wall (start-up included)', unit: 'ms', ours: best.dashboard.wallMs, baseline: best.headless.wallMs, against: '--no-ui',
+        case: 'ui-overhead',
+        measure: 'process wall (start-up included)',
+        unit: 'ms',
+        ours: best.dashboard.wallMs,
+        baseline: best.headless.wallMs,
+        against: '--no-ui',
         target: { text: '≤ 1.05×', met: best.dashboard.wallMs <= 1.05 * best.headless.wallMs },
       },
       { case: 'ui-overhead', measure: 'CPU time', unit: 'ms', ours: best.dashboard.cpuMs, baseline: best.headless.cpuMs, against: '--no-ui' },
-      { case: 'ui-overhead', measure: 'peak RSS', unit: 'MiB', ours: best.dashboard.peakRssBytes! / MiB, baseline: best.headless.peakRssBytes! / MiB, against: '--no-ui' },
+      {
+        case: 'ui-overhead',
+        measure: 'peak RSS',
+        unit: 'MiB',
+        ours: best.dashboard.peakRssBytes! / MiB,
+        baseline: best.headless.peakRssBytes! / MiB,
+        against: '--no-ui',
+      },
     ];
   },
 };

@@ -1,5 +1,5 @@
-import { expectOk, measure, type MeasureOptions, type Measured } from './measure.js';
-import { FeatureNotAvailable, type BenchContext } from './types.js';
+import { expectOk, type Measured, type MeasureOptions, measure } from './measure.js';
+import { type BenchContext, FeatureNotAvailable } from './types.js';
 
 /**
  * Runs the built CLI. A feature another branch brings (a sink, a source kind, the dashboard) is
@@ -9,7 +9,8 @@ export async function ingestTui(ctx: BenchContext, args: string[], options: Part
   const result = await measure(ctx.cli, args, { tmpDir: ctx.tmpDir, ...options, node: true });
   if (result.code === 2) {
     const reason = result.stderr.trim().split('\n')[0] ?? '';
-    if (/not available yet|unknown kind|unknown option|invalid.*choice/i.test(reason)) throw new FeatureNotAvailable(reason.replace(/^ingest-tui: /, '').replace(/^\S+\.json: /, ''));
+    if (/not available yet|unknown kind|unknown option|invalid.*choice/i.test(reason))
+      throw new FeatureNotAvailable(reason.replace(/^ingest-tui: /, '').replace(/^\S+\.json: /, ''));
   }
   return expectOk(`ingest-tui ${args.join(' ')}`, result);
 }

@@ -36,9 +36,7 @@ export interface MeasureOptions {
 /** Runs one process to its end and measures it from the outside. */
 export async function measure(command: string, args: string[], options: MeasureOptions): Promise<Measured> {
   const rusageFile = join(options.tmpDir, `rusage-${process.pid}-${++runs}.json`);
-  const [file, argv] = options.node
-    ? [process.execPath, ['--import', preload, ...(options.nodeFlags ?? []), command, ...args]]
-    : [command, args];
+  const [file, argv] = options.node ? [process.execPath, ['--import', preload, ...(options.nodeFlags ?? []), command, ...args]] : [command, args];
   const started = performance.now();
   const child = spawn(file, argv, {
     cwd: options.cwd,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { expectOk, measure, type Measured } from './measure.js';
-import { FeatureNotAvailable, type BenchContext } from './types.js';
+import { expectOk, type Measured, measure } from './measure.js';
+import { type BenchContext, FeatureNotAvailable } from './types.js';
 
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 const preload = new URL('./rusage-preload.mjs', import.meta.url).pathname;
@@ -20,7 +20,13 @@ export async function inTerminal(ctx: BenchContext, args: string[], { dashboard 
   });
   if (result.signal === 'SIGKILL') throw new Error('killed after 90 s in a terminal: does the dashboard exit when the run ends?');
   const screen = result.lines.join('\n');
-  if (result.code === 2 && /not available yet/.test(screen)) throw new FeatureNotAvailable(screen.trim().split('\n')[0]!.replace(/^ingest-tui: /, ''));
+  if (result.code === 2 && /not available yet/.test(screen))
+    throw new FeatureNotAvailable(
+      screen
+        .trim()
+        .split('\n')[0]!
+        .replace(/^ingest-tui: /, ''),
+    );
   // The plain reporter's first line: the CLI stayed headless although stdout is a terminal.
   if (dashboard && /\[\s*\d+\.\d\ds\] ingest-tui: /.test(screen)) throw new FeatureNotAvailable('dashboard: a run in a terminal stays headless');
   return expectOk(`ingest-tui (in a terminal) ${args.join(' ')}`, { ...result, stderr: screen.slice(-2000) });

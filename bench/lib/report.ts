@@ -1,4 +1,4 @@
-import { cpus, totalmem, loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { Row } from './types.js';
 
 export function machine() {
@@ -9,7 +9,9 @@ export function machine() {
     memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     node: process.version,
     os: `${process.platform} ${process.arch}`,
-    load: loadavg().map((n) => n.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -28,14 +30,26 @@ export function cells(row: Row): string[] {
   if (row.na) return [row.case, row.measure, row.na, '', '', '', ''];
   const r = ratio(row);
   const target = row.target ? `${row.target.text} ${row.target.met ? '✓' : '✗'}` : '';
-  return [row.case, row.measure, figure(row.ours, row.unit), figure(row.baseline, row.unit), row.against ?? '', r === undefined ? '' : `${r.toFixed(2)}×`, target];
+  return [
+    row.case,
+    row.measure,
+    figure(row.ours, row.unit),
+    figure(row.baseline, row.unit),
+    row.against ?? '',
+    r === undefined ? '' : `${r.toFixed(2)}×`,
+    target,
+  ];
 }
 
 export function textTable(rows: Row[]): string {
   const measured = [HEADER, ...rows.filter((r) => !r.na).map(cells)];
   const widths = HEADER.map((_, i) => Math.max(...measured.map((r) => r[i]!.length)));
   const right = new Set([2, 3, 5]);
-  const line = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   // An n/a row is one note across the figures; it does not widen the columns.
   return [HEADER, ...rows.map(cells)].map((r, i) => (i > 0 && rows[i - 1]!.na ? `${line(r.slice(0, 2))}  ${r[2]}` : line(r))).join('\n');
 }

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { SinkKind } from '../pipeline/persistence.js';
-import { packageRoot } from '../util/package-paths.js';
 import { LIMITS } from '../util/limits.js';
+import { packageRoot } from '../util/package-paths.js';
 import { parseDuration } from '../util/parse-duration.js';
 import { closest, didYouMean } from '../util/suggest.js';
 
@@ -43,14 +43,16 @@ export type Invocation =
   | { command: 'exit'; code: number };
 
 /** A number flag within its bounds (LIMITS), or a message that gives them. */
-const numberArg = (flag: string, min: number, max: number, whole = true) => (value: string) => {
-  const n = value.trim() === '' ? NaN : Number(value);
-  const kind = whole ? 'a whole number' : 'a number';
-  if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
-    throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
-  }
-  return n;
-};
+const numberArg =
+  (flag: string, min: number, max: number, whole = true) =>
+  (value: string) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    const kind = whole ? 'a whole number' : 'a number';
+    if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} takes ${kind} from ${min} to ${max.toLocaleString('en-US')}, got "${value}"`);
+    }
+    return n;
+  };
 /** A PostgreSQL name: quoted where it is used, so any text will do, but not an empty or endless one. */
 const identifierArg = (flag: string) => (value: string) => {
   if (value.length === 0 || Buffer.byteLength(value) > 63 || /[\u0000-\u001f]/.test(value)) {
@@ -103,7 +105,10 @@ function withoutPreamble(message: string): string {
   return choices ? `${flag} takes one of ${choices}, got "${value}"` : `${flag}: ${rest}`;
 }
 
-export function parseCommandLine(argv: string[], write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Invocation {
+export function parseCommandLine(
+  argv: string[],
+  write = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
+): Invocation {
   let invocation: Invocation | undefined;
   const program = new Command('ingest-tui')
     .description('Ingest many sources at once and watch the concurrency live.')
@@ -113,19 +118,33 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
     .exitOverride()
     .showSuggestionAfterError(true)
     .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
-    .option('-c, --concurrency <n>', "sources run in parallel (default: the directory's ingest.json, else 4)", numberArg('--concurrency', 1, LIMITS.concurrency))
+    .option(
+      '-c, --concurrency <n>',
+      "sources run in parallel (default: the directory's ingest.json, else 4)",
+      numberArg('--concurrency', 1, LIMITS.concurrency),
+    )
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
     .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
     .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
     .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
-    .option('--db-schema <name>', 'the schema for the tables (default: the URL\'s search_path, else public)', identifierArg('--db-schema'))
-    .addOption(new Option('--ui <renderer>', 'dashboard, plain (progress lines) or json (NDJSON events); default: the dashboard on a terminal').choices(['dashboard', 'plain', 'json']))
+    .option('--db-schema <name>', "the schema for the tables (default: the URL's search_path, else public)", identifierArg('--db-schema'))
+    .addOption(
+      new Option('--ui <renderer>', 'dashboard, plain (progress lines) or json (NDJSON events); default: the dashboard on a terminal').choices([
+        'dashboard',
+        'plain',
+        'json',
+      ]),
+    )
     .option('--no-ui', 'plain progress lines on stderr, summary table on stdout (--ui plain)')
     .option('--json', 'NDJSON events on stdout, the summary last; implies --no-ui')
     .option('--resume', 'skip what the last run in --out already persisted')
     .option('--seed <n>', 'seed for simulated sources: the same seed gives the same run', numberArg('--seed', -LIMITS.seed, LIMITS.seed))
-    .option('--slowmo <x>', 'stretch simulated time by x so a class can follow (2 = half speed)', numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false))
+    .option(
+      '--slowmo <x>',
+      'stretch simulated time by x so a class can follow (2 = half speed)',
+      numberArg('--slowmo', LIMITS.slowmo.min, LIMITS.slowmo.max, false),
+    )
     .option('--offload', 'run CPU-heavy transforms in a worker_threads pool (run_in_executor)')
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--contrast', "a lecture scene: then run it the other way (its lesson's contrast: -c 1, --offload, --buffer-all) and show both on one time axis")
@@ -166,11 +185,24 @@ export function parseCommandLine(argv: string[], write = { out: (s: string) => p
       // Our argument parsers name the flag themselves: commander's preamble would say it twice.
       let message = (err.code === 'commander.invalidArgument' ? withoutPreamble(err.message) : err.message).replace(/^error: /, '').split('\n')[0]!;
       const flag = /^unknown option '([^']+)'/.exec(message)?.[1];
-      if (flag) message += didYouMean(flag.split('=')[0]!, [...program.options, ...program.commands.flatMap((c) => c.options)].flatMap((o) => (o.long ? [o.long] : [])), (s) => s);
+      if (flag)
+        message += didYouMean(
+          flag.split('=')[0]!,
+          [...program.options, ...program.commands.flatMap((c) => c.options)].flatMap((o) => (o.long ? [o.long] : [])),
+          (s) => s,
+        );
       if (err.code === 'commander.excessArguments') {
         const word = program.args[0];
-        const command = word === undefined ? undefined : closest(word, program.commands.map((c) => c.name()));
-        message = command ? `unknown command "${word}" (did you mean ${command}?)` : `unexpected argument "${word ?? ''}": options start with --, commands are ${program.commands.map((c) => c.name()).join(', ')}`;
+        const command =
+          word === undefined
+            ? undefined
+            : closest(
+                word,
+                program.commands.map((c) => c.name()),
+              );
+        message = command
+          ? `unknown command "${word}" (did you mean ${command}?)`
+          : `unexpected argument "${word ?? ''}": options start with --, commands are ${program.commands.map((c) => c.name()).join(', ')}`;
       }
       throw new UsageError(message, { cause: err });
     }

@@ -1,10 +1,10 @@
-import { createSources, parseContrastFlags, type LoadedSources } from '../pipeline/config.js';
-import { createEventBus, type ContrastResult, type Emit, type Lesson } from '../pipeline/events.js';
+import { createSources, type LoadedSources, parseContrastFlags } from '../pipeline/config.js';
+import { type ContrastResult, createEventBus, type Emit, type Lesson } from '../pipeline/events.js';
 import { startPipeline } from '../pipeline/run.js';
-import { createStore } from '../ui/model/store.js';
 import { discardDeadLetters } from '../sinks/dead-letter.js';
 import { noneSink } from '../sinks/sink.js';
 import type { DashboardControls } from '../ui/dashboard/controls.js';
+import { createStore } from '../ui/model/store.js';
 
 export interface ContrastOptions {
   loaded: LoadedSources;
@@ -75,9 +75,14 @@ export async function runContrast(o: ContrastOptions): Promise<boolean> {
       const result: ContrastResult = {
         wallMs: summary.wallMs,
         lanes: snapshot.sources.map((v) => ({
-          name: v.name, kind: v.kind, state: v.state, ms: v.ms,
-          ...(v.startedAt !== undefined ? { startedAt: v.startedAt } : {}), ...(v.endedAt !== undefined ? { endedAt: v.endedAt } : {}),
-          ...(v.held ? { held: [...v.held] } : {}), ...(v.marks ? { marks: { ...v.marks } } : {}),
+          name: v.name,
+          kind: v.kind,
+          state: v.state,
+          ms: v.ms,
+          ...(v.startedAt !== undefined ? { startedAt: v.startedAt } : {}),
+          ...(v.endedAt !== undefined ? { endedAt: v.endedAt } : {}),
+          ...(v.held ? { held: [...v.held] } : {}),
+          ...(v.marks ? { marks: { ...v.marks } } : {}),
         })),
         held: [...snapshot.held],
         maxLagMs: summary.maxLoopLagMs,

@@ -1,10 +1,9 @@
 import { EXIT, signalExitCode } from '../exit-codes.js';
 import type { CheckpointStore } from '../pipeline/checkpoints.js';
 import type { EventBus } from '../pipeline/events.js';
+import { duration } from '../ui/format.js';
 import type { Store } from '../ui/model/store.js';
 import { formatReceipt } from '../ui/report/drain-receipt.js';
-import { duration } from '../ui/format.js';
-
 
 export interface InterruptOptions {
   bus: EventBus;
@@ -32,7 +31,15 @@ export function watchInterrupts(options: InterruptOptions): () => void {
   let timer: NodeJS.Timeout | undefined;
 
   const print = (headline: string) =>
-    err.write(formatReceipt({ headline, rows: [...options.store.getSnapshot().sources], checkpoint: (s) => options.checkpoints?.current(s), checkpointDir: options.checkpoints?.dir, out: options.out }));
+    err.write(
+      formatReceipt({
+        headline,
+        rows: [...options.store.getSnapshot().sources],
+        checkpoint: (s) => options.checkpoints?.current(s),
+        checkpointDir: options.checkpoints?.dir,
+        out: options.out,
+      }),
+    );
 
   const unsubscribe = options.bus.subscribe((event) => {
     switch (event.type) {

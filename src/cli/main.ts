@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
-import { watchBrokenPipes } from './broken-pipe.js';
-import { parseCommandLine, version, type CliOptions } from './args.js';
-import { IngestError, USAGE_CODES, UsageError, describeError } from '../errors.js';
+import { describeError, IngestError, USAGE_CODES, UsageError } from '../errors.js';
 import { EXIT, signalExitCode } from '../exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from '../pipeline/events.js';
 import type { PlannedWrite } from '../pipeline/output-guard.js';
 import { recordEvents, startReplay } from '../pipeline/recording.js';
-import { startPipeline, type PipelineRun } from '../pipeline/run.js';
-import { createStore } from '../ui/model/store.js';
+import { type PipelineRun, startPipeline } from '../pipeline/run.js';
 import type { DashboardControls } from '../ui/dashboard/controls.js';
 import type { Dashboard } from '../ui/dashboard/start-dashboard.js';
+import { createStore } from '../ui/model/store.js';
 import { attachJsonReporter } from '../ui/report/json-reporter.js';
 import { attachTextReporter } from '../ui/report/text-reporter.js';
 import { CancelReason } from '../util/abort.js';
 import { parseDuration } from '../util/parse-duration.js';
 import { safeText } from '../util/sanitize.js';
+import { type CliOptions, parseCommandLine, version } from './args.js';
+import { watchBrokenPipes } from './broken-pipe.js';
 
 function exitCodeFor(summary: Summary): number {
   return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
@@ -105,7 +105,11 @@ function rendererFor(options: CliOptions): 'dashboard' | 'plain' | 'json' {
 
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
-  options: CliOptions, bus: EventBus, store: ReturnType<typeof createStore>, controls: () => DashboardControls | undefined, notices: ReturnType<typeof stderrLines>,
+  options: CliOptions,
+  bus: EventBus,
+  store: ReturnType<typeof createStore>,
+  controls: () => DashboardControls | undefined,
+  notices: ReturnType<typeof stderrLines>,
 ): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean; dashboard?: Dashboard }> {
   const renderer = rendererFor(options);
   if (renderer === 'json') return { detach: attachJsonReporter(bus) };
@@ -163,7 +167,8 @@ async function run(options: CliOptions): Promise<number> {
   try {
     if (options.replay) {
       if (options.contrast) throw new UsageError('--contrast runs the scene a second way: it goes with --sources, not --replay');
-      if (options.record) (await import('../pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
+      if (options.record)
+        (await import('../pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
       await startRecording();
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
@@ -190,15 +195,21 @@ async function run(options: CliOptions): Promise<number> {
     // Imported here, not at startup: --help and --version need none of zod (95 files), the
     // checkpoints and sinks, the offline server or piscina.
     const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
-      import('../pipeline/config.js'), import('../pipeline/persistence.js'), import('../pipeline/output-guard.js'), import('./interrupt.js'),
+      import('../pipeline/config.js'),
+      import('../pipeline/persistence.js'),
+      import('../pipeline/output-guard.js'),
+      import('./interrupt.js'),
     ]);
     const { bundledFixtures, locateSources } = await import('./scenarios.js');
     const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
     const defaults = loaded.defaults;
     // --json's last line is the summary (scripts rely on it): the contrast is for people.
-    if (options.contrast && rendererFor(options) === 'json') throw new UsageError('--contrast draws both ways for people (dashboard or --no-ui); with --json, run the contrast\'s flags as a second command');
+    if (options.contrast && rendererFor(options) === 'json')
+      throw new UsageError("--contrast draws both ways for people (dashboard or --no-ui); with --json, run the contrast's flags as a second command");
     if (options.contrast && !defaults.lesson?.contrast) {
-      throw new UsageError(`--contrast: ${options.sources ?? 'the bundled demo'} has no "lesson": {"contrast": …} in its ingest.json (01-gather, 04-streaming and 05-blocking do)`);
+      throw new UsageError(
+        `--contrast: ${options.sources ?? 'the bundled demo'} has no "lesson": {"contrast": …} in its ingest.json (01-gather, 04-streaming and 05-blocking do)`,
+      );
     }
     // A lecture scene's asyncio twin, shown in its lesson view (fixtures/lecture/NN/twin.py, twin.out).
     const twin = defaults.lesson && loaded.directory ? await (await import('../pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
@@ -219,14 +230,26 @@ async function run(options: CliOptions): Promise<number> {
       runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
     );
     await startRecording();
-    if ((options.db !== undefined || options.dbSchema !== undefined) && sinkKind !== 'postgres') throw new UsageError('--db and --db-schema go with --sink postgres');
+    if ((options.db !== undefined || options.dbSchema !== undefined) && sinkKind !== 'postgres')
+      throw new UsageError('--db and --db-schema go with --sink postgres');
     const persistence = await openPersistence({
-      sink: sinkKind, out, resume: options.resume === true, configs: loaded.configs, sources, seed, db: { url: options.db, schema: options.dbSchema },
+      sink: sinkKind,
+      out,
+      resume: options.resume === true,
+      configs: loaded.configs,
+      sources,
+      seed,
+      db: { url: options.db, schema: options.dbSchema },
     });
     const pool = options.offload || defaults.offload ? (await import('../pipeline/offload/pool.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
-      bus, store, checkpoints: persistence.checkpoints, out, graceMs: grace, err: notices.stream,
+      bus,
+      store,
+      checkpoints: persistence.checkpoints,
+      out,
+      graceMs: grace,
+      err: notices.stream,
       exit: (code, now) => {
         detach(); // the terminal back to normal and the receipt on it before leaving
         leave(code, now);
@@ -269,12 +292,28 @@ async function run(options: CliOptions): Promise<number> {
       await pool?.close();
     }
     // --contrast: the lecture's other way, from the same sources, writing nothing; q stops it (and leaves).
-    const contrasted = !options.contrast || (await (await import('./contrast.js')).runContrast({
-      loaded, lesson: defaults.lesson!, seed, slowmo, serveUrl: server?.url, t: summary.wallMs, emit: bus.emit,
-      base: { concurrency: options.concurrency ?? defaults.concurrency ?? 4, timeoutMs: options.timeout ?? stretched(defaults.timeout), deadlineMs: options.deadline ?? stretched(defaults.deadline), bufferAll: options.bufferAll, offload: options.offload || defaults.offload },
-      setControls: (c) => (controls = c),
-      onSignal: (stop) => onSignals(() => stop()),
-    }));
+    const contrasted =
+      !options.contrast ||
+      (await (
+        await import('./contrast.js')
+      ).runContrast({
+        loaded,
+        lesson: defaults.lesson!,
+        seed,
+        slowmo,
+        serveUrl: server?.url,
+        t: summary.wallMs,
+        emit: bus.emit,
+        base: {
+          concurrency: options.concurrency ?? defaults.concurrency ?? 4,
+          timeoutMs: options.timeout ?? stretched(defaults.timeout),
+          deadlineMs: options.deadline ?? stretched(defaults.deadline),
+          bufferAll: options.bufferAll,
+          offload: options.offload || defaults.offload,
+        },
+        setControls: (c) => (controls = c),
+        onSignal: (stop) => onSignals(() => stop()),
+      }));
     // Everything is written and closed: only the picture is left, until q.
     if (contrasted) await stayOn(summary);
     return exitCodeFor(summary);
@@ -288,7 +327,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const invocation = parseCommandLine(argv);
     if (invocation.command === 'exit') return invocation.code;
-    if (invocation.command === 'validate') return await (await import('./validate.js')).validateSources(invocation.sources, (text) => process.stdout.write(text));
+    if (invocation.command === 'validate')
+      return await (await import('./validate.js')).validateSources(invocation.sources, (text) => process.stdout.write(text));
     if (invocation.command === 'list') {
       (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
       return EXIT.ok;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../util/package-paths.js';
@@ -53,7 +53,8 @@ export function locateSources(pathArg: string): string {
   const bare = pathArg.replace(/^\.?\/?(fixtures\/?)?/, '').replace(/\/+$/, '');
   const bundled = resolve(bundledFixtures, bare);
   // Only inside fixtures/: a name is not a way out of the package.
-  if (!relative(bundledFixtures, bundled).startsWith('..') && existsSync(bundled) && (statSync(bundled).isDirectory() || bundled.endsWith('.json'))) return bundled;
+  if (!relative(bundledFixtures, bundled).startsWith('..') && existsSync(bundled) && (statSync(bundled).isDirectory() || bundled.endsWith('.json')))
+    return bundled;
   const names = bundledScenarios().map((s) => s.name);
   const near = closest(bare, names);
   throw new UsageError(

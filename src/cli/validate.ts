@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { createSources, loadSources, show } from '../pipeline/config.js';
-import { bundledFixtures, locateSources } from './scenarios.js';
 import { safeText } from '../util/sanitize.js';
+import { bundledFixtures, locateSources } from './scenarios.js';
 
 /**
  * `ingest-tui validate DIR`: everything a run checks before it starts, and no run: the files and
@@ -11,7 +11,11 @@ import { safeText } from '../util/sanitize.js';
  */
 export async function validateSources(pathArg: string | undefined, write: (text: string) => void): Promise<number> {
   const loaded = await loadSources(pathArg ? locateSources(pathArg) : bundledFixtures);
-  const sources = createSources(loaded.configs, { seed: loaded.defaults.seed ?? 1, slowmo: loaded.defaults.slowmo ?? 1, serveUrl: loaded.defaults.serve ? 'http://127.0.0.1:0' : undefined });
+  const sources = createSources(loaded.configs, {
+    seed: loaded.defaults.seed ?? 1,
+    slowmo: loaded.defaults.slowmo ?? 1,
+    serveUrl: loaded.defaults.serve ? 'http://127.0.0.1:0' : undefined,
+  });
   // A path a file source reads that is not there is caught here, not when the source starts.
   const checked = new Set<string>();
   for (const [i, source] of sources.entries()) {
@@ -34,7 +38,9 @@ export async function validateSources(pathArg: string | undefined, write: (text:
     d.serve ? 'the offline server' : undefined,
     d.lesson ? `lesson "${safeText(d.lesson.title, 80)}"` : undefined,
   ].filter(Boolean);
-  write(`${show(loaded.dir)}: ok · ${loaded.configs.length.toLocaleString('en-US')} source${loaded.configs.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ')}) from ${loaded.files.filter((f) => !f.endsWith('ingest.json')).length} file(s) · ${settings.join(' · ')}\n`);
+  write(
+    `${show(loaded.dir)}: ok · ${loaded.configs.length.toLocaleString('en-US')} source${loaded.configs.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ')}) from ${loaded.files.filter((f) => !f.endsWith('ingest.json')).length} file(s) · ${settings.join(' · ')}\n`,
+  );
   const shown = loaded.configs.slice(0, 20);
   for (const c of shown) write(`  ${safeText(c.name, 60).padEnd(24)} ${c.kind.padEnd(9)} ${show(c.file)}\n`);
   if (loaded.configs.length > shown.length) write(`  … and ${(loaded.configs.length - shown.length).toLocaleString('en-US')} more\n`);

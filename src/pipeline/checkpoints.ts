@@ -4,13 +4,13 @@ import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { IngestError, describeError } from '../errors.js';
+import { describeError, IngestError } from '../errors.js';
 import { DEAD_LETTER_FILE, rewindDeadLetters } from '../sinks/dead-letter.js';
 import { safeFileName } from '../sinks/file-names.js';
 import type { Sink, SinkPosition } from '../sinks/sink.js';
 import type { Cursor, Source } from '../sources/source.js';
 import type { SourceState } from './events.js';
-import { MANIFEST_FILE, readOwnership, type FileToReset } from './ownership.js';
+import { type FileToReset, MANIFEST_FILE, readOwnership } from './ownership.js';
 import type { Checkpoints } from './run.js';
 
 /** Checkpoints live beside the outputs they describe: <out>/.checkpoints/<source>.json. */
@@ -65,7 +65,13 @@ export interface CheckpointStore extends Checkpoints {
  * Ctrl-C) it moves to the last persisted chunk. After a kill -9, --resume cuts away and reads
  * again what came after the checkpoint: at most `everyMs` of each source.
  */
-export async function openCheckpoints(options: { out: string; sink: Sink; targets: CheckpointTarget[]; resume: boolean; everyMs?: number }): Promise<CheckpointStore> {
+export async function openCheckpoints(options: {
+  out: string;
+  sink: Sink;
+  targets: CheckpointTarget[];
+  resume: boolean;
+  everyMs?: number;
+}): Promise<CheckpointStore> {
   const { out, sink, targets, resume, everyMs = 1000 } = options;
   const dir = join(out, CHECKPOINT_DIR);
   const fileOf = (name: string) => checkpointFile(out, name);
@@ -113,10 +119,12 @@ export async function openCheckpoints(options: { out: string; sink: Sink; target
   });
   const keepUntil = (source: string) => known.get(source)?.cursor?.seq ?? 0;
   await outDir(out, async () => {
-    await sink.rewind?.(targets.map(({ name }) => {
-      const checkpoint = known.get(name);
-      return { source: name, checkpoint: checkpoint && { seq: keepUntil(name), position: checkpoint.position } };
-    }));
+    await sink.rewind?.(
+      targets.map(({ name }) => {
+        const checkpoint = known.get(name);
+        return { source: name, checkpoint: checkpoint && { seq: keepUntil(name), position: checkpoint.position } };
+      }),
+    );
     await rewindDeadLetters(out, (source, seq) => !byName.has(source) || seq < keepUntil(source));
   });
 
@@ -205,7 +213,7 @@ async function load(file: string, target: CheckpointTarget, sinkKind: string): P
   if (checkpoint.source !== target.name) refuse(`checkpoint belongs to another source name`);
   if (checkpoint.kind !== target.kind) refuse(`checkpoint is for a ${checkpoint.kind} source, this one is ${target.kind}`);
   if (checkpoint.sink !== sinkKind) refuse(`checkpoint was written with --sink ${checkpoint.sink}, this run uses --sink ${sinkKind}`);
-  if (checkpoint.fingerprint !== target.fingerprint) refuse('the source\'s configuration or --seed changed since the checkpoint');
+  if (checkpoint.fingerprint !== target.fingerprint) refuse("the source's configuration or --seed changed since the checkpoint");
   return checkpoint;
 }
 
@@ -260,13 +268,18 @@ export function skipped(source: Source): Source {
  */
 export function sourceFingerprint(config: object, seed: number): string {
   const { name: _name, count: _count, timeout: _timeout, $schema: _schema, ...rest } = config as Record<string, unknown>;
-  return createHash('sha256').update(stableJson({ ...rest, seed })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(stableJson({ ...rest, seed }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

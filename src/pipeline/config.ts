@@ -7,8 +7,8 @@ import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { readSmallFile } from '../util/files.js';
 import { LIMITS } from '../util/limits.js';
-import { didYouMean } from '../util/suggest.js';
 import { displayKey } from '../util/sanitize.js';
+import { didYouMean } from '../util/suggest.js';
 import { LESSON_FOCUS } from './events.js';
 
 const line = z.string().min(1, 'must not be empty').max(200);
@@ -124,7 +124,10 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
   });
   const dir = info.isDirectory() ? path : dirname(path);
   const files = info.isDirectory()
-    ? (await readdir(path)).filter((f) => f.endsWith('.json') && f !== DEFAULTS_FILE).sort().map((f) => join(path, f))
+    ? (await readdir(path))
+        .filter((f) => f.endsWith('.json') && f !== DEFAULTS_FILE)
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   const defaults = info.isDirectory() ? await loadDefaults(join(path, DEFAULTS_FILE)) : {};
   const read = info.isDirectory() ? [...files, join(path, DEFAULTS_FILE)] : files;
@@ -141,7 +144,9 @@ export async function loadSources(pathArg: string): Promise<LoadedSources> {
         throw new ConfigError(`${show(file)}: ${entry.at}name: duplicate source name "${entry.name}" (also in ${show(other.file)})`);
       }
       if (other !== undefined) {
-        throw new ConfigError(`${show(file)}: ${entry.at}name: source name ${escapedName(entry.name)} looks the same as ${escapedName(other.name)} (in ${show(other.file)}) once shown; rename one`);
+        throw new ConfigError(
+          `${show(file)}: ${entry.at}name: source name ${escapedName(entry.name)} looks the same as ${escapedName(other.name)} (in ${show(other.file)}) once shown; rename one`,
+        );
       }
       seen.set(key, { name: entry.name, file });
       configs.push({ name: entry.name, kind: entry.config.kind, config: entry.config, file, baseDir: dirname(file) });
@@ -195,7 +200,10 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
     const known = [...sourceKinds.keys()].join(', ');
     if (kindName === undefined) fail(`${at}kind: missing (one of ${known})`);
     const kind = typeof kindName === 'string' ? sourceKinds.get(kindName) : undefined;
-    if (!kind) fail(`${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`);
+    if (!kind)
+      fail(
+        `${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`,
+      );
     const parsed = kind!.schema.safeParse(raw, { reportInput: true });
     if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind!.schema));
     const config = parsed.data as SourceConfig['config'] & { count?: number };
@@ -273,9 +281,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `expected ${wanted}, got ${received ?? describeValue(issue.input)}`;
     }
     case 'too_big':
-      return issue.origin === 'number' || issue.origin === 'int' ? `at most ${count(issue.maximum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too big: expected/, 'expected');
+      return issue.origin === 'number' || issue.origin === 'int'
+        ? `at most ${count(issue.maximum)}, got ${describeValue(issue.input)}`
+        : issue.message.replace(/^Too big: expected/, 'expected');
     case 'too_small':
-      return issue.origin === 'number' || issue.origin === 'int' ? `at least ${count(issue.minimum)}, got ${describeValue(issue.input)}` : issue.message.replace(/^Too small: expected/, 'expected');
+      return issue.origin === 'number' || issue.origin === 'int'
+        ? `at least ${count(issue.minimum)}, got ${describeValue(issue.input)}`
+        : issue.message.replace(/^Too small: expected/, 'expected');
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
     default:
@@ -284,7 +296,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  int: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array',
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
 };
 
 const count = (n: number | bigint) => (typeof n === 'number' && Math.abs(n) < 1e15 ? n.toLocaleString('en-US') : String(n));
@@ -323,7 +340,10 @@ function jsonErrorLocation(text: string, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const match = /at position (\d+)/.exec(message);
   const position = match ? Number(match[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-  const reason = message.replace(/^(SyntaxError: )?/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/ in JSON at position \d+.*$/, '');
+  const reason = message
+    .replace(/^(SyntaxError: )?/, '')
+    .replace(/, "[\s\S]*" is not valid JSON$/, '')
+    .replace(/ in JSON at position \d+.*$/, '');
   if (position === undefined) return `(${reason})`;
   const before = text.slice(0, position);
   const line = before.split('\n').length;

@@ -89,7 +89,16 @@ export interface Lesson {
 /** What a contrast run did, enough to draw its lanes under the run's own on one time axis. */
 export interface ContrastResult {
   wallMs: number;
-  lanes: { name: string; kind: string; state: SourceState; startedAt?: number; endedAt?: number; ms: number; held?: number[]; marks?: { connecting?: number; open?: number; closing?: number; closed?: number; cleaning?: number; cleaned?: number } }[];
+  lanes: {
+    name: string;
+    kind: string;
+    state: SourceState;
+    startedAt?: number;
+    endedAt?: number;
+    ms: number;
+    held?: number[];
+    marks?: { connecting?: number; open?: number; closing?: number; closed?: number; cleaning?: number; cleaned?: number };
+  }[];
   /** When any source held the event loop, [from, to, …]. */
   held: number[];
   maxLagMs: number;
@@ -110,7 +119,13 @@ export const EVENTS_SCHEMA_VERSION = 2;
 
 export type PipelineEvent =
   | At<{
-      type: 'run-start'; concurrency: number; sink: string; out?: string; sources: SourceInfo[]; lesson?: Lesson; baselineRssBytes?: number;
+      type: 'run-start';
+      concurrency: number;
+      sink: string;
+      out?: string;
+      sources: SourceInfo[];
+      lesson?: Lesson;
+      baselineRssBytes?: number;
       /** --slowmo: simulated time runs this many times slower; a view divides by it for lecture time. */
       slowmo?: number;
       /** --buffer-all: each source is read to the end before anything is processed. */

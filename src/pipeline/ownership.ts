@@ -1,8 +1,8 @@
-import { statSync, type Stats } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { IngestError, describeError } from '../errors.js';
+import { describeError, IngestError } from '../errors.js';
 import { show } from './config.js';
 
 /** In <out>/.checkpoints/. Not *.json: no source's checkpoint can have this name. */

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { DEAD_LETTER_FILE, deadLetterFile, discardDeadLetters, type DeadLetters } from '../sinks/dead-letter.js';
+import { DEAD_LETTER_FILE, type DeadLetters, deadLetterFile, discardDeadLetters } from '../sinks/dead-letter.js';
 import { ndjsonSink } from '../sinks/ndjson.js';
 import { noneSink, type Sink } from '../sinks/sink.js';
 import { SQLITE_SIDECARS, sqliteSink } from '../sinks/sqlite.js';
 import type { Source } from '../sources/source.js';
-import { CHECKPOINT_DIR, checkpointFile, openCheckpoints, sourceFingerprint, type CheckpointStore, type CheckpointTarget } from './checkpoints.js';
+import { CHECKPOINT_DIR, type CheckpointStore, type CheckpointTarget, checkpointFile, openCheckpoints, sourceFingerprint } from './checkpoints.js';
 import type { SourceConfig } from './config.js';
 import type { PlannedWrite } from './output-guard.js';
 import { MANIFEST_FILE } from './ownership.js';
@@ -66,9 +66,18 @@ export async function openPersistence(options: {
  * sink's transaction), nothing in --out. pg loads only here. While the run lasts, this worker's
  * hold on its sources (their lease) is renewed; a worker that dies lets go when it runs out.
  */
-async function openDatabasePersistence(options: { sources: Source[]; resume: boolean; targets: CheckpointTarget[]; db?: { url?: string; schema?: string }; run?: string }): Promise<Persistence> {
+async function openDatabasePersistence(options: {
+  sources: Source[];
+  resume: boolean;
+  targets: CheckpointTarget[];
+  db?: { url?: string; schema?: string };
+  run?: string;
+}): Promise<Persistence> {
   const [{ connectDatabase }, { ensureTables }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
-    import('../sinks/postgres/database.js'), import('../sinks/postgres/tables.js'), import('../sinks/postgres/sink.js'), import('./postgres-checkpoints.js'),
+    import('../sinks/postgres/database.js'),
+    import('../sinks/postgres/tables.js'),
+    import('../sinks/postgres/sink.js'),
+    import('./postgres-checkpoints.js'),
   ]);
   const db = await connectDatabase(options.db ?? {});
   try {
@@ -76,9 +85,12 @@ async function openDatabasePersistence(options: { sources: Source[]; resume: boo
     const owner = workerId();
     const checkpoints = await openPostgresCheckpoints({ db, owner, run: options.run ?? 'default', targets: options.targets, resume: options.resume });
     const sources = db.table('ingest_sources');
-    const renew = setInterval(() => {
-      db.pool.query(`UPDATE ${sources} SET lease_until = now() + make_interval(secs => $2) WHERE owner = $1`, [owner, LEASE_SECONDS]).catch(() => {});
-    }, (LEASE_SECONDS * 1000) / 3);
+    const renew = setInterval(
+      () => {
+        db.pool.query(`UPDATE ${sources} SET lease_until = now() + make_interval(secs => $2) WHERE owner = $1`, [owner, LEASE_SECONDS]).catch(() => {});
+      },
+      (LEASE_SECONDS * 1000) / 3,
+    );
     renew.unref();
     return {
       sink: postgresSink(db, owner),

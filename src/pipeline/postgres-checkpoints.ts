@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { IngestError } from '../errors.js';
-import { inTransaction, type Database } from '../sinks/postgres/database.js';
+import { type Database, inTransaction } from '../sinks/postgres/database.js';
 import type { Cursor } from '../sources/source.js';
-import { CHECKPOINT_FORMAT, skipped, type Checkpoint, type CheckpointStore, type CheckpointTarget } from './checkpoints.js';
+import { CHECKPOINT_FORMAT, type Checkpoint, type CheckpointStore, type CheckpointTarget, skipped } from './checkpoints.js';
 
 interface Row {
   source: string;
@@ -26,7 +26,13 @@ export const LEASE_SECONDS = 30;
  * our own tables), a resumed one checks that each source is still the same (kind, fingerprint).
  * A source another worker holds under a live lease is refused, not taken.
  */
-export async function openPostgresCheckpoints(options: { db: Database; owner: string; run: string; targets: CheckpointTarget[]; resume: boolean }): Promise<CheckpointStore> {
+export async function openPostgresCheckpoints(options: {
+  db: Database;
+  owner: string;
+  run: string;
+  targets: CheckpointTarget[];
+  resume: boolean;
+}): Promise<CheckpointStore> {
   const { db, owner, run, targets, resume } = options;
   const names = targets.map((t) => t.name);
   const known = new Map<string, Checkpoint>();
@@ -42,7 +48,10 @@ export async function openPostgresCheckpoints(options: { db: Database; owner: st
       const row = byName.get(target.name);
       if (!row) continue;
       if (row.live_lease && row.owner !== owner && !ownerIsGone(row.owner!)) {
-        throw new IngestError('E_CHECKPOINT', `${db.where}: source ${JSON.stringify(target.name)} is being ingested by ${row.owner} right now (its hold lasts until ${row.lease_until.toISOString()}, ${LEASE_SECONDS} s after its last renewal)`);
+        throw new IngestError(
+          'E_CHECKPOINT',
+          `${db.where}: source ${JSON.stringify(target.name)} is being ingested by ${row.owner} right now (its hold lasts until ${row.lease_until.toISOString()}, ${LEASE_SECONDS} s after its last renewal)`,
+        );
       }
       if (!resume) continue;
       const refuse = (why: string): never => {
@@ -87,7 +96,11 @@ export async function openPostgresCheckpoints(options: { db: Database; owner: st
       if (target) known.set(name, checkpointOf(target, cursor, false));
     },
     async finished(name, state) {
-      await db.pool.query(`UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE source = $1 AND owner = $2`, [name, owner, state]);
+      await db.pool.query(`UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE source = $1 AND owner = $2`, [
+        name,
+        owner,
+        state,
+      ]);
       const target = byName.get(name);
       if (target && state === 'done') known.set(name, checkpointOf(target, known.get(name)?.cursor as Cursor | undefined, true));
     },

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ConfigError, IngestError, describeError } from '../errors.js';
+import { ConfigError, describeError, IngestError } from '../errors.js';
 import { LineFile } from '../sinks/line-file.js';
+import { Clock } from '../util/clock.js';
 import { LIMITS } from '../util/limits.js';
 import { jsonLine } from '../util/sanitize.js';
-import { Clock } from '../util/clock.js';
 import type { EventBus, PipelineEvent } from './events.js';
 import { pauseDecider } from './pause-points.js';
 
@@ -21,9 +21,11 @@ export async function recordEvents(path: string, bus: EventBus, flag = `--record
   let writes = Promise.resolve();
   const unsubscribe = bus.subscribe((event) => {
     // Caught in the chain: a rejected write must not become an unhandled rejection between events.
-    writes = writes.then(() => (failure ? undefined : file.write(`${jsonLine(event)}\n`))).catch((err: unknown) => {
-      failure ??= err;
-    });
+    writes = writes
+      .then(() => (failure ? undefined : file.write(`${jsonLine(event)}\n`)))
+      .catch((err: unknown) => {
+        failure ??= err;
+      });
   });
   return async () => {
     unsubscribe();
@@ -49,7 +51,11 @@ export interface Replay {
  * `pauseAtMoments` (someone is there to resume it). The recording's own pauses are not replayed:
  * its times already leave them out.
  */
-export function startReplay(path: string, emit: (event: PipelineEvent) => void, options: { speed?: number; signal?: AbortSignal; pauseAtMoments?: boolean } = {}): Replay {
+export function startReplay(
+  path: string,
+  emit: (event: PipelineEvent) => void,
+  options: { speed?: number; signal?: AbortSignal; pauseAtMoments?: boolean } = {},
+): Replay {
   const clock = new Clock();
   let pauses = pauseDecider();
   let release: (() => void) | undefined;

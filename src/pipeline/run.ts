@@ -1,16 +1,16 @@
 import pLimit from 'p-limit';
-import { IngestError, describeError } from '../errors.js';
+import { describeError, IngestError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
-import { CancelReason, WakingAbortController, onAbort, timeoutReason, untilAborted, type CancelKind } from '../util/abort.js';
+import { type CancelKind, CancelReason, onAbort, timeoutReason, untilAborted, WakingAbortController } from '../util/abort.js';
 import { Clock, useClock } from '../util/clock.js';
-import { EVENTS_SCHEMA_VERSION, SOURCE_STATES, type Emit, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
+import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, SOURCE_STATES, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { createPauseGate } from './pause-gate.js';
-import { pauseDecider, type PausePoint } from './pause-points.js';
+import { type PausePoint, pauseDecider } from './pause-points.js';
 import { startInSlices } from './time-slices.js';
-import { transformRecords, type TransformFn, type Transformed } from './transform.js';
+import { type Transformed, type TransformFn, transformRecords } from './transform.js';
 
 /** Where each source stands in persisted data; the persistence layer implements it for --resume. */
 export interface Checkpoints {
@@ -116,7 +116,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   const writeBehind = options.sink.writeBehind === true;
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   const results: SourceResult[] = sources.map((s) => ({
-    name: s.name, state: 'queued', chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0,
+    name: s.name,
+    state: 'queued',
+    chunks: 0,
+    records: 0,
+    bytes: 0,
+    persisted: 0,
+    deadLettered: 0,
+    dropped: 0,
+    ms: 0,
   }));
   let retries = 0;
 
@@ -153,7 +161,8 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
    * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
    * chunks have no bad records and no checkpoint.
    */
-  const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) => options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
+  const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) =>
+    options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
 
   /** `written`: the sink's write, when it was handed the chunk already (write-behind). */
   async function persist(source: Source, chunk: Chunk, transformed: Transformed, result: SourceResult, written?: Promise<void>) {
@@ -170,7 +179,16 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     }
     for (const b of bad) emit({ type: 'dead-letter', t: now(), source: source.name, seq, index: b.index, reason: b.reason });
     if (options.checkpoints) await options.checkpoints.persisted(source.name, chunk.cursor);
-    emit({ type: 'chunk', t: now(), source: source.name, seq, records: chunk.records.length, bytes: chunk.bytes, persisted: lines.length, deadLettered: bad.length });
+    emit({
+      type: 'chunk',
+      t: now(),
+      source: source.name,
+      seq,
+      records: chunk.records.length,
+      bytes: chunk.bytes,
+      persisted: lines.length,
+      deadLettered: bad.length,
+    });
   }
 
   /**
@@ -179,7 +197,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
    * order, and nothing after a chunk that could not be persisted is (those count as dropped: a
    * write-behind sink, handed them already, refuses to commit past a gap).
    */
-  function persistInTurn(source: Source, chunk: Chunk, transformed: Promise<Transformed>, result: SourceResult, before: Promise<void> | undefined, written?: Promise<void>) {
+  function persistInTurn(
+    source: Source,
+    chunk: Chunk,
+    transformed: Promise<Transformed>,
+    result: SourceResult,
+    before: Promise<void> | undefined,
+    written?: Promise<void>,
+  ) {
     const turn = (async () => {
       await before;
       await persist(source, chunk, await transformed, result, written);
@@ -334,8 +359,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   // Not inline in run(): its suspended frame would keep this list of every source alive.
   function emitRunStart(baselineRssBytes: number) {
     emit({
-      type: 'run-start', t: now(), ...(options.version ? { version: options.version } : {}), schemaVersion: EVENTS_SCHEMA_VERSION, startedAt: new Date(Date.now() - now()).toISOString(),
-      concurrency: options.concurrency, sink: options.sink.kind, out: options.out,
+      type: 'run-start',
+      t: now(),
+      ...(options.version ? { version: options.version } : {}),
+      schemaVersion: EVENTS_SCHEMA_VERSION,
+      startedAt: new Date(Date.now() - now()).toISOString(),
+      concurrency: options.concurrency,
+      sink: options.sink.kind,
+      out: options.out,
       sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
       ...(options.lesson ? { lesson: options.lesson } : {}),
       ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),
@@ -376,10 +407,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       clearDeadline?.();
     }
     // Every path closes every output; the first failure is reported after all had their chance.
-    const closing = await Promise.allSettled([
-      options.sink.flush().then(() => options.sink.close()),
-      options.deadLetters.close(),
-    ]);
+    const closing = await Promise.allSettled([options.sink.flush().then(() => options.sink.close()), options.deadLetters.close()]);
     const totals = metrics.stop();
     const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new IngestError('E_SINK', `cannot close outputs: ${describeError(failed.reason)}`, { cause: failed.reason });
@@ -459,7 +487,16 @@ function summarize(
     ...totals,
     ...(stopReason instanceof CancelReason ? { stoppedBy: stopReason.kind } : {}),
     sources: results.map(({ name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms, error }) => ({
-      name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms, ...(error === undefined ? {} : { error }),
+      name,
+      state,
+      chunks,
+      records,
+      bytes,
+      persisted,
+      deadLettered,
+      dropped,
+      ms,
+      ...(error === undefined ? {} : { error }),
     })),
   };
 }

@@ -13,7 +13,11 @@ export class PacedWriter {
   private readonly started = performance.now();
   private readonly piece: number;
 
-  constructor(private res: ServerResponse, private rate: number | undefined, private gone: AbortSignal) {
+  constructor(
+    private res: ServerResponse,
+    private rate: number | undefined,
+    private gone: AbortSignal,
+  ) {
     // Small pieces when dripping, so the client sees a steady trickle rather than bursts.
     this.piece = rate === undefined ? 256 * 1024 : Math.max(16, Math.round(rate / 20));
   }

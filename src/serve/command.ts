@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { UsageError } from '../errors.js';
 import { HELP } from './routes/help.js';
-import { startServer, type RunningServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 
 /** Listen, or say plainly why not. */
 export async function listen(port: number, log?: (line: string) => void): Promise<RunningServer> {

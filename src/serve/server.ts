@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../util/package-paths.js';
-import { BadRequest, RequestCounter, faultsFor } from './faults.js';
+import { BadRequest, faultsFor, RequestCounter } from './faults.js';
 import type { Route } from './route.js';
 import { helpRoute } from './routes/help.js';
 import { dataRoute, ordersRoute } from './routes/orders.js';

@@ -18,7 +18,10 @@ const isDevice = (fileName: string) => WINDOWS_DEVICE.test(fileName.split('.')[0
  */
 export function safeFileName(name: string): string {
   if (/^[a-z0-9][a-z0-9._-]{0,79}$/.test(name) && !name.endsWith('.') && !RESERVED.has(name) && !isDevice(name)) return name;
-  let plain = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 80);
+  let plain = name
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 80);
   if (isDevice(plain)) plain = plain.replace('.', '_'); // "aux.txt-<hash>" would still be AUX
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
   return `${plain || 'source'}-${hash}`;

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 
 /**
@@ -13,7 +13,11 @@ export class LineFile {
   /** The file was opened (created): a failed open ('wx' on a file already there) never touched it. */
   opened: boolean;
 
-  constructor(readonly path: string, flags: 'w' | 'wx' | 'a' = 'w', handle?: FileHandle) {
+  constructor(
+    readonly path: string,
+    flags: 'w' | 'wx' | 'a' = 'w',
+    handle?: FileHandle,
+  ) {
     this.stream = createWriteStream(path, { flags, fd: handle });
     this.opened = handle !== undefined;
     this.stream.once('open', () => {

@@ -60,7 +60,10 @@ export function ndjsonSink(outDir: string): Sink {
     if (keep === 0) {
       await rm(path, { force: true });
     } else {
-      const size = await stat(path).then((s) => s.size, () => -1);
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => -1,
+      );
       if (size < keep) {
         const found = size < 0 ? 'missing' : `${size} bytes`;
         throw new IngestError('E_CHECKPOINT', `${path}: ${found}, but its checkpoint says ${keep} bytes were persisted (the file changed after that run)`);

@@ -67,7 +67,8 @@ export function whyNoBetterSqlite3(err: unknown): string {
   const { code, message = '' } = err as { code?: string; message?: string };
   if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return 'it is not installed';
   if (/NODE_MODULE_VERSION/.test(message)) return 'it was built for another version of Node: `npm rebuild better-sqlite3`';
-  if (/Could not locate the bindings file/.test(message)) return 'it was never built: installed with --ignore-scripts, or its build failed; `npm rebuild better-sqlite3` needs python3, make and a C++ compiler';
+  if (/Could not locate the bindings file/.test(message))
+    return 'it was never built: installed with --ignore-scripts, or its build failed; `npm rebuild better-sqlite3` needs python3, make and a C++ compiler';
   return message.split('\n')[0] || 'it did not load';
 }
 
@@ -83,7 +84,11 @@ export function betterSqlite3(load: (id: string) => unknown = createRequire(impo
     return Database;
   } catch (cause) {
     const node = process.version.slice(1);
-    throw new IngestError('E_USAGE', `--sink sqlite needs better-sqlite3's native build on Node ${node} (${whyNoBetterSqlite3(cause)}); or use Node ≥ 22.13, which has SQLite built in`, { cause });
+    throw new IngestError(
+      'E_USAGE',
+      `--sink sqlite needs better-sqlite3's native build on Node ${node} (${whyNoBetterSqlite3(cause)}); or use Node ≥ 22.13, which has SQLite built in`,
+      { cause },
+    );
   }
 }
 
@@ -102,7 +107,11 @@ export function sqliteDriver(choice = process.env.INGEST_TUI_SQLITE): Driver {
   if (choice === 'better-sqlite3') return fromBetterSqlite3(betterSqlite3());
   const builtIn = nodeSqlite();
   if (builtIn) return fromNodeSqlite(builtIn);
-  if (choice === 'node:sqlite') throw new IngestError('E_USAGE', `INGEST_TUI_SQLITE=node:sqlite: Node ${process.version.slice(1)} has no node:sqlite (Node ≥ 22.13 has; 22.5 with --experimental-sqlite)`);
+  if (choice === 'node:sqlite')
+    throw new IngestError(
+      'E_USAGE',
+      `INGEST_TUI_SQLITE=node:sqlite: Node ${process.version.slice(1)} has no node:sqlite (Node ≥ 22.13 has; 22.5 with --experimental-sqlite)`,
+    );
   return fromBetterSqlite3(betterSqlite3());
 }
 

@@ -4,7 +4,7 @@
  * it holds only this thread. One message is one transaction.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { sqliteDriver, transaction, type Connection } from './sqlite-driver.js';
+import { type Connection, sqliteDriver, transaction } from './sqlite-driver.js';
 
 export interface ChunkRows {
   source: string;

@@ -52,7 +52,8 @@ export function sqliteSink(outDir: string): Sink {
     replies.delete(id);
     if (replies.size === 0) worker?.unref();
     // E_USAGE: no SQLite library to write with (see sqlite-driver.ts), said as it is.
-    if (error) waiter?.reject(error.code === 'E_USAGE' ? new IngestError('E_USAGE', error.message) : Object.assign(new Error(error.message), { code: error.code }));
+    if (error)
+      waiter?.reject(error.code === 'E_USAGE' ? new IngestError('E_USAGE', error.message) : Object.assign(new Error(error.message), { code: error.code }));
     else waiter?.resolve();
   }
 
@@ -66,14 +67,16 @@ export function sqliteSink(outDir: string): Sink {
     const { chunks, waiters } = queued;
     queued = { chunks: [], waiters: [] };
     writing = true;
-    send({ type: 'write', id: nextId++, chunks }).then(
-      () => waiters.forEach((w) => w.resolve()),
-      (err) => waiters.forEach((w) => w.reject(err)),
-    ).finally(() => {
-      writing = false;
-      if (queued.chunks.length > 0) writeQueued();
-      else idle.splice(0).forEach((wake) => wake());
-    });
+    send({ type: 'write', id: nextId++, chunks })
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (err) => waiters.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        writing = false;
+        if (queued.chunks.length > 0) writeQueued();
+        else idle.splice(0).forEach((wake) => wake());
+      });
   }
 
   const whenIdle = () => (!writing && queued.chunks.length === 0 ? Promise.resolve() : new Promise<void>((wake) => idle.push(wake)));

@@ -19,7 +19,11 @@ type Config = z.output<typeof databaseSchema>;
 
 /** A pretend database driver: connecting, each row and closing all cost a network round trip. */
 class Connection implements AsyncDisposable {
-  private constructor(private cfg: Config, private signal: AbortSignal, private note: (text: string) => void) {}
+  private constructor(
+    private cfg: Config,
+    private signal: AbortSignal,
+    private note: (text: string) => void,
+  ) {}
 
   static async open(cfg: Config, signal: AbortSignal, note: (text: string) => void) {
     note('connecting…');

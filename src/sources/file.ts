@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../util/limits.js';
 import { openInput } from './file-input.js';
-import { DEFAULT_MAX_RECORD_BYTES, lineChunks, recordSize, type LineOptions } from './lines.js';
+import { DEFAULT_MAX_RECORD_BYTES, type LineOptions, lineChunks, recordSize } from './lines.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const fileSchema = z.strictObject({

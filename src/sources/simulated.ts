@@ -5,7 +5,7 @@ import { sleep, sleepThroughAbort } from '../util/clock.js';
 import { durationField, durationUpTo } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
 import { SourceRandom } from './random.js';
-import { commonFields, defineKind, type Chunk, type SourceContext } from './source.js';
+import { type Chunk, commonFields, defineKind, type SourceContext } from './source.js';
 
 export const simulatedSchema = z
   .strictObject({

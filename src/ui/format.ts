@@ -86,6 +86,7 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 
 let compact: Intl.NumberFormat | undefined;
 /** A count in at most 7 characters: "99,999", then "123.4K", "12M". */
-export const shortCount = (n: number) => (n < 100_000 ? count(n) : (compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })).format(n));
+export const shortCount = (n: number) =>
+  n < 100_000 ? count(n) : (compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })).format(n);
 /** Per second, short: "850/s", "12.5K/s". */
 export const perSecond = (n: number) => `${n < 10 && n > 0 ? n.toFixed(1) : shortCount(n)}/s`;

@@ -1,4 +1,4 @@
-import { waitList, type Waiter, type WaitList } from './abort.js';
+import { type Waiter, type WaitList, waitList } from './abort.js';
 
 /**
  * Simulated time: what sources wait on (`sleep`), and what times them out. A run has its own

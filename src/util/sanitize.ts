@@ -24,7 +24,11 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export function safeText(text: string, maxLength = 500): string {
   const clean = PRINTABLE_ASCII.test(text)
     ? text
-    : stripVTControlCharacters(text).replace(/[\r\n\t]+/g, ' ').replace(SPACES, ' ').replace(INVISIBLE, '?').replace(LONE_MARKS, (_, before: string) => `${before}?`);
+    : stripVTControlCharacters(text)
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(SPACES, ' ')
+        .replace(INVISIBLE, '?')
+        .replace(LONE_MARKS, (_, before: string) => `${before}?`);
   if (clean.length <= maxLength) return clean;
   let end = maxLength - 1;
   if (/[\ud800-\udbff]/.test(clean[end - 1] ?? '')) end -= 1; // never half a surrogate pair

@@ -8,11 +8,14 @@ const quiet = { out: () => true, err: () => true };
 describe('path flags', () => {
   for (const flag of ['--out', '--sources', '--record', '--replay']) {
     it(`${flag} "" is a usage error, not the current directory`, () => {
-      assert.throws(() => parseCommandLine([flag, ''], quiet), (err: unknown) => {
-        assert.ok(err instanceof UsageError);
-        assert.match(err.message, new RegExp(`${flag} takes a path, got an empty one`));
-        return true;
-      });
+      assert.throws(
+        () => parseCommandLine([flag, ''], quiet),
+        (err: unknown) => {
+          assert.ok(err instanceof UsageError);
+          assert.match(err.message, new RegExp(`${flag} takes a path, got an empty one`));
+          return true;
+        },
+      );
     });
   }
 

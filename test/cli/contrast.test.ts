@@ -5,7 +5,7 @@ import { runCli } from '../helpers/cli.js';
 
 const lesson = (contrast: unknown) => ({ lesson: { title: 't', js: 'j', asyncio: 'a', takeaway: 'k', focus: 'overlap', contrast } });
 
-describe('a lesson\'s contrast (--contrast)', () => {
+describe("a lesson's contrast (--contrast)", () => {
   it('takes only the whitelisted flags: -c N, --concurrency N, --offload, --buffer-all', () => {
     assert.deepEqual(parseContrastFlags(['-c', '1']), { concurrency: 1 });
     assert.deepEqual(parseContrastFlags(['--offload', '--buffer-all']), { offload: true, bufferAll: true });
@@ -28,7 +28,7 @@ describe('a lesson\'s contrast (--contrast)', () => {
     assert.match(json.stderr, /--contrast draws both ways for people/);
   });
 
-  it('--no-ui: 01 then runs one at a time, after the summary: 2.3 s against the run\'s 1.0 s', async () => {
+  it("--no-ui: 01 then runs one at a time, after the summary: 2.3 s against the run's 1.0 s", async () => {
     const r = await runCli(['--sources', 'fixtures/lecture/01-gather', '--contrast', '--no-ui', '--sink', 'none'], { cwd: process.cwd() });
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stderr.split('\n');

@@ -14,12 +14,17 @@ const interrupt = fileURLToPath(new URL('../../src/cli/interrupt.ts', import.met
  */
 function leaveIn(t: TestContext, before: string, code: number, atLeave = '') {
   const script = join(tempDir(), 'leave.mts');
-  writeFileSync(script, `import { readFile } from 'node:fs';\nimport { leave, threadpoolBusy } from ${JSON.stringify(interrupt)};\n${before}\nsetTimeout(() => { ${atLeave}; console.log('busy', threadpoolBusy()); leave(${code}, true); }, 200);\n`);
+  writeFileSync(
+    script,
+    `import { readFile } from 'node:fs';\nimport { leave, threadpoolBusy } from ${JSON.stringify(interrupt)};\n${before}\nsetTimeout(() => { ${atLeave}; console.log('busy', threadpoolBusy()); leave(${code}, true); }, 200);\n`,
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => child.kill('SIGKILL'));
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout })));
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout })),
+  );
 }
 
 describe('leave', () => {

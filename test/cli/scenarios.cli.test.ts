@@ -8,7 +8,17 @@ describe('the bundled scenarios by name, from anywhere', () => {
   it('list prints every bundled scenario with its one-line description', async () => {
     const r = await runCli(['list'], { cwd: tempDir() });
     assert.equal(r.code, 0, r.stderr);
-    for (const name of ['fixtures', 'http', 'many', 'lecture/01-gather', 'lecture/02-wait-timeout', 'lecture/03-async-with', 'lecture/04-streaming', 'lecture/05-blocking', 'lecture/06-c10k']) {
+    for (const name of [
+      'fixtures',
+      'http',
+      'many',
+      'lecture/01-gather',
+      'lecture/02-wait-timeout',
+      'lecture/03-async-with',
+      'lecture/04-streaming',
+      'lecture/05-blocking',
+      'lecture/06-c10k',
+    ]) {
       assert.match(r.stdout, new RegExp(`^  ${name} +\\S`, 'm'), name);
     }
     assert.match(r.stdout, /lecture\/01-gather +01 · gather: three fetches at once/);
@@ -25,14 +35,22 @@ describe('the bundled scenarios by name, from anywhere', () => {
   it('a path of your own comes first, even when a bundled scenario has its name', async () => {
     const cwd = writeFiles(tempDir(), { 'lecture/01-gather/mine.json': { name: 'mine', kind: 'simulated', chunks: 1, latency: '1ms' } });
     const r = await runCli(['--sources', 'lecture/01-gather', '--json', '--sink', 'none'], { cwd });
-    assert.deepEqual(parseEvents(r.stdout).at(-1)!.sources.map((s: { name: string }) => s.name), ['mine']);
+    assert.deepEqual(
+      parseEvents(r.stdout)
+        .at(-1)!
+        .sources.map((s: { name: string }) => s.name),
+      ['mine'],
+    );
   });
 
   it('a name in neither place says where it looked and the nearest bundled name; a name never leaves fixtures/', async () => {
     const cwd = tempDir();
     const r = await runCli(['--sources', 'lecture/01-gathr', '--no-ui'], { cwd });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.split('\n')[0], `ingest-tui: --sources lecture/01-gathr: not found here (${join(cwd, 'lecture/01-gathr')}) nor among the bundled scenarios; did you mean lecture/01-gather? (npx ingest-tui list)`);
+    assert.equal(
+      r.stderr.split('\n')[0],
+      `ingest-tui: --sources lecture/01-gathr: not found here (${join(cwd, 'lecture/01-gathr')}) nor among the bundled scenarios; did you mean lecture/01-gather? (npx ingest-tui list)`,
+    );
     const out = await runCli(['--sources', 'fixtures/../../package.json', '--no-ui'], { cwd });
     assert.equal(out.code, 2);
     assert.match(out.stderr, /not found here/);
@@ -58,7 +76,10 @@ describe('validate', () => {
   it('checks a sources directory without running it: what would run, exit 0', async () => {
     const r = await runCli(['validate', 'lecture/02-wait-timeout'], { cwd: tempDir() });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /02-wait-timeout: ok · 3 sources \(3 simulated\) from 1 file\(s\) · concurrency 3 · deadline 1\.2s · lesson "02 · wait with a timeout/);
+    assert.match(
+      r.stdout,
+      /02-wait-timeout: ok · 3 sources \(3 simulated\) from 1 file\(s\) · concurrency 3 · deadline 1\.2s · lesson "02 · wait with a timeout/,
+    );
     assert.match(r.stdout, /^ {2}job-2\.0s +simulated /m);
   });
 

@@ -1,9 +1,9 @@
 import { render } from 'ink-testing-library';
 import type { Lesson, PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
-import { createStore, type Store } from '../../src/ui/model/store.js';
 import { App } from '../../src/ui/components/App.js';
 import type { DashboardControls } from '../../src/ui/dashboard/controls.js';
-import { ThemeContext, colorTheme, type Theme } from '../../src/ui/theme.js';
+import { createStore, type Store } from '../../src/ui/model/store.js';
+import { colorTheme, type Theme, ThemeContext } from '../../src/ui/theme.js';
 
 export interface SourcePlan {
   name: string;
@@ -31,10 +31,27 @@ export interface SourcePlan {
 export function storeWith(
   sources: SourcePlan[],
   {
-    t = 2000, concurrency = 4, metrics = true, lesson, baselineRssBytes, stopping, slowmo, deadlineMs, bufferAll, samples, finished,
+    t = 2000,
+    concurrency = 4,
+    metrics = true,
+    lesson,
+    baselineRssBytes,
+    stopping,
+    slowmo,
+    deadlineMs,
+    bufferAll,
+    samples,
+    finished,
   }: {
-    t?: number; concurrency?: number; metrics?: boolean; lesson?: Lesson; baselineRssBytes?: number; stopping?: { t: number; reason: string };
-    slowmo?: number; deadlineMs?: number; bufferAll?: boolean;
+    t?: number;
+    concurrency?: number;
+    metrics?: boolean;
+    lesson?: Lesson;
+    baselineRssBytes?: number;
+    stopping?: { t: number; reason: string };
+    slowmo?: number;
+    deadlineMs?: number;
+    bufferAll?: boolean;
     /** Metrics samples in place of the default ones: [rss, loopLagP99Ms] each, 250 ms apart. */
     samples?: [number, number][];
     /** End with a summary, as a finished run does (wall = t, busy = the sources' ms added up). */
@@ -44,9 +61,16 @@ export function storeWith(
   const store = createStore({ intervalMs: 1 });
   const events: PipelineEvent[] = [
     {
-      type: 'run-start', t: 0, concurrency, sink: 'none', sources: sources.map((s) => ({ name: s.name, kind: s.kind ?? 'simulated', ...(s.expected ? { expected: s.expected } : {}) })),
-      ...(lesson ? { lesson } : {}), ...(baselineRssBytes !== undefined ? { baselineRssBytes } : {}),
-      ...(slowmo !== undefined ? { slowmo } : {}), ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(bufferAll ? { bufferAll: true as const } : {}),
+      type: 'run-start',
+      t: 0,
+      concurrency,
+      sink: 'none',
+      sources: sources.map((s) => ({ name: s.name, kind: s.kind ?? 'simulated', ...(s.expected ? { expected: s.expected } : {}) })),
+      ...(lesson ? { lesson } : {}),
+      ...(baselineRssBytes !== undefined ? { baselineRssBytes } : {}),
+      ...(slowmo !== undefined ? { slowmo } : {}),
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      ...(bufferAll ? { bufferAll: true as const } : {}),
     },
   ];
   if (stopping) events.push({ type: 'stopping', ...stopping });
@@ -67,14 +91,25 @@ export function storeWith(
       const ms = s.ms ?? 500;
       for (const text of s.notes?.end ?? []) events.push({ type: 'note', t: startedAt + ms, source: s.name, text });
       events.push({
-        type: 'source-end', t: startedAt + ms, source: s.name, state: s.state, ms,
-        chunks: n, records: n * 10, bytes: n * (s.chunkBytes ?? 1000), persisted: n * 10, deadLettered: 0, dropped: 0, ...(s.error ? { error: s.error } : {}),
+        type: 'source-end',
+        t: startedAt + ms,
+        source: s.name,
+        state: s.state,
+        ms,
+        chunks: n,
+        records: n * 10,
+        bytes: n * (s.chunkBytes ?? 1000),
+        persisted: n * 10,
+        deadLettered: 0,
+        dropped: 0,
+        ...(s.error ? { error: s.error } : {}),
       });
     }
   }
   if (samples) samples.forEach(([rss, lag], i) => events.push({ type: 'metrics', t: 250 * i, rss, heapUsed: 30e6, loopLagP99Ms: lag, loopLagMaxMs: lag }));
   else {
-    if (metrics) for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
+    if (metrics)
+      for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
     events.push({ type: 'metrics', t, rss: 140e6, heapUsed: 31e6, loopLagP99Ms: 2.4, loopLagMaxMs: 6 });
   }
   // In time order, as the pipeline would have sent them.
@@ -82,12 +117,37 @@ export function storeWith(
   if (finished) {
     store.flush();
     const snap = store.getSnapshot();
-    const sourceResults = snap.sources.map((v) => ({ name: v.name, state: v.state, chunks: v.chunks, records: v.records, bytes: v.bytes, persisted: v.persisted, deadLettered: 0, dropped: 0, ms: v.ms }));
+    const sourceResults = snap.sources.map((v) => ({
+      name: v.name,
+      state: v.state,
+      chunks: v.chunks,
+      records: v.records,
+      bytes: v.bytes,
+      persisted: v.persisted,
+      deadLettered: 0,
+      dropped: 0,
+      ms: v.ms,
+    }));
     const busyMs = sourceResults.reduce((n, r) => n + r.ms, 0);
     store.apply({
-      type: 'summary', t, wallMs: t, busyMs, speedup: busyMs / t, concurrency, states: snap.counts, records: snap.records, bytes: snap.bytes, persisted: snap.persisted,
-      deadLettered: 0, dropped: 0, retries: 0, baselineRssBytes: snap.baselineRss ?? 0, peakRssBytes: snap.peakRss ?? 0, maxLoopLagMs: snap.maxLagMs,
-      ...(stopping ? { stoppedBy: stopping.reason } : {}), sources: sourceResults,
+      type: 'summary',
+      t,
+      wallMs: t,
+      busyMs,
+      speedup: busyMs / t,
+      concurrency,
+      states: snap.counts,
+      records: snap.records,
+      bytes: snap.bytes,
+      persisted: snap.persisted,
+      deadLettered: 0,
+      dropped: 0,
+      retries: 0,
+      baselineRssBytes: snap.baselineRss ?? 0,
+      peakRssBytes: snap.peakRss ?? 0,
+      maxLoopLagMs: snap.maxLagMs,
+      ...(stopping ? { stoppedBy: stopping.reason } : {}),
+      sources: sourceResults,
     });
   }
   store.flush();
@@ -117,7 +177,14 @@ export function recordingControls(): Recorded {
  */
 export async function renderDashboard(
   store: Store,
-  { columns = 120, rows = 40, controls, replay, theme = colorTheme, forceExit = () => {} }: { columns?: number; rows?: number; controls?: DashboardControls; replay?: boolean; theme?: Theme; forceExit?: () => void } = {},
+  {
+    columns = 120,
+    rows = 40,
+    controls,
+    replay,
+    theme = colorTheme,
+    forceExit = () => {},
+  }: { columns?: number; rows?: number; controls?: DashboardControls; replay?: boolean; theme?: Theme; forceExit?: () => void } = {},
 ) {
   const startedAt = store.getSnapshot().startedAtEpochMs;
   const clock = () => startedAt + store.getSnapshot().t;

@@ -54,7 +54,9 @@ export function plannedSource(name: string, plan: Plan): Source {
         if (seq === plan.hangAt) await untilAborted(signal);
         await sleep(plan.delayMs, undefined, { signal });
         if (seq === plan.failAt) throw new Error(`boom at ${seq}`);
-        const records = Array.from({ length: plan.records }, (_, index) => (plan.bad.includes(seq * plan.records + index) ? '{"torn' : JSON.stringify({ name, seq, index })));
+        const records = Array.from({ length: plan.records }, (_, index) =>
+          plan.bad.includes(seq * plan.records + index) ? '{"torn' : JSON.stringify({ name, seq, index }),
+        );
         yield { seq, records, bytes: records.join('\n').length + 1, cursor: { seq: seq + 1 } };
       }
     },

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer } from '../../src/serve/server.js';
 import { sourceKinds } from '../../src/sources/registry.js';
 import type { Source } from '../../src/sources/source.js';
-import { startServer } from '../../src/serve/server.js';
 
 /** The offline server on a free loopback port for one test, closed after it; it counts sockets. */
 export async function startTestServer(t: TestContext) {

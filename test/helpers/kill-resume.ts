@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sqliteDriver } from '../../src/sinks/sqlite-driver.js';
-import { parseEvents, runCli, startCli, type CliResult } from './cli.js';
+import { type CliResult, parseEvents, runCli, startCli } from './cli.js';
 import { writeFiles } from './temp.js';
 
 /**
@@ -107,7 +107,7 @@ function checkpointed(out: string): Map<string, number> {
   if (!existsSync(dir)) return result;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const cp = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { source: string; done: boolean; cursor?: { seq: number } };
-    result.set(cp.source, cp.done ? Infinity : cp.cursor?.seq ?? 0);
+    result.set(cp.source, cp.done ? Infinity : (cp.cursor?.seq ?? 0));
   }
   return result;
 }
@@ -129,7 +129,14 @@ export function checkpointsBehind(result: CliResult, out: string): string[] {
   return problems;
 }
 
-export async function killResumeRound(options: { sources: string; out: string; sink: Sink; reference: Map<string, string[]>; kills: number; firstKillMs?: [number, number] }): Promise<RoundResult> {
+export async function killResumeRound(options: {
+  sources: string;
+  out: string;
+  sink: Sink;
+  reference: Map<string, string[]>;
+  kills: number;
+  firstKillMs?: [number, number];
+}): Promise<RoundResult> {
   const { sources, out, sink } = options;
   const args = (resume: boolean) => ['--sources', sources, '--out', out, '--sink', sink, '--json', ...(resume ? ['--resume'] : [])];
   const problems: string[] = [];

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js';
+import { type RunOptions, startPipeline } from '../../src/pipeline/run.js';
+import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
+import { noneSink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
 import { untilAborted } from '../../src/util/abort.js';
-import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js';
-import { startPipeline, type RunOptions } from '../../src/pipeline/run.js';
-import { noneSink } from '../../src/sinks/sink.js';
-import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 
 /** Shared bookkeeping a test reads after a run: who started, who is running, who cleaned up. */
 export class Probe {

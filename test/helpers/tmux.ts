@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -40,7 +40,9 @@ export function runInTerminal(args: string[], { columns = 100, rows = 30, env = 
   const codeFile = join(dir, 'code');
   const sttyFile = join(dir, 'stty');
   const name = `run-${Math.random().toString(36).slice(2, 8)}`;
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${sh(v)}`).join(' ');
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}=${sh(v)}`)
+    .join(' ');
   const unset = keepCi ? '' : '-u CI -u CONTINUOUS_INTEGRATION';
   writeFileSync(
     join(dir, 'run.sh'),

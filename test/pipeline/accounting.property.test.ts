@@ -8,7 +8,7 @@ import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js
 import { startPipeline } from '../../src/pipeline/run.js';
 import { deadLetterFile } from '../../src/sinks/dead-letter.js';
 import { ndjsonSink } from '../../src/sinks/ndjson.js';
-import { faultyDeadLetters, faultySink, plannedSource, type Plan } from '../helpers/faults.js';
+import { faultyDeadLetters, faultySink, type Plan, plannedSource } from '../helpers/faults.js';
 import { tempDir } from '../helpers/temp.js';
 
 const planArb = fc
@@ -33,14 +33,34 @@ const scheduleArb = fc.record({
   interrupt: fc.option(fc.record({ afterMs: fc.integer({ min: 0, max: 25 }), what: fc.constantFrom('SIGINT', 'cancel') }), { nil: undefined }),
 });
 
-async function runOnce(out: string, sources: ReturnType<typeof plannedSource>[], options: { resume: boolean; concurrency: number; timeoutMs?: number; sinkFaults?: Set<string>; deadLetterFaults?: Set<string>; interrupt?: { afterMs: number; what: string } }) {
+async function runOnce(
+  out: string,
+  sources: ReturnType<typeof plannedSource>[],
+  options: {
+    resume: boolean;
+    concurrency: number;
+    timeoutMs?: number;
+    sinkFaults?: Set<string>;
+    deadLetterFaults?: Set<string>;
+    interrupt?: { afterMs: number; what: string };
+  },
+) {
   const sink = faultySink(ndjsonSink(out), options.sinkFaults ?? new Set());
-  const checkpoints = await openCheckpoints({ out, sink, resume: options.resume, targets: sources.map((s) => ({ name: s.name, kind: s.kind, fingerprint: 'same' })) });
+  const checkpoints = await openCheckpoints({
+    out,
+    sink,
+    resume: options.resume,
+    targets: sources.map((s) => ({ name: s.name, kind: s.kind, fingerprint: 'same' })),
+  });
   const bus = createEventBus();
   const events: PipelineEvent[] = [];
   bus.subscribe((e) => events.push(e));
   const deadLetters = faultyDeadLetters(deadLetterFile(out, 'a'), options.deadLetterFaults ?? new Set());
-  const run = startPipeline(checkpoints.skipDone(sources), { concurrency: options.concurrency, timeoutMs: options.timeoutMs, sink, deadLetters, checkpoints, metricsIntervalMs: 1000 }, bus.emit);
+  const run = startPipeline(
+    checkpoints.skipDone(sources),
+    { concurrency: options.concurrency, timeoutMs: options.timeoutMs, sink, deadLetters, checkpoints, metricsIntervalMs: 1000 },
+    bus.emit,
+  );
   let timer: NodeJS.Timeout | undefined;
   if (options.interrupt) {
     const { afterMs, what } = options.interrupt;
@@ -51,7 +71,12 @@ async function runOnce(out: string, sources: ReturnType<typeof plannedSource>[],
   return { summary, events, checkpoints };
 }
 
-const fileLines = (out: string, name: string) => (existsSync(join(out, `${name}.ndjson`)) ? readFileSync(join(out, `${name}.ndjson`), 'utf8').split('\n').filter(Boolean) : []);
+const fileLines = (out: string, name: string) =>
+  existsSync(join(out, `${name}.ndjson`))
+    ? readFileSync(join(out, `${name}.ndjson`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+    : [];
 
 describe('accounting under random fault schedules (fast-check)', () => {
   it('read = persisted + dead-lettered + dropped for every source and the run; files hold what was reported; a resume completes exactly', async () => {
@@ -63,8 +88,12 @@ describe('accounting under random fault schedules (fast-check)', () => {
         const sources = schedule.plans.map((plan, i) => plannedSource(`s${i}`, plan));
         const keys = (pairs: Array<[number, number]>) => new Set(pairs.map(([i, seq]) => `s${i}/${seq}`));
         const first = await runOnce(out, sources, {
-          resume: false, concurrency: schedule.concurrency, timeoutMs: schedule.timeoutMs,
-          sinkFaults: keys(schedule.sinkFaults), deadLetterFaults: keys(schedule.deadLetterFaults), interrupt: schedule.interrupt,
+          resume: false,
+          concurrency: schedule.concurrency,
+          timeoutMs: schedule.timeoutMs,
+          sinkFaults: keys(schedule.sinkFaults),
+          deadLetterFaults: keys(schedule.deadLetterFaults),
+          interrupt: schedule.interrupt,
         });
 
         const { summary } = first;
@@ -87,16 +116,26 @@ describe('accounting under random fault schedules (fast-check)', () => {
         const healthy = schedule.plans.map((plan, i) => plannedSource(`s${i}`, { ...plan, failAt: undefined, hangAt: undefined }));
         const second = await runOnce(out, healthy, { resume: true, concurrency: 4 });
         assert.equal(second.summary.states.done, healthy.length);
-        const deadLetters = existsSync(join(out, 'dead-letter.ndjson')) ? readFileSync(join(out, 'dead-letter.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+        const deadLetters = existsSync(join(out, 'dead-letter.ndjson'))
+          ? readFileSync(join(out, 'dead-letter.ndjson'), 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : [];
         schedule.plans.forEach((plan, i) => {
           const expected: string[] = [];
           const expectedBad: string[] = [];
           for (let seq = 0; seq < plan.chunks; seq++) {
             for (let index = 0; index < plan.records; index++) (plan.bad.includes(seq * plan.records + index) ? expectedBad : expected).push(`${seq}/${index}`);
           }
-          const got = fileLines(out, `s${i}`).map((l) => JSON.parse(l) as { seq: number; index: number }).map((r) => `${r.seq}/${r.index}`);
+          const got = fileLines(out, `s${i}`)
+            .map((l) => JSON.parse(l) as { seq: number; index: number })
+            .map((r) => `${r.seq}/${r.index}`);
           assert.deepEqual(got, expected, `s${i} records`);
-          const gotBad = deadLetters.filter((d) => d.source === `s${i}`).map((d) => `${d.seq}/${d.index}`).sort();
+          const gotBad = deadLetters
+            .filter((d) => d.source === `s${i}`)
+            .map((d) => `${d.seq}/${d.index}`)
+            .sort();
           assert.deepEqual(gotBad, expectedBad.sort(), `s${i} dead letters`);
         });
       }),

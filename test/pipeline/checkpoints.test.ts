@@ -20,7 +20,11 @@ async function run(out: string, sources: Source[], sink: Sink, resume: boolean, 
     events.push(e);
     during?.(events);
   });
-  const pipeline = startPipeline(checkpoints.skipDone(sources), { concurrency: 4, sink, deadLetters: deadLetterFile(out, 'a'), checkpoints, metricsIntervalMs: 1000 }, bus.emit);
+  const pipeline = startPipeline(
+    checkpoints.skipDone(sources),
+    { concurrency: 4, sink, deadLetters: deadLetterFile(out, 'a'), checkpoints, metricsIntervalMs: 1000 },
+    bus.emit,
+  );
   return { summary: await pipeline.done, checkpoints, events };
 }
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -41,7 +45,10 @@ describe('checkpoints', () => {
 
     const second = await run(out, [a], ndjsonSink(out), true);
     assert.equal(second.summary.sources[0]!.persisted, 9, 'only chunks 3 to 5 are read again');
-    assert.deepEqual(lines(join(out, 'a.ndjson')).map((l) => JSON.parse(l).seq), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5]);
+    assert.deepEqual(
+      lines(join(out, 'a.ndjson')).map((l) => JSON.parse(l).seq),
+      [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5],
+    );
     assert.equal(second.checkpoints.current('a')!.done, true);
   });
 
@@ -62,18 +69,27 @@ describe('checkpoints', () => {
     assert.equal(result.records, result.persisted + result.deadLettered + result.dropped);
   });
 
-  it('--resume cuts a torn line and dead letters past the checkpoint; other sources\' dead letters stay', async () => {
+  it("--resume cuts a torn line and dead letters past the checkpoint; other sources' dead letters stay", async () => {
     const out = tempDir();
     const a = plannedSource('a', { chunks: 6, records: 2, delayMs: 1, bad: [1, 9], failAt: 3 });
     const first = await run(out, [a], ndjsonSink(out), false);
     assert.deepEqual(first.checkpoints.current('a')!.cursor, { seq: 3 });
     // What a kill -9 in the middle of chunk 3 leaves behind, plus another source's dead letter.
     appendFileSync(join(out, 'a.ndjson'), '{"name":"a","seq":3,"index":0,"_ingest":{"source":"a","seq":3,"ind');
-    appendFileSync(join(out, 'dead-letter.ndjson'), `${JSON.stringify({ source: 'a', seq: 4, index: 1, reason: 'x', excerpt: '' })}\n${JSON.stringify({ source: 'other', seq: 0, index: 0, reason: 'y', excerpt: '' })}\n{"source":"a","se`);
+    appendFileSync(
+      join(out, 'dead-letter.ndjson'),
+      `${JSON.stringify({ source: 'a', seq: 4, index: 1, reason: 'x', excerpt: '' })}\n${JSON.stringify({ source: 'other', seq: 0, index: 0, reason: 'y', excerpt: '' })}\n{"source":"a","se`,
+    );
     const healthy = plannedSource('a', { chunks: 6, records: 2, delayMs: 1, bad: [1, 9] });
     await run(out, [healthy], ndjsonSink(out), true);
-    assert.deepEqual(lines(join(out, 'a.ndjson')).map((l) => `${JSON.parse(l).seq}/${JSON.parse(l).index}`), ['0/0', '1/0', '1/1', '2/0', '2/1', '3/0', '3/1', '4/0', '5/0', '5/1']);
-    const dead = lines(join(out, 'dead-letter.ndjson')).map((l) => JSON.parse(l)).map((d) => `${d.source} ${d.seq}/${d.index}`).sort();
+    assert.deepEqual(
+      lines(join(out, 'a.ndjson')).map((l) => `${JSON.parse(l).seq}/${JSON.parse(l).index}`),
+      ['0/0', '1/0', '1/1', '2/0', '2/1', '3/0', '3/1', '4/0', '5/0', '5/1'],
+    );
+    const dead = lines(join(out, 'dead-letter.ndjson'))
+      .map((l) => JSON.parse(l))
+      .map((d) => `${d.source} ${d.seq}/${d.index}`)
+      .sort();
     assert.deepEqual(dead, ['a 0/1', 'a 4/1', 'other 0/0']);
   });
 });

@@ -42,7 +42,12 @@ describe('source names that would look the same on screen', () => {
   });
 
   it('names that are told apart on screen are fine: case, a visible "?" for an invisible character, other words', async () => {
-    for (const [first, second] of [['orders', 'Orders'], ['orders', 'or\u200bders'], ['注文', '注文-2'], ['CON', 'con']]) {
+    for (const [first, second] of [
+      ['orders', 'Orders'],
+      ['orders', 'or\u200bders'],
+      ['注文', '注文-2'],
+      ['CON', 'con'],
+    ]) {
       assert.equal(await loadPair(first!, second!), undefined, `${first} / ${second}`);
     }
   });

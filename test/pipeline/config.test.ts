@@ -25,13 +25,19 @@ describe('loadSources', () => {
       'notes.txt': 'not a source',
     });
     const { configs } = await loadSources(dir);
-    assert.deepEqual(configs.map((c) => c.name), ['a1', 'b1', 'b2']);
+    assert.deepEqual(
+      configs.map((c) => c.name),
+      ['a1', 'b1', 'b2'],
+    );
   });
 
   it('expands count into zero-padded names', async () => {
     const dir = writeFiles(tempDir(), { 'o.json': sim({ name: 'orders', count: 3 }) });
     const { configs } = await loadSources(dir);
-    assert.deepEqual(configs.map((c) => c.name), ['orders-0001', 'orders-0002', 'orders-0003']);
+    assert.deepEqual(
+      configs.map((c) => c.name),
+      ['orders-0001', 'orders-0002', 'orders-0003'],
+    );
   });
 
   it('parses durations and applies defaults', async () => {
@@ -69,9 +75,15 @@ describe('common fields', () => {
       ],
     });
     const sources = createSources((await loadSources(dir)).configs, { seed: 1, slowmo: 1 });
-    assert.deepEqual(sources.map((s) => [s.kind, s.timeoutMs, s.cpuCostMs]), [
-      ['simulated', 2000, 30], ['file', 2000, 30], ['database', 2000, 30], ['http', 2000, 30],
-    ]);
+    assert.deepEqual(
+      sources.map((s) => [s.kind, s.timeoutMs, s.cpuCostMs]),
+      [
+        ['simulated', 2000, 30],
+        ['file', 2000, 30],
+        ['database', 2000, 30],
+        ['http', 2000, 30],
+      ],
+    );
   });
 });
 
@@ -124,9 +136,15 @@ describe('configuration errors name the file and the field', () => {
       assert.ok(lesson && lesson.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
     }
     const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x' };
-    assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, asyncio: undefined } }, 'a.json': sim() }), /ingest\.json: lesson\.asyncio: missing/);
+    assert.match(
+      await configError({ 'ingest.json': { lesson: { ...lesson, asyncio: undefined } }, 'a.json': sim() }),
+      /ingest\.json: lesson\.asyncio: missing/,
+    );
     assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, view: 'graph' } }, 'a.json': sim() }), /ingest\.json: lesson\.view: /);
-    assert.match(await configError({ 'ingest.json': { lesson: { ...lesson, colour: 'red' } }, 'a.json': sim() }), /ingest\.json: lesson\.colour: unknown field/);
+    assert.match(
+      await configError({ 'ingest.json': { lesson: { ...lesson, colour: 'red' } }, 'a.json': sim() }),
+      /ingest\.json: lesson\.colour: unknown field/,
+    );
   });
 
   it('a missing --sources path', async () => {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { createStore } from '../../src/ui/model/store.js';
 import type { TransformFn } from '../../src/pipeline/transform.js';
 import type { Source } from '../../src/sources/source.js';
+import { createStore } from '../../src/ui/model/store.js';
 import { Probe, run, testSource } from '../helpers/sources.js';
 
 const at = (events: PipelineEvent[], type: string, source: string) => events.findIndex((e) => e.type === type && 'source' in e && e.source === source);
 
-describe('cancelling: when a running source\'s cancel or timeout lands', () => {
-  it('a user cancel, a timeout and the deadline each say so once, between the source\'s start and end; a finished source says nothing', async () => {
+describe("cancelling: when a running source's cancel or timeout lands", () => {
+  it("a user cancel, a timeout and the deadline each say so once, between the source's start and end; a finished source says nothing", async () => {
     const probe = new Probe();
     const sources = [
       testSource('user', probe, { chunks: 50, delayMs: 20, cleanupMs: 30 }),
@@ -23,10 +23,11 @@ describe('cancelling: when a running source\'s cancel or timeout lands', () => {
     });
     await pipeline.done;
     const cancelling = events.filter((e) => e.type === 'cancelling');
-    assert.deepEqual(
-      cancelling.map((e) => [e.source, e.reason]).sort(),
-      [['slow', 'timeout'], ['straggler', 'deadline'], ['user', 'user']],
-    );
+    assert.deepEqual(cancelling.map((e) => [e.source, e.reason]).sort(), [
+      ['slow', 'timeout'],
+      ['straggler', 'deadline'],
+      ['user', 'user'],
+    ]);
     for (const name of ['user', 'slow', 'straggler']) {
       assert.ok(at(events, 'cancelling', name) > at(events, 'source-start', name), `${name}: after it started`);
       assert.ok(at(events, 'cancelling', name) < at(events, 'source-end', name), `${name}: before it ended`);
@@ -84,12 +85,19 @@ describe('blocking: a synchronous call held the event loop', () => {
 });
 
 describe('the store, for the lecture views', () => {
-  it('marks lifecycle notes, keeps the whole run\'s history in 64 entries (the highest of each step), and takes slowmo from run-start', () => {
+  it("marks lifecycle notes, keeps the whole run's history in 64 entries (the highest of each step), and takes slowmo from run-start", () => {
     const store = createStore({ intervalMs: 1e9 });
     store.apply({ type: 'run-start', t: 0, concurrency: 1, sink: 'none', slowmo: 3, sources: [{ name: 'db', kind: 'database' }] });
     store.apply({ type: 'source-start', t: 0, source: 'db' });
-    for (const [t, text] of [[1, 'connecting…'], [300, 'connection open'], [900, 'closing…'], [1000, 'connection closed']] as const) store.apply({ type: 'note', t, source: 'db', text });
-    for (let i = 0; i < 200; i++) store.apply({ type: 'metrics', t: i * 250, rss: i === 77 ? 9e9 : 1e8 + i, heapUsed: 1, loopLagP99Ms: i === 150 ? 300 : 1, loopLagMaxMs: 1 });
+    for (const [t, text] of [
+      [1, 'connecting…'],
+      [300, 'connection open'],
+      [900, 'closing…'],
+      [1000, 'connection closed'],
+    ] as const)
+      store.apply({ type: 'note', t, source: 'db', text });
+    for (let i = 0; i < 200; i++)
+      store.apply({ type: 'metrics', t: i * 250, rss: i === 77 ? 9e9 : 1e8 + i, heapUsed: 1, loopLagP99Ms: i === 150 ? 300 : 1, loopLagMaxMs: 1 });
     store.flush();
     const snap = store.getSnapshot();
     assert.deepEqual(snap.sources[0]!.marks, { connecting: 1, open: 300, closing: 900, closed: 1000 });

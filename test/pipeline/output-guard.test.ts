@@ -3,21 +3,28 @@ import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createSources, loadSources } from '../../src/pipeline/config.js';
-import { refuseOverlaps, runInputs, type PlannedWrite } from '../../src/pipeline/output-guard.js';
+import { type PlannedWrite, refuseOverlaps, runInputs } from '../../src/pipeline/output-guard.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
 const out = (path: string, what = 'source "a"\'s records'): PlannedWrite => ({ path, flag: '--out out', what });
 const refused = (writes: PlannedWrite[], inputs: Parameters<typeof refuseOverlaps>[1], pattern: RegExp) =>
-  assert.throws(() => refuseOverlaps(writes, inputs), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'E_OVERWRITE');
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => refuseOverlaps(writes, inputs),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'E_OVERWRITE');
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 
 describe('refuseOverlaps', () => {
   it('an output on a file the run reads, named by both paths', () => {
     const dir = writeFiles(tempDir(), { 'in.ndjson': '{}\n' });
-    refused([out(join(dir, 'in.ndjson'))], [{ path: join(dir, 'in.ndjson'), what: 'source "a" reads (s.json: path)' }], /^--out out: would overwrite .*in\.ndjson, which source "a" reads \(s\.json: path\)$/);
+    refused(
+      [out(join(dir, 'in.ndjson'))],
+      [{ path: join(dir, 'in.ndjson'), what: 'source "a" reads (s.json: path)' }],
+      /^--out out: would overwrite .*in\.ndjson, which source "a" reads \(s\.json: path\)$/,
+    );
   });
 
   it('through a symlink: the output is a link to the input, or the input a link into --out, or --out a link to the inputs', () => {
@@ -51,7 +58,11 @@ describe('refuseOverlaps', () => {
   it('a *.json written straight into the sources directory (it would be read as a source)', () => {
     const dir = tempDir();
     const inputs = [{ path: join(dir, 'out', '.checkpoints'), what: '--sources out/.checkpoints', sourcesDirectory: true }];
-    refused([out(join(dir, 'out', '.checkpoints', 'a.json'))], inputs, /would write .*\.checkpoints\/a\.json into the sources directory \(--sources out\/\.checkpoints\)/);
+    refused(
+      [out(join(dir, 'out', '.checkpoints', 'a.json'))],
+      inputs,
+      /would write .*\.checkpoints\/a\.json into the sources directory \(--sources out\/\.checkpoints\)/,
+    );
     refuseOverlaps([out(join(dir, 'out', '.checkpoints', 'a.json.tmp')), out(join(dir, 'out', 'a.json'))], inputs);
   });
 
@@ -59,24 +70,34 @@ describe('refuseOverlaps', () => {
     const dir = writeFiles(tempDir(), { 'in.ndjson': '{}\n', 's.json': '{}' });
     refuseOverlaps(
       [out(join(dir, 'a.ndjson')), out(join(dir, '.checkpoints', 'a.json'))],
-      [{ path: join(dir, 'in.ndjson'), what: 'is read' }, { path: join(dir, 's.json'), what: 'is a source file' }, { path: dir, what: '--sources .', sourcesDirectory: true }],
+      [
+        { path: join(dir, 'in.ndjson'), what: 'is read' },
+        { path: join(dir, 's.json'), what: 'is a source file' },
+        { path: dir, what: '--sources .', sourcesDirectory: true },
+      ],
     );
   });
 });
 
 describe('runInputs', () => {
-  it('the source files, ingest.json, the directory, and each file source\'s path once', async () => {
+  it("the source files, ingest.json, the directory, and each file source's path once", async () => {
     const dir = writeFiles(tempDir(), {
       'ingest.json': {},
-      'files.json': [{ name: 'one', kind: 'file', path: 'data.ndjson', count: 3 }, { name: 'sim', kind: 'simulated' }],
+      'files.json': [
+        { name: 'one', kind: 'file', path: 'data.ndjson', count: 3 },
+        { name: 'sim', kind: 'simulated' },
+      ],
     });
     const loaded = await loadSources(dir);
     const inputs = runInputs(loaded, createSources(loaded.configs, { seed: 1, slowmo: 1 }), '--sources d');
-    assert.deepEqual(inputs.map((i) => [i.path.slice(dir.length), i.what]), [
-      ['/files.json', 'is a source file (--sources d)'],
-      ['/ingest.json', 'holds the run defaults (--sources d)'],
-      ['', '--sources d'],
-      ['/data.ndjson', `source "one-0001" reads (${join(dir, 'files.json').replace(`${process.cwd()}/`, '')}: path)`],
-    ]);
+    assert.deepEqual(
+      inputs.map((i) => [i.path.slice(dir.length), i.what]),
+      [
+        ['/files.json', 'is a source file (--sources d)'],
+        ['/ingest.json', 'holds the run defaults (--sources d)'],
+        ['', '--sources d'],
+        ['/data.ndjson', `source "one-0001" reads (${join(dir, 'files.json').replace(`${process.cwd()}/`, '')}: path)`],
+      ],
+    );
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MANIFEST_FILE, readOwnership, type FileToReset } from '../../src/pipeline/ownership.js';
+import { type FileToReset, MANIFEST_FILE, readOwnership } from '../../src/pipeline/ownership.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
 /** An --out with a manifest in .checkpoints/, as a run leaves it. */
@@ -22,7 +22,10 @@ describe('ownership of the files in --out', () => {
   it('a file already there that no manifest lists is refused, unless a checkpoint vouches for it; absent files are fine', async () => {
     const { out, manifest } = outDir({ 'a.ndjson': 'mine\n' });
     const ownership = await readOwnership(out, manifest);
-    assert.throws(() => ownership.check([reset(out, 'missing.ndjson'), reset(out, 'a.ndjson')]), refusal(/: .*a\.ndjson exists and was not written by ingest-tui; move it or choose another --out$/));
+    assert.throws(
+      () => ownership.check([reset(out, 'missing.ndjson'), reset(out, 'a.ndjson')]),
+      refusal(/: .*a\.ndjson exists and was not written by ingest-tui; move it or choose another --out$/),
+    );
     ownership.check([reset(out, 'a.ndjson', { vouched: true }), reset(out, 'missing.ndjson')]);
   });
 
@@ -51,7 +54,10 @@ describe('ownership of the files in --out', () => {
     (await readOwnership(out, manifest)).check([reset(out, 'a.ndjson', { kept: true, vouched: true })]);
     appendFileSync(join(out, 'a.ndjson'), 'someone else\n');
     const later = await readOwnership(out, manifest);
-    assert.throws(() => later.check([reset(out, 'a.ndjson', { kept: true, vouched: true })]), refusal(/a\.ndjson grew since ingest-tui wrote it \(--resume would cut it back to its checkpoint\)/));
+    assert.throws(
+      () => later.check([reset(out, 'a.ndjson', { kept: true, vouched: true })]),
+      refusal(/a\.ndjson grew since ingest-tui wrote it \(--resume would cut it back to its checkpoint\)/),
+    );
   });
 
   it('a corrupt manifest is refused, not guessed around', async () => {

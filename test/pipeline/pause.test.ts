@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as wait } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as wait } from 'node:timers/promises';
 import { createSources, loadSources } from '../../src/pipeline/config.js';
 import type { PipelineEvent, Summary } from '../../src/pipeline/events.js';
 import type { PausePoint } from '../../src/pipeline/pause-points.js';
@@ -54,10 +54,14 @@ describe('key moments and steps', () => {
     const events: PipelineEvent[] = [];
     const started = performance.now();
     const wallAt: number[] = [];
-    const pipeline = startPipeline(sources, { concurrency: 3, deadlineMs: loaded.defaults.deadline, sink: noneSink(), deadLetters: discardDeadLetters, pauseAt }, (e) => {
-      events.push(e);
-      wallAt.push(performance.now() - started);
-    });
+    const pipeline = startPipeline(
+      sources,
+      { concurrency: 3, deadlineMs: loaded.defaults.deadline, sink: noneSink(), deadLetters: discardDeadLetters, pauseAt },
+      (e) => {
+        events.push(e);
+        wallAt.push(performance.now() - started);
+      },
+    );
     return { pipeline, events, wallAt };
   }
 
@@ -83,10 +87,16 @@ describe('key moments and steps', () => {
     assert.ok(stopping < paused && paused < cleaning && cleaning < resumed && resumed < cleaned, 'stop, pause, cancellation lands, resume, cleanup finishes');
     const pause = events[paused]!;
     assert.equal(pause.type === 'paused' && pause.caption, 'the deadline: job-2.0s is still at its await');
-    assert.deepEqual(summary.sources.map((s) => s.state), ['cancelled', 'done', 'done']);
+    assert.deepEqual(
+      summary.sources.map((s) => s.state),
+      ['cancelled', 'done', 'done'],
+    );
     // Run time leaves the pause out: the cleanup's end is 100 ms of run time after the deadline, not 400.
     const done = events[cleaned]!;
-    assert.ok(done.t - events[stopping]!.t < wallAt[cleaned]! - wallAt[stopping]! - 250, `run time ${done.t - events[stopping]!.t} ms vs wall ${Math.round(wallAt[cleaned]! - wallAt[stopping]!)} ms`);
+    assert.ok(
+      done.t - events[stopping]!.t < wallAt[cleaned]! - wallAt[stopping]! - 250,
+      `run time ${done.t - events[stopping]!.t} ms vs wall ${Math.round(wallAt[cleaned]! - wallAt[stopping]!)} ms`,
+    );
   });
 
   it('→ steps: from a pause, on to the next thing a source does, then paused again', async () => {

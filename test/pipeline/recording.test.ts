@@ -70,7 +70,7 @@ describe('--record that cannot be written', () => {
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
     assert.equal(r.stdout, '', 'the run did not start');
-    assert.deepEqual(treeOf(out), before, 'the last run\'s outputs and checkpoints are untouched');
+    assert.deepEqual(treeOf(out), before, "the last run's outputs and checkpoints are untouched");
   }
 
   it('in a directory that does not exist: one line, exit 2, --out untouched', async () => {

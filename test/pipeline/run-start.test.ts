@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createEventBus } from '../../src/pipeline/events.js';
 import { createSources, loadSources } from '../../src/pipeline/config.js';
+import { createEventBus } from '../../src/pipeline/events.js';
 import { startPipeline } from '../../src/pipeline/run.js';
-import { createStore } from '../../src/ui/model/store.js';
 import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 import { noneSink } from '../../src/sinks/sink.js';
+import { createStore } from '../../src/ui/model/store.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
 describe('run start', () => {

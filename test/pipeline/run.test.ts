@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { transformRecords, type TransformFn } from '../../src/pipeline/transform.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type TransformFn, transformRecords } from '../../src/pipeline/transform.js';
 import { noneSink, type Sink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
-import { Probe, endOf, run, testSource } from '../helpers/sources.js';
+import { endOf, Probe, run, testSource } from '../helpers/sources.js';
 
 describe('scheduling', () => {
   it('never runs more than --concurrency sources, and creates a generator only when it gets a slot', async () => {
@@ -67,9 +67,15 @@ describe('timeouts, cancellation and the deadline', () => {
 
   it('the run timeout applies to sources without their own', async () => {
     const probe = new Probe();
-    const { pipeline } = run([testSource('a', probe, { hangAt: 0 }), testSource('b', probe, { hangAt: 0, timeoutMs: 5000 })], { timeoutMs: 50, deadlineMs: 300 });
+    const { pipeline } = run([testSource('a', probe, { hangAt: 0 }), testSource('b', probe, { hangAt: 0, timeoutMs: 5000 })], {
+      timeoutMs: 50,
+      deadlineMs: 300,
+    });
     const summary = await pipeline.done;
-    assert.deepEqual(summary.sources.map((s) => s.state), ['timed-out', 'cancelled']);
+    assert.deepEqual(
+      summary.sources.map((s) => s.state),
+      ['timed-out', 'cancelled'],
+    );
   });
 
   it('cancel(name) ends that source as cancelled after its cleanup; others go on', async () => {
@@ -78,7 +84,10 @@ describe('timeouts, cancellation and the deadline', () => {
     await sleep(30);
     assert.equal(pipeline.cancel('a'), true);
     const summary = await pipeline.done;
-    assert.deepEqual(summary.sources.map((s) => s.state), ['cancelled', 'done']);
+    assert.deepEqual(
+      summary.sources.map((s) => s.state),
+      ['cancelled', 'done'],
+    );
     assert.match(endOf(events, 'a').error ?? '', /cancelled by user/);
     assert.ok(probe.cleaned.includes('a'));
     assert.equal(pipeline.cancel('nobody'), false);
@@ -109,7 +118,8 @@ describe('timeouts, cancellation and the deadline', () => {
     const writing = new Promise<void>((resolve) => (release = resolve));
     const heard: string[] = [];
     const source: Source = {
-      name: 'parked', kind: 'test',
+      name: 'parked',
+      kind: 'test',
       async *read() {
         try {
           for (let seq = 0; seq < 3; seq++) yield { seq, records: ['{"a":1}'], bytes: 8, cursor: { seq: seq + 1 } };
@@ -172,7 +182,8 @@ describe('accounting', () => {
   it('records read = persisted + dead-lettered + dropped, per source and in total', async () => {
     const probe = new Probe();
     const bad = {
-      name: 'mixed', kind: 'test',
+      name: 'mixed',
+      kind: 'test',
       async *read() {
         yield { seq: 0, records: ['{"a":1}', '{"a":', '[1,2]', '{"b":2}'], bytes: 30, cursor: { seq: 1 } };
         yield { seq: 1, records: [{ already: 'parsed' }, 42], bytes: 10, cursor: { seq: 2 } };
@@ -194,7 +205,10 @@ describe('accounting', () => {
     const probe = new Probe();
     const sources = Array.from({ length: 4 }, (_, i) => testSource(`s${i}`, probe, { chunks: 5, delayMs: 20 }));
     const summary = await run(sources, { concurrency: 4 }).pipeline.done;
-    assert.equal(summary.busyMs, summary.sources.reduce((n, s) => n + s.ms, 0));
+    assert.equal(
+      summary.busyMs,
+      summary.sources.reduce((n, s) => n + s.ms, 0),
+    );
     assert.ok(summary.speedup > 2, `four sources in parallel overlap (speedup ${summary.speedup})`);
     assert.ok(summary.peakRssBytes > 10_000_000);
     assert.ok(summary.maxLoopLagMs >= 0);
@@ -227,8 +241,17 @@ describe('contrast and offload modes', () => {
       assert.equal(direct.bad[0]!.index, 1);
       // Records that are not all strings cross as they are.
       const parsed = await pool.transform({ source: 's', seq: 1, records: [{ a: 1 }, 3, '{"b":2}'] });
-      assert.deepEqual(parsed.lines.map((l) => JSON.parse(l) as unknown), [{ a: 1, _ingest: { source: 's', seq: 1, index: 0 } }, { b: 2, _ingest: { source: 's', seq: 1, index: 2 } }]);
-      assert.deepEqual(parsed.bad.map((b) => b.index), [1]);
+      assert.deepEqual(
+        parsed.lines.map((l) => JSON.parse(l) as unknown),
+        [
+          { a: 1, _ingest: { source: 's', seq: 1, index: 0 } },
+          { b: 2, _ingest: { source: 's', seq: 1, index: 2 } },
+        ],
+      );
+      assert.deepEqual(
+        parsed.bad.map((b) => b.index),
+        [1],
+      );
     } finally {
       await pool.close();
     }
@@ -263,7 +286,10 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     const { pipeline, events } = run([testSource('a', probe, { chunks: 12, delayMs: 1 })], { transform, transformAhead: 4, sink });
     const summary = await pipeline.done;
     assert.deepEqual(written, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    assert.deepEqual(events.filter((e) => e.type === 'chunk').map((e) => (e as { seq: number }).seq), written);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'chunk').map((e) => (e as { seq: number }).seq),
+      written,
+    );
     assert.equal(seen.maxInFlight, 4);
     assert.equal(summary.persisted, 24);
     assert.equal(summary.states.done, 1);
@@ -282,7 +308,8 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     const { transform } = slowTransform(() => 30);
     const failing = recordingSink();
     const probe = new Probe();
-    const failed = await run([testSource('a', probe, { chunks: 10, delayMs: 1, failAt: 3 })], { transform, transformAhead: 4, sink: failing.sink }).pipeline.done;
+    const failed = await run([testSource('a', probe, { chunks: 10, delayMs: 1, failAt: 3 })], { transform, transformAhead: 4, sink: failing.sink }).pipeline
+      .done;
     assert.deepEqual(failing.written, [0, 1, 2]);
     assert.equal(failed.sources[0]!.state, 'failed');
     assert.equal(failed.sources[0]!.error, 'boom at 3');
@@ -296,7 +323,11 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     const b = cancelled.sources[0]!;
     assert.equal(b.state, 'cancelled');
     assert.ok(b.chunks >= 2, `read ${b.chunks} chunks before the cancel`);
-    assert.deepEqual(cancelling.written, Array.from({ length: b.chunks }, (_, i) => i), 'every chunk read was written, in order');
+    assert.deepEqual(
+      cancelling.written,
+      Array.from({ length: b.chunks }, (_, i) => i),
+      'every chunk read was written, in order',
+    );
     assert.equal(b.records, b.persisted + b.deadLettered + b.dropped);
     assert.equal(b.dropped, 0);
   });
@@ -305,7 +336,8 @@ describe('an asynchronous transform (--offload) works ahead of the writes', () =
     const { transform } = slowTransform(() => 5);
     const { sink, written } = recordingSink();
     const source: Source = {
-      name: 'r', kind: 'test',
+      name: 'r',
+      kind: 'test',
       async *read() {
         for (let seq = 0; seq < 6; seq++) yield { seq, records: [seq === 2 ? 'reject me' : '{"ok":true}'], bytes: 10, cursor: { seq: seq + 1 } };
       },

@@ -9,7 +9,10 @@ describe('transform: records a source could not read', () => {
   it('an UnreadableRecord is dead-lettered with its reason and excerpt; a record that looks like one is not', () => {
     const { lines, bad } = transformRecords({ source: 's', seq: 0, records });
     assert.deepEqual(bad, [{ index: 1, reason: 'not valid UTF-8', excerpt: '{\\xff}' }]);
-    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { _ingest: { index: number } })._ingest.index), [0, 2]);
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as { _ingest: { index: number } })._ingest.index),
+      [0, 2],
+    );
   });
 
   it('the same in the --offload pool, where a structured clone keeps no class', async () => {

@@ -15,7 +15,11 @@ async function serve(t: TestContext, args: string[] = ['--port', '0']) {
   return { cli, url: /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]! };
 }
 
-const ndjson = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const ndjson = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('ingest-tui serve (built CLI)', () => {
   it('prints its loopback URL and routes, answers, logs each request, stops on SIGTERM with exit 0', async (t) => {
@@ -23,7 +27,10 @@ describe('ingest-tui serve (built CLI)', () => {
     const help = await fetch(`${url}/`);
     assert.match(await help.text(), /\/pages\/1\?pages=5&per=20/);
     const orders = ndjson(await (await fetch(`${url}/orders.ndjson?records=3`)).text());
-    assert.deepEqual(orders.map((o) => o.id), [1, 2, 3]);
+    assert.deepEqual(
+      orders.map((o) => o.id),
+      [1, 2, 3],
+    );
     const events = (await (await fetch(`${url}/data/events.ndjson`)).text()).trim().split('\n');
     assert.ok(events.length > 10);
     assert.equal((await fetch(`${url}/data/..%2F..%2Fpackage.json`)).status, 400, 'only bundled data files');

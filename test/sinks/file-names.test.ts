@@ -4,7 +4,28 @@ import { describe, it } from 'node:test';
 import { outputPath, safeFileName } from '../../src/sinks/file-names.js';
 
 describe('safe file names', () => {
-  const hostile = ['../../x', '/abs/path', '..', '.', '.hidden', 'a/b', 'a\\b', 'evil\u001b[2J', 'bell\u0007', 'c1\u009b', 'rtl\u202e', 'new\nline', '\u0000', 'données', 'x'.repeat(5000), 'dead-letter', 'Dead-Letter', 'CON', ' ', '-rf'];
+  const hostile = [
+    '../../x',
+    '/abs/path',
+    '..',
+    '.',
+    '.hidden',
+    'a/b',
+    'a\\b',
+    'evil\u001b[2J',
+    'bell\u0007',
+    'c1\u009b',
+    'rtl\u202e',
+    'new\nline',
+    '\u0000',
+    'données',
+    'x'.repeat(5000),
+    'dead-letter',
+    'Dead-Letter',
+    'CON',
+    ' ',
+    '-rf',
+  ];
 
   it('every name becomes a plain file name inside --out; names that changed carry a hash, so none collide', () => {
     const names = new Set<string>();

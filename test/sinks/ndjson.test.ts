@@ -34,7 +34,10 @@ describe('ndjson sink', () => {
     const files = readdirSync(out).sort();
     assert.equal(files.length, 2);
     assert.equal(readFileSync(join(out, 'a.ndjson'), 'utf8'), '{"n":1}\n{"n":2}\n{"n":4}\n');
-    assert.ok(files.some((f) => /^b-[0-9a-f]{10}\.ndjson$/.test(f)), files.join(','));
+    assert.ok(
+      files.some((f) => /^b-[0-9a-f]{10}\.ndjson$/.test(f)),
+      files.join(','),
+    );
   });
 
   it('an output directory that cannot be created rejects open()', async () => {

@@ -38,7 +38,9 @@ describe('--sink postgres (a real server)', () => {
     const resumed = await freshDatabase(t);
     const reference = await freshDatabase(t);
     if (!resumed || !reference) return;
-    const dir = writeFiles(tempDir(), { 'a.json': [sim('a', { chunks: 60, latency: '10ms' }), sim('b', { chunks: 60, latency: '7ms' }), sim('c', { chunks: 60, latency: '13ms' })] });
+    const dir = writeFiles(tempDir(), {
+      'a.json': [sim('a', { chunks: 60, latency: '10ms' }), sim('b', { chunks: 60, latency: '7ms' }), sim('c', { chunks: 60, latency: '13ms' })],
+    });
     const first = startCli(['--sources', dir, '--sink', 'postgres', '--db', resumed.url, '--json']);
     await first.waitFor(/"type":"chunk","t":\d+,"source":"c","seq":8,/);
     first.child.kill('SIGKILL');
@@ -66,10 +68,16 @@ describe('--sink postgres (a real server)', () => {
       assert.doesNotMatch(r.stderr, /started/, 'refused before any source started');
       return r.stderr;
     };
-    assert.match(await attempt('postgresql://someone:s3cret-pw@127.0.0.1:9/x'), /^ingest-tui: --db postgresql:\/\/someone:\*\*\*@127\.0\.0\.1:9\/x: no PostgreSQL server answers there \(connection refused\)\n$/);
+    assert.match(
+      await attempt('postgresql://someone:s3cret-pw@127.0.0.1:9/x'),
+      /^ingest-tui: --db postgresql:\/\/someone:\*\*\*@127\.0\.0\.1:9\/x: no PostgreSQL server answers there \(connection refused\)\n$/,
+    );
     await db.query(`CREATE ROLE ingest_tester_${process.pid} LOGIN PASSWORD 'right-one'`);
     t.after(() => db.query(`DROP ROLE IF EXISTS ingest_tester_${process.pid}`).catch(() => {}));
-    assert.match(await attempt(`postgresql://ingest_tester_${process.pid}:s3cret-pw@127.0.0.1:5432/postgres`), /the server refused the login \(28P01: password authentication failed/);
+    assert.match(
+      await attempt(`postgresql://ingest_tester_${process.pid}:s3cret-pw@127.0.0.1:5432/postgres`),
+      /the server refused the login \(28P01: password authentication failed/,
+    );
     assert.match(await attempt(db.url.replace(/ingest_test_\w+/, 'no_such_db')), /database "no_such_db" does not exist/);
   });
 
@@ -81,7 +89,10 @@ describe('--sink postgres (a real server)', () => {
     const r = await runCli(['--sources', dir, '--sink', 'postgres', '--db', db.url, '--db-schema', 'we"ird; DROP SCHEMA public', '--no-ui']);
     assert.equal(r.code, 0, r.stderr);
     const rows = await db.query(`SELECT source, count(*)::int AS n FROM "we""ird; DROP SCHEMA public".ingest_records GROUP BY source ORDER BY source`);
-    assert.deepEqual(rows, [...names].sort().map((source) => ({ source, n: 10 })));
+    assert.deepEqual(
+      rows,
+      [...names].sort().map((source) => ({ source, n: 10 })),
+    );
   });
 
   it('the server going away mid-run fails the sources it was writing for, loses nothing committed, and --resume finishes', async (t) => {

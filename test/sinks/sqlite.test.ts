@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SQLITE_FILE, sqliteSink } from '../../src/sinks/sqlite.js';
-import { betterSqlite3, nodeSqlite, sqliteDriver, type DriverName } from '../../src/sinks/sqlite-driver.js';
 import { IngestError } from '../../src/errors.js';
+import { SQLITE_FILE, sqliteSink } from '../../src/sinks/sqlite.js';
+import { betterSqlite3, type DriverName, nodeSqlite, sqliteDriver } from '../../src/sinks/sqlite-driver.js';
 import { tempDir } from '../helpers/temp.js';
 
-const chunk = (seq: number, n: number) => ({ seq, lines: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })), rejected: [], cursor: { seq: seq + 1 } });
+const chunk = (seq: number, n: number) => ({
+  seq,
+  lines: Array.from({ length: n }, (_, i) => JSON.stringify({ seq, i })),
+  rejected: [],
+  cursor: { seq: seq + 1 },
+});
 const rows = (out: string) => {
   const db = sqliteDriver().open(join(out, SQLITE_FILE), { readOnly: true });
   try {
@@ -26,7 +31,10 @@ describe('sqlite sink', () => {
     assert.equal(rows(out).length, 6, 'committed before write() resolved');
     await sink.write('a', chunk(0, 3)); // the replay after a crash between commit and checkpoint
     await sink.close();
-    assert.deepEqual(rows(out).map((r) => `${r.source}/${r.seq}/${r.idx}`), ['a/0/0', 'a/0/1', 'a/0/2', 'a/1/0', 'b/0/0', 'b/0/1']);
+    assert.deepEqual(
+      rows(out).map((r) => `${r.source}/${r.seq}/${r.idx}`),
+      ['a/0/0', 'a/0/1', 'a/0/2', 'a/1/0', 'b/0/0', 'b/0/1'],
+    );
     const db = sqliteDriver().open(join(out, SQLITE_FILE), { readOnly: true });
     assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
     db.close();
@@ -62,12 +70,18 @@ describe('sqlite sink', () => {
   });
 
   it('without a usable better-sqlite3 the error says what is missing and that Node ≥ 22.13 needs none', () => {
-    const failing = (err: Error & { code?: string }) => () => betterSqlite3(() => {
-      throw err;
-    });
+    const failing = (err: Error & { code?: string }) => () =>
+      betterSqlite3(() => {
+        throw err;
+      });
     const cases: Array<[Error & { code?: string }, RegExp]> = [
       [Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: 'MODULE_NOT_FOUND' }), /\(it is not installed\)/],
-      [new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137.'), /built for another version of Node: `npm rebuild better-sqlite3`/],
+      [
+        new Error(
+          'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137.',
+        ),
+        /built for another version of Node: `npm rebuild better-sqlite3`/,
+      ],
       [new Error('Could not locate the bindings file. Tried:\n → …/better_sqlite3.node'), /never built: installed with --ignore-scripts/],
     ];
     for (const [err, reason] of cases) {
@@ -107,7 +121,14 @@ describe('sqlite sink', () => {
       await again.close();
       const db = sqliteDriver(reader).open(join(out, SQLITE_FILE), { readOnly: true });
       try {
-        assert.deepEqual(db.prepare("SELECT source || '/' || seq || '/' || idx AS k FROM records ORDER BY source, seq, idx").all().map((r) => (r as { k: string }).k), ['a/0/0', 'a/0/1', 'a/1/0', 'b/3/0'], `${writer} then ${reader}`);
+        assert.deepEqual(
+          db
+            .prepare("SELECT source || '/' || seq || '/' || idx AS k FROM records ORDER BY source, seq, idx")
+            .all()
+            .map((r) => (r as { k: string }).k),
+          ['a/0/0', 'a/0/1', 'a/1/0', 'b/3/0'],
+          `${writer} then ${reader}`,
+        );
         assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
       } finally {
         db.close();

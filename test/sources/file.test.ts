@@ -25,18 +25,30 @@ describe('file source', () => {
     const lines = Array.from({ length: 7 }, (_, i) => JSON.stringify({ i, text: 'é' }));
     const path = join(writeFiles(tempDir(), { 'a.ndjson': `${lines.join('\n')}\n` }), 'a.ndjson');
     const chunks = await readAll(path, 3);
-    assert.deepEqual(chunks.map((c) => c.records.length), [3, 3, 1]);
-    assert.deepEqual(chunks.map((c) => c.seq), [0, 1, 2]);
+    assert.deepEqual(
+      chunks.map((c) => c.records.length),
+      [3, 3, 1],
+    );
+    assert.deepEqual(
+      chunks.map((c) => c.seq),
+      [0, 1, 2],
+    );
     const total = Buffer.byteLength(`${lines.join('\n')}\n`);
     assert.equal(chunks.at(-1)!.cursor.offset, total);
-    assert.equal(chunks.reduce((n, c) => n + c.bytes, 0), total);
+    assert.equal(
+      chunks.reduce((n, c) => n + c.bytes, 0),
+      total,
+    );
     assert.equal(chunks[0]!.cursor.offset, Buffer.byteLength(`${lines.slice(0, 3).join('\n')}\n`), 'offsets count bytes, not characters');
   });
 
   it('handles CRLF, blank lines and a last line without a newline', async () => {
     const path = join(writeFiles(tempDir(), { 'a.ndjson': '{"a":1}\r\n\r\n{"a":2}\n\n{"a":3}' }), 'a.ndjson');
     const chunks = await readAll(path, 10);
-    assert.deepEqual(chunks.flatMap((c) => c.records), ['{"a":1}', '{"a":2}', '{"a":3}']);
+    assert.deepEqual(
+      chunks.flatMap((c) => c.records),
+      ['{"a":1}', '{"a":2}', '{"a":3}'],
+    );
   });
 
   it('resumes exactly after the last persisted line', async () => {
@@ -44,15 +56,24 @@ describe('file source', () => {
     const path = join(writeFiles(tempDir(), { 'a.ndjson': `${lines.join('\n')}\n` }), 'a.ndjson');
     const first = await readAll(path, 4);
     const resumed = await readAll(path, 4, first[0]!.cursor);
-    assert.deepEqual(resumed.flatMap((c) => c.records), lines.slice(4));
-    assert.deepEqual(resumed.map((c) => c.seq), [1, 2]);
+    assert.deepEqual(
+      resumed.flatMap((c) => c.records),
+      lines.slice(4),
+    );
+    assert.deepEqual(
+      resumed.map((c) => c.seq),
+      [1, 2],
+    );
   });
 
   it('lines longer than a read buffer arrive whole', async () => {
     const long = JSON.stringify({ blob: 'x'.repeat(700_000) });
     const path = join(writeFiles(tempDir(), { 'a.ndjson': `${long}\n{"b":1}\n` }), 'a.ndjson');
     const chunks = await readAll(path, 1);
-    assert.deepEqual(chunks.map((c) => (c.records[0] as string).length), [long.length, 7]);
+    assert.deepEqual(
+      chunks.map((c) => (c.records[0] as string).length),
+      [long.length, 7],
+    );
   });
 
   it('stops with an AbortError when aborted', async () => {
@@ -60,9 +81,12 @@ describe('file source', () => {
     const controller = new AbortController();
     const source = fileSource({ path, chunkRecords: 10 });
     let n = 0;
-    await assert.rejects(async () => {
-      for await (const _ of source.read({ signal: controller.signal, note: () => {} })) if (++n === 2) controller.abort();
-    }, { name: 'AbortError' });
+    await assert.rejects(
+      async () => {
+        for await (const _ of source.read({ signal: controller.signal, note: () => {} })) if (++n === 2) controller.abort();
+      },
+      { name: 'AbortError' },
+    );
   });
 
   it('a missing file fails the read with the OS error code', async () => {
@@ -96,7 +120,10 @@ describe('file source: what is not a plain file', () => {
     const path = fifo(t);
     writer(t, path, ['{"a":1}', '{"a":2}', '{"a":3}']);
     const chunks = await readAll(path, 2);
-    assert.deepEqual(chunks.flatMap((c) => c.records), ['{"a":1}', '{"a":2}', '{"a":3}']);
+    assert.deepEqual(
+      chunks.flatMap((c) => c.records),
+      ['{"a":1}', '{"a":2}', '{"a":3}'],
+    );
     assert.equal(fileSource({ path }).expected, undefined, 'a FIFO has no size to show progress against');
   });
 
@@ -117,7 +144,10 @@ describe('file source: what is not a plain file', () => {
   });
 
   it('a character device or a directory is refused with the reason', async () => {
-    await assert.rejects(readAll('/dev/zero', 10), { code: 'E_SOURCE', message: '/dev/zero is a character device: a file source reads a regular file or a FIFO' });
+    await assert.rejects(readAll('/dev/zero', 10), {
+      code: 'E_SOURCE',
+      message: '/dev/zero is a character device: a file source reads a regular file or a FIFO',
+    });
     const dir = tempDir();
     await assert.rejects(readAll(dir, 10), { code: 'E_SOURCE', message: `${dir} is a directory: a file source reads a regular file or a FIFO` });
   });
@@ -131,7 +161,10 @@ describe('file source: hostile lines', () => {
     await pipeline.done;
     const end = endOf(events, 'f');
     assert.deepEqual([end.state, end.records, end.persisted, end.deadLettered], ['done', 3, 2, 1]);
-    assert.deepEqual(events.filter((e) => e.type === 'dead-letter').map((e) => (e as { index: number; reason: string }).reason), ['not valid UTF-8']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'dead-letter').map((e) => (e as { index: number; reason: string }).reason),
+      ['not valid UTF-8'],
+    );
   });
 
   it('a 20 MB line past maxRecordBytes is dead-lettered with only its start kept; the source goes on', { timeout: 20_000 }, async () => {
@@ -141,12 +174,18 @@ describe('file source: hostile lines', () => {
     await pipeline.done;
     const end = endOf(events, 'f');
     assert.deepEqual([end.state, end.records, end.persisted, end.deadLettered, end.bytes], ['done', 3, 2, 1, 20_000_028]);
-    assert.deepEqual(events.filter((e) => e.type === 'dead-letter').map((e) => (e as { reason: string }).reason), ['record larger than maxRecordBytes (1 MB): 20 MB']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'dead-letter').map((e) => (e as { reason: string }).reason),
+      ['record larger than maxRecordBytes (1 MB): 20 MB'],
+    );
   });
 
   it('maxRecordBytes is a size of at most 256mb', () => {
     assert.equal(file.schema.parse({ name: 'f', kind: 'file', path: 'x' }).maxRecordBytes, 16e6, 'the documented default');
     const refused = file.schema.safeParse({ name: 'f', kind: 'file', path: 'x', maxRecordBytes: '300mb' });
-    assert.deepEqual(refused.error?.issues.map((i) => [i.path, i.message]), [[['maxRecordBytes'], 'must be at most "256mb"']]);
+    assert.deepEqual(
+      refused.error?.issues.map((i) => [i.path, i.message]),
+      [[['maxRecordBytes'], 'must be at most "256mb"']],
+    );
   });
 });

@@ -51,14 +51,23 @@ async function twoServers(t: TestContext) {
 }
 
 describe('http source: configured headers stay with their origin', () => {
-  it('a next page on another port gets none of them; the pages on the source\'s own origin get all', async (t) => {
+  it("a next page on another port gets none of them; the pages on the source's own origin get all", async (t) => {
     const { a, b } = await twoServers(t);
     const { pipeline, events } = run([httpSource({ url: `${a.url}/pages/1`, format: 'json-pages', headers: secrets }, a.url)]);
     await pipeline.done;
     assert.deepEqual([endOf(events, 'api').state, endOf(events, 'api').records], ['done', 6]);
-    assert.deepEqual(a.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]), [['/pages/1', secretNames], ['/pages/2', secretNames]]);
+    assert.deepEqual(
+      a.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]),
+      [
+        ['/pages/1', secretNames],
+        ['/pages/2', secretNames],
+      ],
+    );
     assert.equal(a.seen[0]!.headers.authorization, 'Bearer s3cret');
-    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]), [['/pages/3', []]]);
+    assert.deepEqual(
+      b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]),
+      [['/pages/3', []]],
+    );
     assert.equal(b.seen[0]!.headers['user-agent'], 'ingest-tui', 'the defaults still go');
   });
 
@@ -67,11 +76,14 @@ describe('http source: configured headers stay with their origin', () => {
     const { pipeline, events } = run([httpSource({ url: `${a.url}/pages/1`, format: 'json-pages', headers: secrets, trustedOrigins: [b.url] }, a.url)]);
     await pipeline.done;
     assert.equal(endOf(events, 'api').state, 'done');
-    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]), [['/pages/3', secretNames]]);
+    assert.deepEqual(
+      b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]),
+      [['/pages/3', secretNames]],
+    );
     assert.equal(b.seen[0]!.headers['x-api-key'], 'k3y');
   });
 
-  it('a redirect from the source\'s origin to another one drops every configured header (not only authorization), pages and streams alike', async (t) => {
+  it("a redirect from the source's origin to another one drops every configured header (not only authorization), pages and streams alike", async (t) => {
     const { a, b } = await twoServers(t);
     const { pipeline, events } = run([
       httpSource({ name: 'away', url: `${a.url}/moved`, format: 'json-pages', headers: secrets }, a.url),
@@ -80,19 +92,32 @@ describe('http source: configured headers stay with their origin', () => {
     await pipeline.done;
     assert.deepEqual([endOf(events, 'away').state, endOf(events, 'away').records], ['done', 2]);
     assert.deepEqual([endOf(events, 'stream').state, endOf(events, 'stream').records], ['done', 2]);
-    assert.deepEqual(a.seen.map((r) => configuredHeadersIn(r.headers)), [secretNames, secretNames]);
-    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]).sort(), [['/orders.ndjson', []], ['/pages/3', []]]);
+    assert.deepEqual(
+      a.seen.map((r) => configuredHeadersIn(r.headers)),
+      [secretNames, secretNames],
+    );
+    assert.deepEqual(b.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]).sort(), [
+      ['/orders.ndjson', []],
+      ['/pages/3', []],
+    ]);
   });
 
-  it('a redirect to a trusted origin, or within the source\'s own, keeps them', async (t) => {
+  it("a redirect to a trusted origin, or within the source's own, keeps them", async (t) => {
     const { a, b } = await twoServers(t);
     const { pipeline } = run([
       httpSource({ name: 'trusted', url: `${a.url}/moved`, format: 'json-pages', headers: secrets, trustedOrigins: [b.url] }, a.url),
       httpSource({ name: 'home', url: `${a.url}/moved-home`, format: 'json-pages', headers: secrets }, a.url),
     ]);
     await pipeline.done;
-    assert.deepEqual(b.seen.map((r) => configuredHeadersIn(r.headers)), [secretNames, []], 'trusted: via the redirect; home: via its next page');
-    assert.deepEqual(a.seen.filter((r) => r.path === '/pages/2').map((r) => configuredHeadersIn(r.headers)), [secretNames]);
+    assert.deepEqual(
+      b.seen.map((r) => configuredHeadersIn(r.headers)),
+      [secretNames, []],
+      'trusted: via the redirect; home: via its next page',
+    );
+    assert.deepEqual(
+      a.seen.filter((r) => r.path === '/pages/2').map((r) => configuredHeadersIn(r.headers)),
+      [secretNames],
+    );
   });
 
   it('a resumed run whose cursor names a page on another origin sends it none of them', async (t) => {
@@ -102,21 +127,35 @@ describe('http source: configured headers stay with their origin', () => {
     await pipeline.done;
     assert.deepEqual([endOf(events, 'api').state, endOf(events, 'api').records], ['done', 2]);
     assert.deepEqual(a.seen, []);
-    assert.deepEqual(b.seen.map((r) => configuredHeadersIn(r.headers)), [[]]);
+    assert.deepEqual(
+      b.seen.map((r) => configuredHeadersIn(r.headers)),
+      [[]],
+    );
   });
 
   it('the same host by another name is another origin (127.0.0.1 vs localhost)', async (t) => {
     const a = await recordingServer(t, (path) => ({ body: page([1], path === '/pages/1' ? `${a.url.replace('127.0.0.1', 'localhost')}/pages/2` : null) }));
     const { pipeline } = run([httpSource({ url: `${a.url}/pages/1`, format: 'json-pages', headers: secrets }, a.url)]);
     await pipeline.done;
-    assert.deepEqual(a.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]), [['/pages/1', secretNames], ['/pages/2', []]]);
+    assert.deepEqual(
+      a.seen.map((r) => [r.path, configuredHeadersIn(r.headers)]),
+      [
+        ['/pages/1', secretNames],
+        ['/pages/2', []],
+      ],
+    );
   });
 });
 
 describe('http source files: trustedOrigins', () => {
   async function load(trustedOrigins: unknown) {
-    const dir = writeFiles(tempDir(), { 'api.json': { name: 'api', kind: 'http', url: 'https://api.example.com/pages/1', format: 'json-pages', trustedOrigins } });
-    return loadSources(dir).then((loaded) => loaded.configs[0]!.config as { trustedOrigins?: string[] }, (err: Error) => err.message);
+    const dir = writeFiles(tempDir(), {
+      'api.json': { name: 'api', kind: 'http', url: 'https://api.example.com/pages/1', format: 'json-pages', trustedOrigins },
+    });
+    return loadSources(dir).then(
+      (loaded) => loaded.configs[0]!.config as { trustedOrigins?: string[] },
+      (err: Error) => err.message,
+    );
   }
 
   it('are origins, kept in their canonical form', async () => {
@@ -127,7 +166,14 @@ describe('http source files: trustedOrigins', () => {
   });
 
   it('refuse a path, a query, a user, a non-http scheme or a bare host, naming the field', async () => {
-    for (const bad of ['https://api2.example.com/v1', 'https://api2.example.com?x=1', 'https://u:p@api2.example.com', 'ftp://api2.example.com', 'api2.example.com', '*']) {
+    for (const bad of [
+      'https://api2.example.com/v1',
+      'https://api2.example.com?x=1',
+      'https://u:p@api2.example.com',
+      'ftp://api2.example.com',
+      'api2.example.com',
+      '*',
+    ]) {
       assert.match(String(await load([bad])), /api\.json: trustedOrigins\[0\]: must be an origin like "https:\/\/api2\.example\.com"/, bad);
     }
   });

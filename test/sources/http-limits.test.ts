@@ -130,7 +130,10 @@ describe('http source: json-pages limits', () => {
 describe('http source files: limits', () => {
   async function configError(source: Record<string, unknown>): Promise<string> {
     const dir = writeFiles(tempDir(), { 'api.json': { name: 'api', kind: 'http', url: 'http://x/', ...source } });
-    const error = await loadSources(dir).then(() => undefined, (err: Error) => err);
+    const error = await loadSources(dir).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     assert.equal((error as { code?: string } | undefined)?.code, 'E_CONFIG', 'a configuration error');
     return error!.message;
   }

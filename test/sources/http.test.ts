@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import type { Cursor } from '../../src/sources/source.js';
@@ -43,7 +43,10 @@ describe('http source: ndjson', () => {
     assert.equal(endOf(events, 'api').state, 'done');
     assert.equal(summary.persisted, 300);
     const retries = retriesOf(events);
-    assert.deepEqual(retries.map((r) => r.attempt), [1, 2]);
+    assert.deepEqual(
+      retries.map((r) => r.attempt),
+      [1, 2],
+    );
     for (const r of retries) assert.equal(r.reason, 'HTTP 503 Service Unavailable');
     assert.ok(retries[0]!.delayMs >= 5 && retries[0]!.delayMs <= 10, `first backoff in [base/2, base] (${retries[0]!.delayMs})`);
     assert.ok(retries[1]!.delayMs >= 10 && retries[1]!.delayMs <= 20, `second backoff doubles (${retries[1]!.delayMs})`);
@@ -56,7 +59,10 @@ describe('http source: ndjson', () => {
     const { pipeline, events } = run([httpSource({ url: '/orders.ndjson?records=50&status=429&retryAfter=1&times=1', ...fast }, server.url)]);
     await pipeline.done;
     assert.equal(endOf(events, 'api').state, 'done');
-    assert.deepEqual(retriesOf(events).map((r) => [r.delayMs, r.reason]), [[1000, 'HTTP 429 Too Many Requests']]);
+    assert.deepEqual(
+      retriesOf(events).map((r) => [r.delayMs, r.reason]),
+      [[1000, 'HTTP 429 Too Many Requests']],
+    );
     assert.ok(performance.now() - started >= 950, 'waited the Retry-After second');
   });
 
@@ -65,7 +71,10 @@ describe('http source: ndjson', () => {
     const capped = run([httpSource({ url: '/orders.ndjson?records=5&status=429&retryAfter=60&times=1', maxRetryDelay: '30ms' }, server.url)]);
     await capped.pipeline.done;
     assert.equal(endOf(capped.events, 'api').state, 'done');
-    assert.deepEqual(retriesOf(capped.events).map((r) => r.delayMs), [30]);
+    assert.deepEqual(
+      retriesOf(capped.events).map((r) => r.delayMs),
+      [30],
+    );
 
     const started = performance.now();
     const late = run([httpSource({ url: '/orders.ndjson?status=429&retryAfter=60', timeout: '3s' }, server.url)]);
@@ -108,7 +117,9 @@ describe('http source: ndjson', () => {
 
   it('a body that goes silent past idleTimeout: what arrived is kept, the source is timed-out', async (t) => {
     const server = await startTestServer(t);
-    const { pipeline, events } = run([httpSource({ url: '/orders.ndjson?records=500&stallAt=100', chunkRecords: 50, idleTimeout: '200ms', retries: 0 }, server.url)]);
+    const { pipeline, events } = run([
+      httpSource({ url: '/orders.ndjson?records=500&stallAt=100', chunkRecords: 50, idleTimeout: '200ms', retries: 0 }, server.url),
+    ]);
     await pipeline.done;
     const end = endOf(events, 'api');
     assert.equal(end.state, 'timed-out');
@@ -120,11 +131,16 @@ describe('http source: ndjson', () => {
   it('a reset mid-body is retried from where it broke: every record exactly once', async (t) => {
     const server = await startTestServer(t);
     const { sink, ids } = collectingSink();
-    const { pipeline, events } = run([httpSource({ url: '/orders.ndjson?records=1000&resetAt=350&times=1', chunkRecords: 100, ...fast }, server.url)], { sink });
+    const { pipeline, events } = run([httpSource({ url: '/orders.ndjson?records=1000&resetAt=350&times=1', chunkRecords: 100, ...fast }, server.url)], {
+      sink,
+    });
     await pipeline.done;
     const end = endOf(events, 'api');
     assert.equal(end.state, 'done');
-    assert.deepEqual(ids(), Array.from({ length: 1000 }, (_, i) => i + 1));
+    assert.deepEqual(
+      ids(),
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
     const retries = retriesOf(events);
     assert.equal(retries.length, 1);
     assert.match(retries[0]!.reason, /ECONNRESET/);
@@ -194,8 +210,14 @@ describe('http source: ndjson', () => {
     const checkpoints = { resumeFrom: () => ({ seq: 3, skip: 300 }), persisted: async (_: string, c: Cursor) => void cursors.push(c) };
     const { pipeline } = run([httpSource({ url: '/orders.ndjson?records=500', chunkRecords: 100 }, server.url)], { sink, checkpoints });
     await pipeline.done;
-    assert.deepEqual(ids(), Array.from({ length: 200 }, (_, i) => i + 301));
-    assert.deepEqual(cursors, [{ seq: 4, skip: 400 }, { seq: 5, skip: 500 }]);
+    assert.deepEqual(
+      ids(),
+      Array.from({ length: 200 }, (_, i) => i + 301),
+    );
+    assert.deepEqual(cursors, [
+      { seq: 4, skip: 400 },
+      { seq: 5, skip: 500 },
+    ]);
   });
 });
 
@@ -208,7 +230,10 @@ describe('http source: json-pages', () => {
     await pipeline.done;
     const end = endOf(events, 'api');
     assert.deepEqual([end.state, end.chunks, end.records, end.persisted, end.deadLettered], ['done', 4, 100, 90, 10]);
-    assert.deepEqual(cursors.map((c) => c.next), [2, 3, 4].map((n) => `/pages/${n}?pages=4&per=25&malformed=10`).concat([null as never]));
+    assert.deepEqual(
+      cursors.map((c) => c.next),
+      [2, 3, 4].map((n) => `/pages/${n}?pages=4&per=25&malformed=10`).concat([null as never]),
+    );
   });
 
   // A cursor on the source's own server is kept as a path, so a resume follows it on whatever
@@ -222,7 +247,10 @@ describe('http source: json-pages', () => {
       const { pipeline, events } = run([httpSource({ url: '/pages/1?pages=4&per=10', format: 'json-pages' }, server.url)], { sink, checkpoints });
       await pipeline.done;
       assert.equal(endOf(events, 'api').chunks, 2);
-      assert.deepEqual(ids(), Array.from({ length: 20 }, (_, i) => i + 21));
+      assert.deepEqual(
+        ids(),
+        Array.from({ length: 20 }, (_, i) => i + 21),
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { excerpt, LineSplitter, lineChunks, type LineChunk, type LineOptions } from '../../src/sources/lines.js';
+import { excerpt, type LineChunk, type LineOptions, LineSplitter, lineChunks } from '../../src/sources/lines.js';
 import { UnreadableRecord } from '../../src/sources/unreadable.js';
 
 async function* blocksOf(...blocks: Array<Buffer | string>) {
@@ -19,22 +19,40 @@ const recordsOf = (chunks: LineChunk[]) => chunks.flatMap((c) => c.records);
 describe('lineChunks', () => {
   it('splits anywhere the same as at once: lines trimmed, blank ones dropped, every byte counted', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom('{"a":1}', '{"é":"ü"}', '', ' ', '\r', 'x'.repeat(40)), { maxLength: 30 }), fc.array(fc.nat(400)), fc.boolean(), fc.integer({ min: 1, max: 5 }), async (lines, cuts, newlineAtEnd, chunkRecords) => {
-        const text = lines.join('\n') + (newlineAtEnd ? '\n' : '');
-        const bytes = Buffer.from(text);
-        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const blocks = [0, ...at].map((from, i, all) => bytes.subarray(from, all[i + 1] ?? bytes.length));
-        const chunks = await chunksOf({ chunkRecords }, ...blocks);
-        assert.deepEqual(recordsOf(chunks), lines.map((l) => l.trim()).filter((l) => l !== ''));
-        assert.equal(chunks.reduce((n, c) => n + c.bytes, 0), bytes.length);
-        assert.ok(chunks.every((c, i) => c.records.length === chunkRecords || i === chunks.length - 1));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('{"a":1}', '{"é":"ü"}', '', ' ', '\r', 'x'.repeat(40)), { maxLength: 30 }),
+        fc.array(fc.nat(400)),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        async (lines, cuts, newlineAtEnd, chunkRecords) => {
+          const text = lines.join('\n') + (newlineAtEnd ? '\n' : '');
+          const bytes = Buffer.from(text);
+          const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const blocks = [0, ...at].map((from, i, all) => bytes.subarray(from, all[i + 1] ?? bytes.length));
+          const chunks = await chunksOf({ chunkRecords }, ...blocks);
+          assert.deepEqual(
+            recordsOf(chunks),
+            lines.map((l) => l.trim()).filter((l) => l !== ''),
+          );
+          assert.equal(
+            chunks.reduce((n, c) => n + c.bytes, 0),
+            bytes.length,
+          );
+          assert.ok(chunks.every((c, i) => c.records.length === chunkRecords || i === chunks.length - 1));
+        },
+      ),
     );
   });
 
   it('a chunk ends just past its last line, so its bytes make a cursor', async () => {
     const chunks = await chunksOf({ chunkRecords: 2 }, '{"a":1}\n\n{"a":2}\n', '\n{"a":3}\n');
-    assert.deepEqual(chunks.map((c) => [c.records.length, c.bytes]), [[2, 17], [1, 9]]);
+    assert.deepEqual(
+      chunks.map((c) => [c.records.length, c.bytes]),
+      [
+        [2, 17],
+        [1, 9],
+      ],
+    );
   });
 
   it('skip reads past the first records, and their bytes are not counted', async () => {
@@ -61,10 +79,16 @@ describe('lineChunks', () => {
     const long = 'x'.repeat(5_000);
     const chunks = await chunksOf({ maxRecordBytes: 1000 }, '{"a":1}\n{"blob":"', long, long, '"}\n{"b":2}\n{"c":"', long);
     const records = recordsOf(chunks);
-    assert.deepEqual(records.slice(0, 3).map((r) => (r instanceof UnreadableRecord ? r.reason : r)), ['{"a":1}', 'record larger than maxRecordBytes (1 kB): 10 kB', '{"b":2}']);
+    assert.deepEqual(
+      records.slice(0, 3).map((r) => (r instanceof UnreadableRecord ? r.reason : r)),
+      ['{"a":1}', 'record larger than maxRecordBytes (1 kB): 10 kB', '{"b":2}'],
+    );
     assert.equal((records[1] as UnreadableRecord).excerpt, `{"blob":"${'x'.repeat(191)}`);
     assert.equal((records[3] as UnreadableRecord).reason, 'record larger than maxRecordBytes (1 kB): 5.01 kB', 'the last line, with no newline, too');
-    assert.equal(chunks.reduce((n, c) => n + c.bytes, 0), 8 + 10_000 + 12 + 8 + 6 + 5_000);
+    assert.equal(
+      chunks.reduce((n, c) => n + c.bytes, 0),
+      8 + 10_000 + 12 + 8 + 6 + 5_000,
+    );
     assert.equal(recordsOf(await chunksOf({ maxRecordBytes: 1000 }, `${'y'.repeat(1000)}\n`))[0], 'y'.repeat(1000), 'exactly maxRecordBytes is fine');
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { simulatedSchema, simulated } from '../../src/sources/simulated.js';
+import { simulated, simulatedSchema } from '../../src/sources/simulated.js';
 import type { Chunk } from '../../src/sources/source.js';
 
 const make = (fields: Record<string, unknown>, seed = 1) =>
@@ -24,20 +24,40 @@ describe('simulated source', () => {
   it('every record carries source, seq and index', async () => {
     const chunks = await collect({ chunks: 2, recordsPerChunk: 3 });
     const records = chunks.flatMap((c) => c.records.map((r) => JSON.parse(r as string)));
-    assert.deepEqual(records.map((r) => [r.source, r.seq, r.index]), [['s', 0, 0], ['s', 0, 1], ['s', 0, 2], ['s', 1, 0], ['s', 1, 1], ['s', 1, 2]]);
+    assert.deepEqual(
+      records.map((r) => [r.source, r.seq, r.index]),
+      [
+        ['s', 0, 0],
+        ['s', 0, 1],
+        ['s', 0, 2],
+        ['s', 1, 0],
+        ['s', 1, 1],
+        ['s', 1, 2],
+      ],
+    );
   });
 
   it('badRecords makes about that fraction malformed', async () => {
     const records = (await collect({ chunks: 10, recordsPerChunk: 200, badRecords: 0.1, latency: '0ms' })).flatMap((c) => c.records as string[]);
-    const bad = records.filter((r) => { try { JSON.parse(r); return false; } catch { return true; } }).length;
+    const bad = records.filter((r) => {
+      try {
+        JSON.parse(r);
+        return false;
+      } catch {
+        return true;
+      }
+    }).length;
     assert.ok(bad > 120 && bad < 280, `${bad} of 2000 malformed`);
   });
 
   it('failAt throws at that chunk after yielding the ones before', async () => {
     const seen: number[] = [];
-    await assert.rejects(async () => {
-      for await (const chunk of make({ chunks: 5, failAt: 2 }).read({ signal: new AbortController().signal, note: () => {} })) seen.push(chunk.seq);
-    }, { code: 'E_SOURCE', message: 'simulated failure at chunk 2' });
+    await assert.rejects(
+      async () => {
+        for await (const chunk of make({ chunks: 5, failAt: 2 }).read({ signal: new AbortController().signal, note: () => {} })) seen.push(chunk.seq);
+      },
+      { code: 'E_SOURCE', message: 'simulated failure at chunk 2' },
+    );
     assert.deepEqual(seen, [0, 1]);
   });
 
@@ -50,7 +70,12 @@ describe('simulated source', () => {
   it('resumes from a cursor with the same records', async () => {
     const all = await collect({ chunks: 4, recordsPerChunk: 2, jitter: 0.3 });
     const rest: Chunk[] = [];
-    for await (const chunk of make({ chunks: 4, recordsPerChunk: 2, jitter: 0.3 }).read({ signal: new AbortController().signal, resumeFrom: { seq: 2 }, note: () => {} })) rest.push(chunk);
+    for await (const chunk of make({ chunks: 4, recordsPerChunk: 2, jitter: 0.3 }).read({
+      signal: new AbortController().signal,
+      resumeFrom: { seq: 2 },
+      note: () => {},
+    }))
+      rest.push(chunk);
     assert.deepEqual(rest, all.slice(2));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 import { runInTerminal, tmuxAvailable } from '../helpers/tmux.js';

@@ -8,8 +8,8 @@ process.env.FORCE_COLOR = '1';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Summary } from '../../src/pipeline/events.js';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import type { Summary } from '../../src/pipeline/events.js';
 import { FakeTerminal, fakeKeyboard } from '../helpers/fake-tty.js';
 
 const { startDashboard } = await import('../../src/ui/dashboard/start-dashboard.js');
@@ -31,9 +31,33 @@ async function until(check: () => boolean, what: string) {
 function summaryOf(store: ReturnType<typeof storeWith>): Summary {
   const snap = store.getSnapshot();
   return {
-    wallMs: 2000, busyMs: 3000, speedup: 1.5, concurrency: 4, states: snap.counts, records: snap.records, bytes: snap.bytes,
-    persisted: snap.persisted, deadLettered: 0, dropped: 0, retries: 0, baselineRssBytes: 60e6, peakRssBytes: 140e6, maxLoopLagMs: 3, stoppedBy: 'quit',
-    sources: snap.sources.map((v) => ({ name: v.name, state: v.state, chunks: v.chunks, records: v.records, bytes: v.bytes, persisted: v.persisted, deadLettered: 0, dropped: 0, ms: v.ms, ...(v.error ? { error: v.error } : {}) })),
+    wallMs: 2000,
+    busyMs: 3000,
+    speedup: 1.5,
+    concurrency: 4,
+    states: snap.counts,
+    records: snap.records,
+    bytes: snap.bytes,
+    persisted: snap.persisted,
+    deadLettered: 0,
+    dropped: 0,
+    retries: 0,
+    baselineRssBytes: 60e6,
+    peakRssBytes: 140e6,
+    maxLoopLagMs: 3,
+    stoppedBy: 'quit',
+    sources: snap.sources.map((v) => ({
+      name: v.name,
+      state: v.state,
+      chunks: v.chunks,
+      records: v.records,
+      bytes: v.bytes,
+      persisted: v.persisted,
+      deadLettered: 0,
+      dropped: 0,
+      ms: v.ms,
+      ...(v.error ? { error: v.error } : {}),
+    })),
   };
 }
 
@@ -42,10 +66,21 @@ describe('dashboard on a terminal', () => {
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 40);
     const stdin = fakeKeyboard();
-    const dashboard = startDashboard({ store, controls: () => recordingControls(), stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {} });
+    const dashboard = startDashboard({
+      store,
+      controls: () => recordingControls(),
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await until(() => term.output.includes('32 sources:'), 'the dashboard painted');
     let t = 3000;
-    for (const [columns, rows] of [[100, 20], [70, 12], [100, 30], [60, 8]] as const) {
+    for (const [columns, rows] of [
+      [100, 20],
+      [70, 12],
+      [100, 30],
+      [60, 8],
+    ] as const) {
       let mark = term.output.length;
       term.resize(columns, rows);
       await sleep(60);
@@ -70,7 +105,13 @@ describe('dashboard on a terminal', () => {
   it('ends with the summary table in place of the dashboard, the terminal restored', async () => {
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 30);
-    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    const dashboard = startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await until(() => term.output.includes('32 sources:'), 'the dashboard painted');
     store.apply({ type: 'summary', t: 2000, ...summaryOf(store) });
     dashboard.unmount();
@@ -84,12 +125,21 @@ describe('dashboard on a terminal', () => {
 
   it('closed on the timeline, it leaves the picture of the run above the summary table', async () => {
     const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x', view: 'timeline' as const };
-    const store = storeWith([
-      { name: 'slow', state: 'done', startedAt: 0, ms: 1000 },
-      { name: 'fast', state: 'done', startedAt: 0, ms: 500, notes: { end: ['cleanup done'] } },
-    ], { t: 1000, metrics: false, lesson });
+    const store = storeWith(
+      [
+        { name: 'slow', state: 'done', startedAt: 0, ms: 1000 },
+        { name: 'fast', state: 'done', startedAt: 0, ms: 500, notes: { end: ['cleanup done'] } },
+      ],
+      { t: 1000, metrics: false, lesson },
+    );
     const term = new FakeTerminal(100, 30);
-    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: { NO_COLOR: '1' } });
+    const dashboard = startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+      env: { NO_COLOR: '1' },
+    });
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted');
     store.apply({ type: 'summary', t: 1000, ...summaryOf(store) });
     dashboard.unmount();
@@ -104,9 +154,19 @@ describe('dashboard on a terminal', () => {
   });
 
   it('colours states unless NO_COLOR is set', async () => {
-    for (const [env, coloured] of [[{}, true], [{ NO_COLOR: '1' }, false], [{ NO_COLOR: '' }, true]] as const) {
+    for (const [env, coloured] of [
+      [{}, true],
+      [{ NO_COLOR: '1' }, false],
+      [{ NO_COLOR: '' }, true],
+    ] as const) {
       const term = new FakeTerminal(100, 30);
-      const dashboard = startDashboard({ store: storeWith(plan), controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env });
+      const dashboard = startDashboard({
+        store: storeWith(plan),
+        controls: () => undefined,
+        stdout: term as unknown as NodeJS.WriteStream,
+        stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+        env,
+      });
       await until(() => term.output.includes('32 sources:'), 'the dashboard painted');
       dashboard.unmount();
       assert.equal(COLOUR.test(term.output), coloured, `NO_COLOR=${JSON.stringify((env as { NO_COLOR?: string }).NO_COLOR)}`);
@@ -117,7 +177,13 @@ describe('dashboard on a terminal', () => {
     const { createStore } = await import('../../src/ui/model/store.js');
     const store = createStore({ intervalMs: 1 });
     const term = new FakeTerminal(100, 30);
-    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    const dashboard = startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await sleep(50);
     assert.equal(term.output, '', 'nothing on screen before run-start (a config error prints on a clean screen)');
     store.apply({ type: 'run-start', t: 0, concurrency: 2, sink: 'none', sources: [{ name: 'a', kind: 'simulated' }] });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import { loadSources, createSources } from '../../src/pipeline/config.js';
+import { createSources, loadSources } from '../../src/pipeline/config.js';
 import { createStore } from '../../src/ui/model/store.js';
-import { recordingControls, renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
+import { recordingControls, renderDashboard, type SourcePlan, storeWith } from '../helpers/dashboard.js';
 
 const sixStates: SourcePlan[] = [
   { name: 'waiting', state: 'queued', expected: { chunks: 10 } },
@@ -51,11 +51,14 @@ describe('dashboard frames (ink-testing-library)', () => {
   });
 
   it('busy time and speedup follow the running sources', async () => {
-    const store = storeWith([
-      { name: 'a', state: 'done', startedAt: 0, ms: 1000 },
-      { name: 'b', state: 'running', startedAt: 0 },
-      { name: 'c', state: 'running', startedAt: 1000 },
-    ], { t: 2000 });
+    const store = storeWith(
+      [
+        { name: 'a', state: 'done', startedAt: 0, ms: 1000 },
+        { name: 'b', state: 'running', startedAt: 0 },
+        { name: 'c', state: 'running', startedAt: 1000 },
+      ],
+      { t: 2000 },
+    );
     // busy = 1000 (a) + 2000 (b so far) + 1000 (c so far) = 4000 over a 2000 ms wall.
     assert.match((await renderDashboard(store)).frame(), /elapsed 2\.00s · busy 4\.00s · speedup 2\.00×/);
   });
@@ -81,10 +84,16 @@ describe('dashboard frames (ink-testing-library)', () => {
     const all = lines();
     assertFits(all, 120, 24);
     const rows = all.filter((l) => /^.[·▶✔✖⏱⊘] src-/.test(l));
-    assert.deepEqual(rows.slice(0, 4).map((l) => l.slice(3, 11)), ['src-0500', 'src-0501', 'src-0502', 'src-0503']);
+    assert.deepEqual(
+      rows.slice(0, 4).map((l) => l.slice(3, 11)),
+      ['src-0500', 'src-0501', 'src-0502', 'src-0503'],
+    );
     assert.equal(rows[4]!.slice(3, 11), 'src-0300', 'then the most recently finished');
     assert.equal(rows[5]!.slice(3, 11), 'src-0299');
-    assert.match(frame(), new RegExp(`1,000 sources: ▶ 4 running · 695 queued ✔ 300 done ✖ 1 failed ⏱ 0 timed out ⊘ 0 cancelled · ${rows.length} of 1,000 shown`));
+    assert.match(
+      frame(),
+      new RegExp(`1,000 sources: ▶ 4 running · 695 queued ✔ 300 done ✖ 1 failed ⏱ 0 timed out ⊘ 0 cancelled · ${rows.length} of 1,000 shown`),
+    );
   });
 
   it('a 1,000-source fixture stays within the terminal at 120x40, 80x24 and while resized', async () => {
@@ -92,13 +101,24 @@ describe('dashboard frames (ink-testing-library)', () => {
     const sources = createSources(loaded.configs, { seed: 1, slowmo: 1 });
     assert.equal(sources.length, 1000);
     const store = createStore({ intervalMs: 1 });
-    store.apply({ type: 'run-start', t: 0, concurrency: 16, sink: 'none', sources: sources.map((s) => ({ name: s.name, kind: s.kind, expected: s.expected })) });
+    store.apply({
+      type: 'run-start',
+      t: 0,
+      concurrency: 16,
+      sink: 'none',
+      sources: sources.map((s) => ({ name: s.name, kind: s.kind, expected: s.expected })),
+    });
     for (const s of sources.slice(0, 16)) store.apply({ type: 'source-start', t: 5, source: s.name });
     store.flush();
     const view = await renderDashboard(store, { columns: 120, rows: 40 });
     assertFits(view.lines(), 120, 40);
     assert.equal(view.lines().length, 39, 'uses the whole terminal but its last row');
-    for (const [c, r] of [[80, 24], [60, 15], [200, 60], [120, 40]] as const) {
+    for (const [c, r] of [
+      [80, 24],
+      [60, 15],
+      [200, 60],
+      [120, 40],
+    ] as const) {
       await view.resize(c, r);
       assertFits(view.lines(), c, r);
       assert.match(view.frame(), /1,000 sources:/);
@@ -107,7 +127,13 @@ describe('dashboard frames (ink-testing-library)', () => {
 
   it('narrow and short terminals drop columns and header lines, never the counts', async () => {
     const view = await renderDashboard(storeWith(sixStates), { columns: 50, rows: 12 });
-    for (const [c, r] of [[50, 12], [40, 8], [30, 5], [80, 3], [20, 2]] as const) {
+    for (const [c, r] of [
+      [50, 12],
+      [40, 8],
+      [30, 5],
+      [80, 3],
+      [20, 2],
+    ] as const) {
       await view.resize(c, r);
       const all = view.lines();
       assertFits(all, c, r);
@@ -161,7 +187,11 @@ describe('dashboard frames (ink-testing-library)', () => {
 
   it('in a replay the viewing and teaching keys work (p, →), c and + do not, and the footer says so', async () => {
     const calls: string[] = [];
-    const controls = { stop: (kind: string) => void calls.push(kind), setPaused: (p: boolean) => void calls.push(`paused ${p}`), step: () => void calls.push('step') };
+    const controls = {
+      stop: (kind: string) => void calls.push(kind),
+      setPaused: (p: boolean) => void calls.push(`paused ${p}`),
+      step: () => void calls.push('step'),
+    };
     const view = await renderDashboard(storeWith(sixStates), { replay: true, controls });
     assert.match(view.frame(), /replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · \? help/);
     view.stdin.write('\u001b[B');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runInTerminal, tmuxAvailable, type TerminalRun } from '../helpers/tmux.js';
+import { runInTerminal, type TerminalRun, tmuxAvailable } from '../helpers/tmux.js';
 
 // The lecture's six scenes through the built CLI in a real 80x24 terminal: each shows its point
 // and its caption, and leaves a final picture that fits the screen without a wrapped line.
@@ -32,17 +32,28 @@ async function finalScreen(term: TerminalRun, code = 0, timeoutMs = 30_000): Pro
 function assertFinalPicture(term: TerminalRun, lines: string[], title: RegExp) {
   const text = lines.join('\n');
   assert.ok(lines.length <= 23, `${lines.length} rows:\n${text}`);
-  assert.ok(lines.some((l) => title.test(l)), `the title on screen:\n${text}`);
+  assert.ok(
+    lines.some((l) => title.test(l)),
+    `the title on screen:\n${text}`,
+  );
   assert.match(lines.at(-1)!, /^memory +peak RSS/, `the totals end the picture:\n${text}`);
-  const joined = term.text().replace(/\n+$/, '').split('\n').map((l) => l.trimEnd());
-  assert.deepEqual(joined.slice(-lines.length), lines.map((l) => l.trimEnd()), 'no line wrapped');
+  const joined = term
+    .text()
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => l.trimEnd());
+  assert.deepEqual(
+    joined.slice(-lines.length),
+    lines.map((l) => l.trimEnd()),
+    'no line wrapped',
+  );
   assert.doesNotMatch(text, /↑↓|sources: ▶|source +state +chunks/, 'the dashboard and the per-source table made way for the picture');
 }
 
 const captionOf = (lines: string[]) => lines.find((l) => l.startsWith('» '))?.slice(2);
 
 describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
-  it('the end of a scene stays open: t, l and ? still work on it, p is refused, q leaves with the run\'s code', async () => {
+  it("the end of a scene stays open: t, l and ? still work on it, p is refused, q leaves with the run's code", async () => {
     const term = runInTerminal(['--sources', scene('03-async-with'), '--sink', 'none'], { columns: 80, rows: 24 });
     await term.waitForScreen(/the end · t timeline/, 30_000);
     // Still open a moment later: it waits for q, it does not close by itself.
@@ -59,14 +70,17 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     term.keys('Escape');
     await term.waitForScreen(/^Lesson 03 · async with[\s\S]*the end/m);
     term.keys('q');
-    assert.equal(await term.exitCode(), 1, 'ledger failed: the run\'s exit code, not q\'s');
+    assert.equal(await term.exitCode(), 1, "ledger failed: the run's exit code, not q's");
     const lines = await term.settledScreen();
     assert.doesNotMatch(lines.join('\n'), /the end · t timeline/, 'the footer went with the dashboard');
-    assert.ok(lines.some((l) => /^Lesson 03 · async with/.test(l)), 'the final picture stays on screen');
+    assert.ok(
+      lines.some((l) => /^Lesson 03 · async with/.test(l)),
+      'the final picture stays on screen',
+    );
     assert.deepEqual(term.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
   });
 
-  it('Ctrl-C at the end leaves too, with the run\'s exit code (0), and a run stopped by q during it does not wait', async () => {
+  it("Ctrl-C at the end leaves too, with the run's exit code (0), and a run stopped by q during it does not wait", async () => {
     const term = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none'], { columns: 80, rows: 24 });
     await term.waitForScreen(/the end · t timeline/);
     term.keys('C-c');
@@ -90,13 +104,13 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     const ours = /together \(this run\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
     const theirs = /one at a time \(-c 1\)\n ✔ fetch-1\.0s │(█+✔)/.exec(text)![1]!;
     assert.ok(Math.abs(ours.length - theirs.length) <= 1, `the same 1 s on the same axis:\n${text}`);
-    assert.match(text, / ✔ fetch-0\.8s │░{20,}█+✔│/, 'one at a time: the last fetch waits, then ends at the axis\'s end');
+    assert.match(text, / ✔ fetch-0\.8s │░{20,}█+✔│/, "one at a time: the last fetch waits, then ends at the axis's end");
     assert.match(text, new RegExp(`wall ${apart!.toFixed(1).replace('.', '\\.')} s`));
 
     const stopped = runInTerminal(['--sources', scene('01-gather'), '--sink', 'none', '--contrast', '--slowmo', '5'], { columns: 80, rows: 24 });
     await stopped.waitForScreen(/now the other way: one at a time/, 20_000);
     stopped.keys('q');
-    assert.equal(await stopped.exitCode(), 0, 'the run\'s exit code');
+    assert.equal(await stopped.exitCode(), 0, "the run's exit code");
     assert.deepEqual(stopped.terminalRestored(), { canonical: true, echo: true, cursorVisible: true });
   });
 
@@ -108,7 +122,11 @@ describe('the lecture at 80x24 (tmux, built CLI)', { skip }, () => {
     assertFinalPicture(term, lines, /^Lesson 01 · gather/);
     assert.match(captionOf(lines)!, /^1\.0 s instead of 2\.3 s \(3 fetches at once\)$/);
     const text = lines.join('\n');
-    assert.match(text, /✔ fetch-1\.0s │█+✔│ +3\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +1\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +2\.\d\ds/, 'all three start together and end at 0.5, 0.8, 1.0 of the axis');
+    assert.match(
+      text,
+      /✔ fetch-1\.0s │█+✔│ +3\.\d\ds\n ✔ fetch-0\.5s │█+✔ +│ +1\.\d\ds\n ✔ fetch-0\.8s │█+✔ +│ +2\.\d\ds/,
+      'all three start together and end at 0.5, 0.8, 1.0 of the axis',
+    );
     assert.match(text, /· lecture 1\.0 s vs 2\.3 s/);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
+import { renderDashboard, type SourcePlan, storeWith } from '../helpers/dashboard.js';
 
 afterEach(cleanup);
 
@@ -24,7 +24,18 @@ describe('timeline: cleanup per source', () => {
   it('a c cancel draws its cleanup from when it landed, with no run-wide stop; a finished neighbour draws none', async () => {
     const view = await timeline(
       [
-        { name: 'job-2.0s', state: 'cancelled', startedAt: 0, ms: 800, cancelling: { t: 600, reason: 'user' }, error: 'cancelled by user', notesAt: [[600, 'cleaning up after: cancelled by user'], [800, 'cleanup done']] },
+        {
+          name: 'job-2.0s',
+          state: 'cancelled',
+          startedAt: 0,
+          ms: 800,
+          cancelling: { t: 600, reason: 'user' },
+          error: 'cancelled by user',
+          notesAt: [
+            [600, 'cleaning up after: cancelled by user'],
+            [800, 'cleanup done'],
+          ],
+        },
         { name: 'job-1.0s', state: 'done', startedAt: 0, ms: 1000 },
       ],
       { t: 1000, metrics: false },
@@ -40,12 +51,19 @@ describe('timeline: cleanup per source', () => {
   });
 
   it('a timeout draws its cleanup too, though the run never stopped', async () => {
-    const view = await timeline([{ name: 'slow', state: 'timed-out', startedAt: 0, ms: 700, cancelling: { t: 500, reason: 'timeout' } }], { t: 1000, metrics: false });
+    const view = await timeline([{ name: 'slow', state: 'timed-out', startedAt: 0, ms: 700, cancelling: { t: 500, reason: 'timeout' } }], {
+      t: 1000,
+      metrics: false,
+    });
     assert.match(laneOf(view.lines(), 'slow'), /^█+▒+⏱ +$/);
   });
 
-  it('without cancelling events (an older recording) the run\'s stop still stands in for them', async () => {
-    const view = await timeline([{ name: 'old', state: 'cancelled', startedAt: 0, ms: 1000 }], { t: 1000, metrics: false, stopping: { t: 800, reason: 'quit' } });
+  it("without cancelling events (an older recording) the run's stop still stands in for them", async () => {
+    const view = await timeline([{ name: 'old', state: 'cancelled', startedAt: 0, ms: 1000 }], {
+      t: 1000,
+      metrics: false,
+      stopping: { t: 800, reason: 'quit' },
+    });
     assert.match(laneOf(view.lines(), 'old'), /^█+▒+⊘$/);
   });
 });
@@ -83,14 +101,27 @@ describe('timeline: holding the loop', () => {
   });
 });
 
-describe('timeline: a connection\'s phases', () => {
+describe("timeline: a connection's phases", () => {
   it('▂ while connecting, █ while reading rows, ▒ while closing: on success, failure and cancel alike', async () => {
-    const phases = (open: number, closing: number, closed: number): [number, string][] => [[0, 'connecting…'], [open, 'connection open'], [closing, 'closing…'], [closed, 'connection closed']];
+    const phases = (open: number, closing: number, closed: number): [number, string][] => [
+      [0, 'connecting…'],
+      [open, 'connection open'],
+      [closing, 'closing…'],
+      [closed, 'connection closed'],
+    ];
     const view = await timeline(
       [
         { name: 'warehouse', kind: 'database', state: 'done', startedAt: 0, ms: 1800, notesAt: phases(300, 1700, 1800) },
         { name: 'ledger', kind: 'database', state: 'failed', startedAt: 0, ms: 1000, error: 'query failed at row 60', notesAt: phases(300, 900, 1000) },
-        { name: 'archive', kind: 'database', state: 'cancelled', startedAt: 0, ms: 2600, cancelling: { t: 2500, reason: 'deadline' }, notesAt: phases(300, 2500, 2600) },
+        {
+          name: 'archive',
+          kind: 'database',
+          state: 'cancelled',
+          startedAt: 0,
+          ms: 2600,
+          cancelling: { t: 2500, reason: 'deadline' },
+          notesAt: phases(300, 2500, 2600),
+        },
       ],
       { t: 2600, metrics: false, stopping: { t: 2500, reason: 'deadline' } },
     );

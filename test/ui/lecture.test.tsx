@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
 import { renderToString } from 'ink';
 import { cleanup } from 'ink-testing-library';
 import { loadSources } from '../../src/pipeline/config.js';
 import type { Lesson } from '../../src/pipeline/events.js';
+import { loadTwin } from '../../src/pipeline/twin.js';
 import { fixedScale, MEMORY_STEPS, sparkline } from '../../src/ui/components/bars.js';
 import { LectureFinal } from '../../src/ui/components/LectureFinal.js';
-import { loadTwin } from '../../src/pipeline/twin.js';
-import { spawnSync } from 'node:child_process';
-import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
+import { renderDashboard, type SourcePlan, storeWith } from '../helpers/dashboard.js';
 
 afterEach(cleanup);
 
@@ -36,19 +36,23 @@ async function headerAfterTheEnd(view: Awaited<ReturnType<typeof renderDashboard
 /** The lecture's gather, `scale` times slower: three fetches, 1.0 s, 0.5 s and 0.8 s. */
 const gather = (scale = 1, sequential = false): SourcePlan[] => {
   let at = 0;
-  return [['fetch-1.0s', 1000], ['fetch-0.5s', 500], ['fetch-0.8s', 800]].map(([name, ms]) => {
+  return [
+    ['fetch-1.0s', 1000],
+    ['fetch-0.5s', 500],
+    ['fetch-0.8s', 800],
+  ].map(([name, ms]) => {
     const startedAt = sequential ? at : 0;
     at += (ms as number) * scale;
     return { name: name as string, state: 'done', chunks: 1, expected: { chunks: 1 }, startedAt, ms: (ms as number) * scale };
   });
 };
 
-describe('captions: what the scene showed, in the lecture\'s units, from the run', () => {
+describe("captions: what the scene showed, in the lecture's units, from the run", () => {
   it('01: "1.0 s instead of 2.3 s (3 fetches at once)"; the same at --slowmo 3; one after another with -c 1', async () => {
     const lesson = await lessonOf('01-gather');
     const live = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     assert.equal(caption(live.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
-    assert.doesNotMatch(await headerAfterTheEnd(live), /speedup/, 'the header leads with the scene\'s numbers');
+    assert.doesNotMatch(await headerAfterTheEnd(live), /speedup/, "the header leads with the scene's numbers");
     const slow = await renderDashboard(storeWith(gather(3), { t: 3000, lesson, finished: true, slowmo: 3 }), { columns: 80, rows: 24 });
     assert.equal(caption(slow.frame()), '1.0 s instead of 2.3 s (3 fetches at once)');
     assert.match(await headerAfterTheEnd(slow), /elapsed 3\.00s \(lecture 1\.0 s\)/);
@@ -58,11 +62,23 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
 
   it('02: the straggler "cancelled at its await (chunk 3 of 4) → cleanup → re-raised"; a c cancel says so', async () => {
     const lesson = await lessonOf('02-wait-timeout');
-    const cleanupNotes = (t: number, why: string): [number, string][] => [[t, `cleaning up after: ${why}`], [t + 100, 'cleanup done']];
+    const cleanupNotes = (t: number, why: string): [number, string][] => [
+      [t, `cleaning up after: ${why}`],
+      [t + 100, 'cleanup done'],
+    ];
     const deadline = await renderDashboard(
       storeWith(
         [
-          { name: 'job-2.0s', state: 'cancelled', chunks: 2, expected: { chunks: 4 }, startedAt: 0, ms: 1300, cancelling: { t: 1200, reason: 'deadline' }, notesAt: cleanupNotes(1200, 'cancelled at the run deadline') },
+          {
+            name: 'job-2.0s',
+            state: 'cancelled',
+            chunks: 2,
+            expected: { chunks: 4 },
+            startedAt: 0,
+            ms: 1300,
+            cancelling: { t: 1200, reason: 'deadline' },
+            notesAt: cleanupNotes(1200, 'cancelled at the run deadline'),
+          },
           { name: 'job-0.5s', state: 'done', chunks: 1, expected: { chunks: 1 }, startedAt: 0, ms: 500 },
         ],
         { t: 1300, lesson, finished: true, deadlineMs: 1200, stopping: { t: 1200, reason: 'deadline' } },
@@ -72,12 +88,39 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     assert.equal(caption(deadline.frame()), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup → re-raised');
     assert.match(await headerAfterTheEnd(deadline), /deadline 1\.20s · 1 done · 1 cancelled/);
     const byKey = await renderDashboard(
-      storeWith([{ name: 'job-1.0s', state: 'cancelled', chunks: 0, expected: { chunks: 2 }, startedAt: 0, ms: 400, cancelling: { t: 300, reason: 'user' }, notesAt: cleanupNotes(300, 'cancelled by user') }], { t: 400, lesson }),
+      storeWith(
+        [
+          {
+            name: 'job-1.0s',
+            state: 'cancelled',
+            chunks: 0,
+            expected: { chunks: 2 },
+            startedAt: 0,
+            ms: 400,
+            cancelling: { t: 300, reason: 'user' },
+            notesAt: cleanupNotes(300, 'cancelled by user'),
+          },
+        ],
+        { t: 400, lesson },
+      ),
       { columns: 80, rows: 24 },
     );
     assert.equal(caption(byKey.frame()), 'job-1.0s cancelled by c at its await (chunk 1 of 2) → cleanup → re-raised');
     const cleaning = await renderDashboard(
-      storeWith([{ name: 'job-2.0s', state: 'running', chunks: 2, expected: { chunks: 4 }, startedAt: 0, cancelling: { t: 1200, reason: 'deadline' }, notesAt: [[1200, 'cleaning up after: x']] }], { t: 1250, lesson }),
+      storeWith(
+        [
+          {
+            name: 'job-2.0s',
+            state: 'running',
+            chunks: 2,
+            expected: { chunks: 4 },
+            startedAt: 0,
+            cancelling: { t: 1200, reason: 'deadline' },
+            notesAt: [[1200, 'cleaning up after: x']],
+          },
+        ],
+        { t: 1250, lesson },
+      ),
       { columns: 80, rows: 24 },
     );
     assert.equal(caption(cleaning.frame()), 'job-2.0s cancelled at its await (chunk 3 of 4) → cleanup…', 'while it cleans up: not re-raised yet');
@@ -85,7 +128,16 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
 
   it('03: "3 connections: each closed (done, failed, cancelled)", and not when one stayed open', async () => {
     const lesson = await lessonOf('03-async-with');
-    const notes = (closed: boolean): [number, string][] => [[0, 'connecting…'], [300, 'connection open'], ...(closed ? ([[900, 'closing…'], [1000, 'connection closed']] as [number, string][]) : [])];
+    const notes = (closed: boolean): [number, string][] => [
+      [0, 'connecting…'],
+      [300, 'connection open'],
+      ...(closed
+        ? ([
+            [900, 'closing…'],
+            [1000, 'connection closed'],
+          ] as [number, string][])
+        : []),
+    ];
     const plans = (archiveClosed: boolean): SourcePlan[] => [
       { name: 'warehouse', kind: 'database', state: 'done', startedAt: 0, ms: 1000, notesAt: notes(true) },
       { name: 'ledger', kind: 'database', state: 'failed', startedAt: 0, ms: 1000, error: 'query failed at row 60', notesAt: notes(true) },
@@ -102,9 +154,27 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
     const lesson = await lessonOf('05-blocking');
     const plans = (blocking: boolean): SourcePlan[] => [
       { name: 'ticker-0001', state: 'done', startedAt: 0, ms: 4000 },
-      { name: 'pdf-render', state: 'done', startedAt: 0, ms: 2400, ...(blocking ? { blocking: [[50, 250], [350, 250]] } : {}) },
+      {
+        name: 'pdf-render',
+        state: 'done',
+        startedAt: 0,
+        ms: 2400,
+        ...(blocking
+          ? {
+              blocking: [
+                [50, 250],
+                [350, 250],
+              ],
+            }
+          : {}),
+      },
     ];
-    const samples = (lag: number): [number, number][] => [[1e8, 1], [1e8, lag], [1e8, lag], [1e8, 2]];
+    const samples = (lag: number): [number, number][] => [
+      [1e8, 1],
+      [1e8, lag],
+      [1e8, lag],
+      [1e8, 2],
+    ];
     const blocked = await renderDashboard(storeWith(plans(true), { t: 4000, lesson, finished: true, samples: samples(250) }), { columns: 80, rows: 24 });
     assert.equal(caption(blocked.frame()), 'lag 250 ms: one blocking call froze every task');
     assert.match(blocked.frame(), /^lag 0–300 ms │▁▇▇▁ +│ p99 2 ms · max 250 ms$/m, 'the lag history on its fixed scale: 250 ms is near the top');
@@ -115,7 +185,7 @@ describe('captions: what the scene showed, in the lecture\'s units, from the run
 });
 
 describe('04: memory on a fixed scale', () => {
-  it('a 5% drift stays flat on 0–512 MB, where a sparkline of its own range draws a climb; --buffer-all\'s climb climbs', () => {
+  it("a 5% drift stays flat on 0–512 MB, where a sparkline of its own range draws a climb; --buffer-all's climb climbs", () => {
     const drift = Array.from({ length: 20 }, (_, i) => 150e6 + i * 0.4e6);
     assert.equal(sparkline(drift, 20).at(-1), '█', 'scaled to its own range, 5% looks like a climb');
     assert.equal(sparkline(drift, 20, { max: fixedScale(Math.max(...drift), MEMORY_STEPS) }), '▃'.repeat(20));
@@ -128,13 +198,28 @@ describe('04: memory on a fixed scale', () => {
 
   it('the header and caption of 04: streamed bytes at the RSS growth, the memory line labelled "0–512 MB"', async () => {
     const lesson = await lessonOf('04-streaming');
-    const plans: SourcePlan[] = ['firehose-0001', 'firehose-0002'].map((name) => ({ name, state: 'done', chunks: 10, chunkBytes: 56e6, expected: { chunks: 10 }, startedAt: 0, ms: 6000 }));
+    const plans: SourcePlan[] = ['firehose-0001', 'firehose-0002'].map((name) => ({
+      name,
+      state: 'done',
+      chunks: 10,
+      chunkBytes: 56e6,
+      expected: { chunks: 10 },
+      startedAt: 0,
+      ms: 6000,
+    }));
     const samples = Array.from({ length: 24 }, (_, i): [number, number] => [i === 0 ? 100e6 : 150e6 + (i % 3) * 1e6, 20]);
     const view = await renderDashboard(storeWith(plans, { t: 6000, lesson, finished: true, samples, baselineRssBytes: 100e6 }), { columns: 80, rows: 24 });
     assert.equal(caption(view.frame()), '1.12 GB streamed at +52 MB');
-    assert.match(view.frame(), /^memory 0–512 MB │▂▃+ *│ RSS 152 MB · peak 152 MB \(\+52 MB\)/m, 'flat: from 0, 150 MB is a third of the way up, every sample alike');
+    assert.match(
+      view.frame(),
+      /^memory 0–512 MB │▂▃+ *│ RSS 152 MB · peak 152 MB \(\+52 MB\)/m,
+      'flat: from 0, 150 MB is a third of the way up, every sample alike',
+    );
     assert.doesNotMatch(view.frame(), /speedup|awaiting its I\/O/);
-    const buffered = await renderDashboard(storeWith(plans, { t: 6000, lesson, finished: true, samples, baselineRssBytes: 100e6, bufferAll: true }), { columns: 80, rows: 24 });
+    const buffered = await renderDashboard(storeWith(plans, { t: 6000, lesson, finished: true, samples, baselineRssBytes: 100e6, bufferAll: true }), {
+      columns: 80,
+      rows: 24,
+    });
     assert.equal(caption(buffered.frame()), '1.12 GB read whole, then processed at +52 MB');
   });
 });
@@ -143,7 +228,9 @@ describe('06: ten thousand connections', () => {
   const many = (running: number): SourcePlan[] =>
     Array.from({ length: 10_000 }, (_, i) => {
       const name = `conn-${String(i + 1).padStart(5, '0')}`;
-      return i < 10_000 - running ? { name, state: 'done', chunks: 10, expected: { chunks: 10 }, startedAt: 0, ms: 1500 + i / 100 } : { name, state: 'running', chunks: 7, expected: { chunks: 10 }, startedAt: 0 };
+      return i < 10_000 - running
+        ? { name, state: 'done', chunks: 10, expected: { chunks: 10 }, startedAt: 0, ms: 1500 + i / 100 }
+        : { name, state: 'running', chunks: 7, expected: { chunks: 10 }, startedAt: 0 };
     });
 
   it('counts per state instead of identical rows, the peak in flight, and the threads arithmetic next to what it cost here', async () => {
@@ -174,11 +261,18 @@ describe('06: ten thousand connections', () => {
 });
 
 describe('final pictures', () => {
-  it('every scene\'s final picture, with its caption, fits 80 columns and 23 rows', async () => {
+  it("every scene's final picture, with its caption, fits 80 columns and 23 rows", async () => {
     const cases: [string, SourcePlan[], Parameters<typeof storeWith>[1]][] = [
       ['01-gather', gather(), { t: 1000 }],
       ['04-streaming', [{ name: 'firehose-0001', state: 'done', chunks: 4, startedAt: 0, ms: 6000 }], { t: 6000 }],
-      ['05-blocking', [{ name: 'ticker-0001', state: 'done', startedAt: 0, ms: 4000 }, { name: 'pdf-render', state: 'done', startedAt: 0, ms: 2400, blocking: [[50, 250]] }], { t: 4000 }],
+      [
+        '05-blocking',
+        [
+          { name: 'ticker-0001', state: 'done', startedAt: 0, ms: 4000 },
+          { name: 'pdf-render', state: 'done', startedAt: 0, ms: 2400, blocking: [[50, 250]] },
+        ],
+        { t: 4000 },
+      ],
     ];
     for (const [dir, plans, options] of cases) {
       const store = storeWith(plans, { ...options, lesson: await lessonOf(dir), finished: true, baselineRssBytes: 90e6 });
@@ -193,14 +287,21 @@ describe('final pictures', () => {
 
 describe('the lesson view at 80x24', () => {
   const scenes: [string, string][] = [
-    ['01-gather', 'simulated'], ['02-wait-timeout', 'simulated'], ['03-async-with', 'database'],
-    ['04-streaming', 'simulated'], ['05-blocking', 'simulated'], ['06-c10k', 'simulated'],
+    ['01-gather', 'simulated'],
+    ['02-wait-timeout', 'simulated'],
+    ['03-async-with', 'database'],
+    ['04-streaming', 'simulated'],
+    ['05-blocking', 'simulated'],
+    ['06-c10k', 'simulated'],
   ];
 
   it('shows the two snippets first, then the lines that carry the point, never a listing cut short', async () => {
     for (const [dir, kind] of scenes) {
       const lesson = await lessonOf(dir);
-      const view = await renderDashboard(storeWith([{ name: 'a-source', kind, state: 'running', startedAt: 0 }], { t: 500, lesson }), { columns: 80, rows: 24 });
+      const view = await renderDashboard(storeWith([{ name: 'a-source', kind, state: 'running', startedAt: 0 }], { t: 500, lesson }), {
+        columns: 80,
+        rows: 24,
+      });
       view.stdin.write('l');
       await view.settle();
       const lines = view.lines();
@@ -226,12 +327,31 @@ describe('untrusted text in the lecture views (a recording says what it likes)',
     const lesson = await lessonOf('03-async-with');
     const evil = '\u001b[2J\u001b]0;pwned\u0007';
     const plans: SourcePlan[] = [
-      { name: `db${evil}`, kind: 'database', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: evil }, notesAt: [[0, 'connecting…'], [100, 'connection open'], [400, 'closing…'], [500, 'connection closed']] },
+      {
+        name: `db${evil}`,
+        kind: 'database',
+        state: 'cancelled',
+        startedAt: 0,
+        ms: 500,
+        cancelling: { t: 400, reason: evil },
+        notesAt: [
+          [0, 'connecting…'],
+          [100, 'connection open'],
+          [400, 'closing…'],
+          [500, 'connection closed'],
+        ],
+      },
     ];
     const store = storeWith(plans, { t: 500, lesson, finished: true });
     const text = renderToString(<LectureFinal snapshot={store.getSnapshot()} width={79} />, { columns: 80 });
     assert.doesNotMatch(text, /\u001b|\u0007/);
-    const cancel = await renderDashboard(storeWith([{ name: 'job', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: 'constructor' } }], { t: 500, lesson: await lessonOf('02-wait-timeout') }), { columns: 80, rows: 24 });
+    const cancel = await renderDashboard(
+      storeWith([{ name: 'job', state: 'cancelled', startedAt: 0, ms: 500, cancelling: { t: 400, reason: 'constructor' } }], {
+        t: 500,
+        lesson: await lessonOf('02-wait-timeout'),
+      }),
+      { columns: 80, rows: 24 },
+    );
     assert.equal(caption(cancel.frame()), 'job cancelled at its await (after chunk 0) → re-raised');
   });
 });
@@ -252,7 +372,7 @@ describe('the Python twin in the lesson view', () => {
     assert.match(frame, /total 1\.0 s instead of 2\.3 s.* │ 1\.0 s instead of 2\.3 s \(3 fetches at/, 'what each showed last, side by side');
   });
 
-  it('06 at 80x24: ten thousand sources are counted, not listed, next to the twin\'s per-coroutine memory', async () => {
+  it("06 at 80x24: ten thousand sources are counted, not listed, next to the twin's per-coroutine memory", async () => {
     const lesson = await twinLesson('06-c10k');
     const plans: SourcePlan[] = Array.from({ length: 200 }, (_, i) => ({ name: `conn-${String(i).padStart(5, '0')}`, state: 'done', startedAt: 0, ms: 1000 }));
     const view = await renderDashboard(storeWith(plans, { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
@@ -263,7 +383,9 @@ describe('the Python twin in the lesson view', () => {
     assert.match(view.frame(), /│ 200 sources · peak \d+ in flight/);
   });
 
-  it('y runs python3 twin.py live in the lesson view; its output replaces the recording', { skip: spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed' }, async () => {
+  it('y runs python3 twin.py live in the lesson view; its output replaces the recording', {
+    skip: spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is not installed',
+  }, async () => {
     const lesson = await twinLesson('01-gather');
     const view = await renderDashboard(storeWith(gather(), { t: 1000, lesson, finished: true }), { columns: 80, rows: 24 });
     view.stdin.write('y');

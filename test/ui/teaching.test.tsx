@@ -5,7 +5,7 @@ import { cleanup } from 'ink-testing-library';
 import { loadSources } from '../../src/pipeline/config.js';
 import type { Lesson } from '../../src/pipeline/events.js';
 import { declarations, listing } from '../../src/ui/model/source-listing.js';
-import { renderDashboard, storeWith, type SourcePlan } from '../helpers/dashboard.js';
+import { renderDashboard, type SourcePlan, storeWith } from '../helpers/dashboard.js';
 
 afterEach(cleanup);
 
@@ -19,7 +19,11 @@ const lessonOf = async (dir: string): Promise<Lesson> => (await loadSources(`fix
 
 /** The lecture's gather: three fetches started together, 1.0 s, 0.5 s and 0.8 s long. */
 const gather = (t: number): SourcePlan[] =>
-  [['fetch-1.0s', 1000], ['fetch-0.5s', 500], ['fetch-0.8s', 800]].map(([name, ms]) =>
+  [
+    ['fetch-1.0s', 1000],
+    ['fetch-0.5s', 500],
+    ['fetch-0.8s', 800],
+  ].map(([name, ms]) =>
     (ms as number) <= t
       ? { name: name as string, state: 'done', chunks: 1, expected: { chunks: 1 }, startedAt: 0, ms: ms as number }
       : { name: name as string, state: 'running', expected: { chunks: 1 }, startedAt: 0 },
@@ -89,9 +93,19 @@ describe('timeline view (t)', () => {
     const plans: SourcePlan[] = [
       { name: 'first', state: 'done', startedAt: 0, ms: 400 },
       { name: 'second', state: 'done', startedAt: 400, ms: 400 },
-      { name: 'third', state: 'cancelled', startedAt: 800, ms: 300, error: 'cancelled at the run deadline', notes: { end: ['cleaning up after: cancelled at the run deadline', 'cleanup done'] } },
+      {
+        name: 'third',
+        state: 'cancelled',
+        startedAt: 800,
+        ms: 300,
+        error: 'cancelled at the run deadline',
+        notes: { end: ['cleaning up after: cancelled at the run deadline', 'cleanup done'] },
+      },
     ];
-    const view = await renderDashboard(storeWith(plans, { t: 1100, metrics: false, concurrency: 1, stopping: { t: 1000, reason: 'deadline' } }), { columns: 100, rows: 30 });
+    const view = await renderDashboard(storeWith(plans, { t: 1100, metrics: false, concurrency: 1, stopping: { t: 1000, reason: 'deadline' } }), {
+      columns: 100,
+      rows: 30,
+    });
     view.stdin.write('t');
     await view.settle();
     const lines = view.lines();
@@ -101,14 +115,24 @@ describe('timeline view (t)', () => {
     assert.match(third.line, /░+█+▒+⊘/, `runs, then cleans up after the deadline, then ends cancelled: ${third.line}`);
     assert.match(second.line, /✔ +┆ +│/, 'the deadline as a dashed line where nothing runs');
     assert.match(view.frame(), /deadline at 1\.00s/);
-    assert.match(view.frame(), /notes: [^\n]*\n.*third +cleaning up after: cancelled at the run deadline\n.*third +cleanup done/, 'the cleanup notes under the lanes');
+    assert.match(
+      view.frame(),
+      /notes: [^\n]*\n.*third +cleaning up after: cancelled at the run deadline\n.*third +cleanup done/,
+      'the cleanup notes under the lanes',
+    );
   });
 
   it('fits short and narrow terminals, and keeps the counts line', async () => {
     const view = await renderDashboard(storeWith(gather(600), { t: 600, metrics: false }), { columns: 120, rows: 40 });
     view.stdin.write('t');
     await view.settle();
-    for (const [c, r] of [[80, 24], [60, 15], [40, 8], [30, 5], [80, 3]] as const) {
+    for (const [c, r] of [
+      [80, 24],
+      [60, 15],
+      [40, 8],
+      [30, 5],
+      [80, 3],
+    ] as const) {
       await view.resize(c, r);
       assertFits(view.lines(), c, r);
       assert.match(view.frame(), /3 sources:/, `${c}x${r}`);
@@ -132,10 +156,16 @@ describe('timeline view (t)', () => {
     assertFits(lines, 120, 40);
     const lanes = lines.filter((l) => / src-\d{4} │/.test(l));
     assert.ok(lanes.length >= 20, `${lanes.length} lanes`);
-    assert.deepEqual(lanes.slice(0, 16).map((l) => l.slice(3, 11)), Array.from({ length: 16 }, (_, i) => `src-0${500 + i}`));
+    assert.deepEqual(
+      lanes.slice(0, 16).map((l) => l.slice(3, 11)),
+      Array.from({ length: 16 }, (_, i) => `src-0${500 + i}`),
+    );
     assert.equal(lanes[16]!.slice(3, 11), 'src-0499', 'then the latest finished');
     assert.match(view.frame(), new RegExp(`${lanes.length} of 1,000 lanes`));
-    for (const [c, r] of [[80, 24], [200, 60]] as const) {
+    for (const [c, r] of [
+      [80, 24],
+      [200, 60],
+    ] as const) {
       await view.resize(c, r);
       assertFits(view.lines(), c, r);
     }
@@ -151,9 +181,12 @@ describe('timeline view (t)', () => {
 });
 
 describe('lesson overlay (l)', () => {
-  const databaseLine = (text: string) => readFileSync('src/sources/database.ts', 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+  const databaseLine = (text: string) =>
+    readFileSync('src/sources/database.ts', 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1;
 
-  it('shows the JavaScript construct next to its asyncio twin, the takeaway, and the running kind\'s code with its await lines marked', async () => {
+  it("shows the JavaScript construct next to its asyncio twin, the takeaway, and the running kind's code with its await lines marked", async () => {
     const plans: SourcePlan[] = [
       { name: 'warehouse', kind: 'database', state: 'running', startedAt: 0, notes: { start: ['connecting…', 'connection open'] } },
       { name: 'ticker', kind: 'simulated', state: 'running', startedAt: 0 },
@@ -166,13 +199,20 @@ describe('lesson overlay (l)', () => {
     const text = view.frame();
     assert.match(text, /Lesson 03 · async with \+ async for: a database connection/);
     assert.match(text, /JavaScript await using \+ for await {2}↔ {2}asyncio async with \+ async for/);
-    assert.ok(lines.some((l) => /await using db = await Connection\.open\(cfg\);\s+│ async with AsyncDatabaseConnection\(\) as db:/.test(l)), 'the two snippets side by side');
+    assert.ok(
+      lines.some((l) => /await using db = await Connection\.open\(cfg\);\s+│ async with AsyncDatabaseConnection\(\) as db:/.test(l)),
+      'the two snippets side by side',
+    );
     assert.match(text, /→ The close is awaited on every way out/);
     assert.match(text, /src\/sources\/database\.ts · warehouse ▶ running, a database source/);
     const open = databaseLine('await using db = await Connection.open');
     const loop = databaseLine('for await (const row of db.rows');
     assert.ok(open > 0 && loop > open);
-    assert.match(text, new RegExp(`^ *${open} › +await using db = await Connection\\.open\\(cfg, signal, note\\);`, 'm'), 'the awaited open, with its line number in the file');
+    assert.match(
+      text,
+      new RegExp(`^ *${open} › +await using db = await Connection\\.open\\(cfg, signal, note\\);`, 'm'),
+      'the awaited open, with its line number in the file',
+    );
     assert.match(text, new RegExp(`^ *${loop} › +for await \\(const row of db\\.rows`, 'm'));
     assert.match(text, new RegExp(`^ *${open + 1}   +let seq`, 'm'), 'a line that does not wait is not marked');
     assert.doesNotMatch(text, /source\s+progress/, 'in place of the rows');
@@ -187,7 +227,7 @@ describe('lesson overlay (l)', () => {
     assert.match(view.frame(), /source\s+progress/, 'Esc: back to the rows');
   });
 
-  it('fits 80x24 and smaller: the snippets, then the lesson\'s lines of code (its points)', async () => {
+  it("fits 80x24 and smaller: the snippets, then the lesson's lines of code (its points)", async () => {
     const plans: SourcePlan[] = [{ name: 'fetch-1.0s', state: 'running', startedAt: 0 }];
     const view = await renderDashboard(storeWith(plans, { t: 500, lesson: await lessonOf('01-gather') }), { columns: 80, rows: 24 });
     view.stdin.write('l');
@@ -196,7 +236,11 @@ describe('lesson overlay (l)', () => {
     assert.match(view.frame(), /Promise\.all {2}↔ {2}asyncio asyncio\.gather/);
     assert.match(view.frame(), /const results = await Promise\.all\(\[ +│ results = await asyncio\.gather\(/);
     assert.match(view.frame(), /src\/sources\/simulated\.ts · the lines that carry it\n +\d+ › await sleep\(/);
-    for (const [c, r] of [[60, 15], [40, 8], [30, 5]] as const) {
+    for (const [c, r] of [
+      [60, 15],
+      [40, 8],
+      [30, 5],
+    ] as const) {
       await view.resize(c, r);
       assertFits(view.lines(), c, r);
     }
@@ -229,7 +273,10 @@ describe('source listing', () => {
     assert.equal(roomy.cut, 0);
     const first = (s: string) => roomy.lines.findIndex((l) => l.text.includes(s));
     assert.ok(first('class Connection') >= 0 && first('class Connection') < first('async function* readDatabase'), 'the class, then the generator');
-    assert.ok(roomy.lines.some((l) => l.text === '⋮' && l.no === 0), 'a gap between excerpts');
+    assert.ok(
+      roomy.lines.some((l) => l.text === '⋮' && l.no === 0),
+      'a gap between excerpts',
+    );
     const lines = text.split('\n');
     for (const l of roomy.lines.filter((x) => x.no > 0)) assert.equal(l.text, lines[l.no - 1]);
   });
@@ -273,10 +320,25 @@ describe('memory per source (06-c10k)', () => {
 });
 
 describe('notes', () => {
-  it('a row shows the last note after the error; a pane under the rows lists the latest, the selected source\'s marked', async () => {
+  it("a row shows the last note after the error; a pane under the rows lists the latest, the selected source's marked", async () => {
     const plans: SourcePlan[] = [
-      { name: 'warehouse', kind: 'database', state: 'done', startedAt: 0, ms: 1600, notes: { start: ['connecting…', 'connection open'], end: ['connection closed'] } },
-      { name: 'ledger', kind: 'database', state: 'failed', startedAt: 0, ms: 900, error: 'query failed at row 60', notes: { start: ['connecting…', 'connection open'], end: ['connection closed'] } },
+      {
+        name: 'warehouse',
+        kind: 'database',
+        state: 'done',
+        startedAt: 0,
+        ms: 1600,
+        notes: { start: ['connecting…', 'connection open'], end: ['connection closed'] },
+      },
+      {
+        name: 'ledger',
+        kind: 'database',
+        state: 'failed',
+        startedAt: 0,
+        ms: 900,
+        error: 'query failed at row 60',
+        notes: { start: ['connecting…', 'connection open'], end: ['connection closed'] },
+      },
       { name: 'archive', kind: 'database', state: 'running', startedAt: 0, notes: { start: ['connecting…', 'connection open'] } },
     ];
     const view = await renderDashboard(storeWith(plans, { t: 2000 }), { columns: 120, rows: 40 });
@@ -290,7 +352,7 @@ describe('notes', () => {
     view.stdin.write('\u001b[B');
     view.stdin.write('\u001b[B');
     await view.settle();
-    assert.match(view.frame(), /^› +0\.90s ledger +connection closed$/m, 'the selected source\'s notes are marked');
+    assert.match(view.frame(), /^› +0\.90s ledger +connection closed$/m, "the selected source's notes are marked");
     await view.resize(80, 12);
     assertFits(view.lines(), 80, 12);
   });

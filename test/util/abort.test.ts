@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { EventEmitter } from 'node:events';
-import { WakingAbortController, onAbort, untilAborted } from '../../src/util/abort.js';
+import { describe, it } from 'node:test';
+import { onAbort, untilAborted, WakingAbortController } from '../../src/util/abort.js';
 import { sleep } from '../../src/util/clock.js';
 
 describe('abort wait list', () => {
-
   it('an abort rejects pending sleeps of 0 and of 10 s with the reason, and they never resolve later', async () => {
     const controller = new AbortController();
     const settled: string[] = [];
     const waits = [sleep(0, controller.signal), sleep(10_000, controller.signal)].map((p, i) =>
-      p.then(() => settled.push(`resolved ${i}`), (err) => settled.push(`rejected ${i}: ${(err as Error).message}`)),
+      p.then(
+        () => settled.push(`resolved ${i}`),
+        (err) => settled.push(`rejected ${i}: ${(err as Error).message}`),
+      ),
     );
     controller.abort(new Error('stop'));
     await Promise.all(waits);
@@ -57,6 +59,4 @@ describe('abort wait list', () => {
     assert.deepEqual(order, ['listener', 'callback']);
     await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
   });
-
-
 });

@@ -6,7 +6,10 @@ import { Clock, MAX_TIMER_MS, sleep, useClock } from '../../src/util/clock.js';
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const settledYet = async (p: Promise<unknown>) => {
   let settled = false;
-  p.then(() => (settled = true), () => (settled = true));
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   await new Promise((resolve) => setImmediate(resolve));
   return settled;
 };
@@ -45,7 +48,10 @@ describe('clock: sleeps', () => {
     release();
     assert.equal(timers() - before, 1, 'one timer for fifty sleeps');
     await Promise.all(waits);
-    assert.deepEqual(woke, signals.map((_, i) => i));
+    assert.deepEqual(
+      woke,
+      signals.map((_, i) => i),
+    );
   });
 
   it('aborting some sleeps of a shared millisecond leaves the others; when all are gone, so is the timer', async () => {
@@ -53,8 +59,18 @@ describe('clock: sleeps', () => {
     const before = timers();
     const release = clock.hold();
     const controllers = Array.from({ length: 6 }, () => new AbortController());
-    const waits = controllers.map((c) => clock.sleep(5_000, c.signal).then(() => 'resolved', () => 'rejected'));
-    const short = controllers.map((c) => clock.sleep(20, c.signal).then(() => 'resolved', () => 'rejected'));
+    const waits = controllers.map((c) =>
+      clock.sleep(5_000, c.signal).then(
+        () => 'resolved',
+        () => 'rejected',
+      ),
+    );
+    const short = controllers.map((c) =>
+      clock.sleep(20, c.signal).then(
+        () => 'resolved',
+        () => 'rejected',
+      ),
+    );
     release();
     controllers.forEach((c, i) => i % 2 === 0 && c.abort(new Error('stop')));
     assert.deepEqual(await Promise.all(short), ['rejected', 'resolved', 'rejected', 'resolved', 'rejected', 'resolved']);

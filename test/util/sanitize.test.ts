@@ -12,7 +12,31 @@ const anyText = fc
   .array(
     fc.oneof(
       fc.integer({ min: 0, max: 0x10ffff }),
-      fc.constantFrom(0x1b, 0x9b, 0x7, 0x0, 0x7f, 0x85, 0xad, 0x200b, 0x200d, 0x2060, 0xfeff, 0x202e, 0x2028, 0xfe0f, 0x0301, 0x034f, 0x3164, 0xd800, 0xdfff, 0xe0001, 0xe000, 0x0378, 0xffff),
+      fc.constantFrom(
+        0x1b,
+        0x9b,
+        0x7,
+        0x0,
+        0x7f,
+        0x85,
+        0xad,
+        0x200b,
+        0x200d,
+        0x2060,
+        0xfeff,
+        0x202e,
+        0x2028,
+        0xfe0f,
+        0x0301,
+        0x034f,
+        0x3164,
+        0xd800,
+        0xdfff,
+        0xe0001,
+        0xe000,
+        0x0378,
+        0xffff,
+      ),
       fc.constantFrom(0x61, 0x20, 0x5b, 0x6d, 0x31, 0x3f),
     ),
     { maxLength: 40 },
@@ -22,13 +46,43 @@ const anyText = fc
 describe('safeText', () => {
   it('shows every invisible or format character as "?": zero-width, joiners, BOM, soft hyphen, tags, private use, unassigned, lone surrogates', () => {
     const hidden = [
-      '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u061c', '\u180e', '\u2061', '\u206a', '\ufff9', // Cf
-      '\u{e0001}', '\u{e0041}', '\u{1d173}', // tags, musical format characters (astral Cf)
-      '\u2028', '\u2029', '\u0085', '\u0090', '\u007f', '\u0000', '\u0007', // Zl, Zp, C1, DEL, C0
-      '\ue000', '\u{f0000}', '\u{10fffd}', // private use
-      '\u0378', '\uffff', '\u{10ffff}', // unassigned, noncharacters
-      '\ud800', '\udfff', // lone surrogates
-      '\ufe0f', '\u{e0100}', '\u034f', '\u115f', '\u3164', '\uffa0', '\u180b', '\u2800', // variation selectors, fillers, blanks
+      '\u200b',
+      '\u200c',
+      '\u200d',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u061c',
+      '\u180e',
+      '\u2061',
+      '\u206a',
+      '\ufff9', // Cf
+      '\u{e0001}',
+      '\u{e0041}',
+      '\u{1d173}', // tags, musical format characters (astral Cf)
+      '\u2028',
+      '\u2029',
+      '\u0085',
+      '\u0090',
+      '\u007f',
+      '\u0000',
+      '\u0007', // Zl, Zp, C1, DEL, C0
+      '\ue000',
+      '\u{f0000}',
+      '\u{10fffd}', // private use
+      '\u0378',
+      '\uffff',
+      '\u{10ffff}', // unassigned, noncharacters
+      '\ud800',
+      '\udfff', // lone surrogates
+      '\ufe0f',
+      '\u{e0100}',
+      '\u034f',
+      '\u115f',
+      '\u3164',
+      '\uffa0',
+      '\u180b',
+      '\u2800', // variation selectors, fillers, blanks
     ];
     for (const c of hidden) assert.equal(safeText(`a${c}b`), 'a?b', `U+${c.codePointAt(0)!.toString(16)}`);
   });
@@ -92,7 +146,13 @@ describe('displayKey: names that look the same on screen have the same key', () 
   });
 
   it('names that are told apart on screen keep different keys', () => {
-    const different: Array<[string, string]> = [['orders', 'Orders'], ['orders', 'or\u200bders'], ['orders', 'orders-0001'], ['a b', 'ab'], ['注文', '注文2']];
+    const different: Array<[string, string]> = [
+      ['orders', 'Orders'],
+      ['orders', 'or\u200bders'],
+      ['orders', 'orders-0001'],
+      ['a b', 'ab'],
+      ['注文', '注文2'],
+    ];
     for (const [a, b] of different) assert.notEqual(displayKey(a), displayKey(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
   });
 });

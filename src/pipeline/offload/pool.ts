@@ -4,8 +4,8 @@ import { UnreadableRecord } from '../../sources/unreadable.js';
 import { entryPoint } from '../../util/package-paths.js';
 import { FairTaskQueue, forSource } from '../fair-task-queue.js';
 import { allStrings, packStrings, unpackStrings } from '../packed-strings.js';
-import type { OffloadJob, OffloadResult } from './transform-worker.js';
 import type { TransformFn } from '../transform.js';
+import type { OffloadJob, OffloadResult } from './transform-worker.js';
 
 /**
  * --offload: transforms run in a pool of worker threads, Node's run_in_executor. The event loop

@@ -1,9 +1,10 @@
 // Runs in a worker thread of the --offload pool: the same transform, off the event loop.
-import { packStrings, unpackStrings, type PackedStrings } from '../packed-strings.js';
+
 import type { RejectedRecord } from '../../sinks/sink.js';
-import { transformRecords, type TransformJob } from '../transform.js';
 import { UnreadableRecord } from '../../sources/unreadable.js';
 import { yieldToTheEventLoop } from '../../util/thread-priority.js';
+import { type PackedStrings, packStrings, unpackStrings } from '../packed-strings.js';
+import { type TransformJob, transformRecords } from '../transform.js';
 
 // The event loop first: with as many workers as cores, the CPU-heavy transforms (05-blocking's
 // pbkdf2) would otherwise take the cores from the loop they were moved off to keep responsive.

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LIMITS } from '../../util/limits.js';
 import { PacedWriter, sendStatus } from '../body.js';
 import { BadRequest, queryInt } from '../faults.js';
 import { orderLine } from '../records.js';
 import type { Route } from '../route.js';
-import { LIMITS } from '../../util/limits.js';
 
 /**
  * GET /pages/N?pages=5&per=20: page N of a paginated API, {"items": [...], "next": url | null}.

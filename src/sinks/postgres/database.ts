@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { IngestError, describeError } from '../../errors.js';
+import { describeError, IngestError } from '../../errors.js';
 
 /** A connection pool to the run's database, and the schema its tables live in (quoted for SQL). */
 export interface Database {

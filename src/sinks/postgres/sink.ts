@@ -1,7 +1,7 @@
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { finished } from 'node:stream/promises';
-import { IngestError, describeError } from '../../errors.js';
+import { describeError, IngestError } from '../../errors.js';
 import type { Sink, SinkChunk } from '../sink.js';
 import type { Database } from './database.js';
 
@@ -46,7 +46,8 @@ export function postgresSink(db: Database, owner: string): Sink {
     const moves = new Map<string, { from: number; to: number; cursor: string; n: number; b: number }>();
     for (const { source, chunk } of batch) {
       const move = moves.get(source);
-      if (move) Object.assign(move, { to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: move.n + chunk.lines.length, b: move.b + chunk.rejected.length });
+      if (move)
+        Object.assign(move, { to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: move.n + chunk.lines.length, b: move.b + chunk.rejected.length });
       else moves.set(source, { from: chunk.seq, to: chunk.seq + 1, cursor: JSON.stringify(chunk.cursor), n: chunk.lines.length, b: chunk.rejected.length });
     }
     const names = [...moves.keys()];
@@ -79,7 +80,13 @@ export function postgresSink(db: Database, owner: string): Sink {
         await c.query(
           `INSERT INTO ${tables.deadLetters} (source, seq, idx, reason, excerpt)
            SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
-          [rejected.map((r) => r.source), rejected.map((r) => r.seq), rejected.map((r) => r.index), rejected.map((r) => r.reason), rejected.map((r) => r.excerpt)],
+          [
+            rejected.map((r) => r.source),
+            rejected.map((r) => r.seq),
+            rejected.map((r) => r.index),
+            rejected.map((r) => r.reason),
+            rejected.map((r) => r.excerpt),
+          ],
         );
       }
       await c.query('COMMIT');
@@ -116,7 +123,13 @@ export function postgresSink(db: Database, owner: string): Sink {
           const gone = new Set(lost);
           for (const p of batch) {
             if (!gone.has(p)) p.resolve();
-            else p.reject(new IngestError('E_SINK', `${p.source} is no longer this worker's in ${db.where} (its lease ran out and another worker holds it): nothing committed`));
+            else
+              p.reject(
+                new IngestError(
+                  'E_SINK',
+                  `${p.source} is no longer this worker's in ${db.where} (its lease ran out and another worker holds it): nothing committed`,
+                ),
+              );
           }
         },
         (cause) => {
@@ -143,7 +156,8 @@ export function postgresSink(db: Database, owner: string): Sink {
     write(source, chunk) {
       // jsonb cannot hold U+0000: refuse this source's chunk rather than fail everyone's transaction.
       const nul = chunk.lines.findIndex((line) => line.includes('\\u0000'));
-      if (nul !== -1) return Promise.reject(new IngestError('E_SINK', `record ${nul} of chunk ${chunk.seq} holds \\u0000, which PostgreSQL's jsonb cannot store`));
+      if (nul !== -1)
+        return Promise.reject(new IngestError('E_SINK', `record ${nul} of chunk ${chunk.seq} holds \\u0000, which PostgreSQL's jsonb cannot store`));
       return new Promise<void>((resolve, reject) => {
         queue.push({ source, chunk, resolve, reject });
         // Wait one turn so chunks written together by many sources share a transaction.

@@ -1,4 +1,4 @@
-import { inTransaction, type Database } from './database.js';
+import { type Database, inTransaction } from './database.js';
 
 /** Bumped when the tables change shape; run-start reports it, a later version migrates from it. */
 export const TABLES_VERSION = 1;

@@ -1,4 +1,14 @@
-import got, { CancelError, HTTPError, MaxRedirectsError, ParseError, RequestError, TimeoutError, type BeforeRedirectHook, type BeforeRequestHook, type Got } from 'got';
+import got, {
+  type BeforeRedirectHook,
+  type BeforeRequestHook,
+  CancelError,
+  type Got,
+  HTTPError,
+  MaxRedirectsError,
+  ParseError,
+  RequestError,
+  TimeoutError,
+} from 'got';
 import prettyBytes from 'pretty-bytes';
 import { IngestError } from '../../errors.js';
 import { safeText } from '../../util/sanitize.js';
@@ -50,7 +60,8 @@ function headersFor(o: ClientOptions): BeforeRequestHook {
     for (const [name, value] of configured) {
       if (trust) headers[name] = value;
       else if (name in DEFAULT_HEADERS) headers[name] = DEFAULT_HEADERS[name];
-      else if (name === 'accept' && options.responseType === 'json') headers[name] = 'application/json'; // got's own default
+      else if (name === 'accept' && options.responseType === 'json')
+        headers[name] = 'application/json'; // got's own default
       else delete headers[name];
     }
   };
@@ -97,12 +108,24 @@ export function isTransient(err: unknown): boolean {
 }
 
 const TRANSIENT_CODES = new Set([
-  'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'ERR_STREAM_PREMATURE_CLOSE', 'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
 ]);
 
 const PHASES: Record<string, string> = {
-  lookup: 'DNS lookup', connect: 'connect', secureConnect: 'TLS handshake', socket: 'idle', response: 'response',
+  lookup: 'DNS lookup',
+  connect: 'connect',
+  secureConnect: 'TLS handshake',
+  socket: 'idle',
+  response: 'response',
 };
 
 /** A short readable reason for a failed request: a status, an error code, a phase. Never a stack. */

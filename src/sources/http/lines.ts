@@ -1,6 +1,6 @@
 import prettyBytes from 'pretty-bytes';
 import { IngestError } from '../../errors.js';
-import { lineChunks, type LineOptions } from '../lines.js';
+import { type LineOptions, lineChunks } from '../lines.js';
 
 /**
  * An NDJSON body in chunks of lines, through the splitter file sources use (one block and at most

@@ -4,9 +4,9 @@ import { IngestError } from '../../errors.js';
 import { safeText } from '../../util/sanitize.js';
 import { isHttpUrl } from '../http.js';
 import type { SourceContext } from '../source.js';
-import { getJson, httpClient, type ClientOptions } from './client.js';
+import { type ClientOptions, getJson, httpClient } from './client.js';
 import { ndjsonChunks } from './lines.js';
-import { retryOrThrow, type RetryPolicy } from './retry.js';
+import { type RetryPolicy, retryOrThrow } from './retry.js';
 
 export interface Config extends RetryPolicy, ClientOptions {
   url: string;

@@ -20,7 +20,7 @@ const ORDER: readonly SourceState[] = ['running', 'queued', 'done', 'failed', 't
 export function AggregateLine({ counts, total, shown, width }: AggregateLineProps) {
   const theme = useTheme();
   const tail = total > shown ? ` · ${count(shown)} of ${count(total)} shown` : '';
-  const lead = `${count(total)} source${total === 1 ? "" : "s"}:`;
+  const lead = `${count(total)} source${total === 1 ? '' : 's'}:`;
   const forms = [
     ORDER.map((s) => ` ${stateSymbol[s]} ${count(counts[s])} ${stateLabel[s]}`),
     ORDER.map((s) => (counts[s] > 0 ? ` ${stateSymbol[s]} ${count(counts[s])} ${stateLabel[s]}` : '')),

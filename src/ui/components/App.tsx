@@ -1,15 +1,23 @@
-import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
-import { AggregateLine } from './AggregateLine.js';
+import { useEffect, useMemo, useState } from 'react';
 import type { DashboardControls } from '../dashboard/controls.js';
-import { Footer } from './Footer.js';
-import { GROUP_LINES, GroupBlock } from './GroupBlock.js';
+import { type DashboardView, useDashboardKeys } from '../hooks/use-dashboard-keys.js';
+import { useFlashMessage } from '../hooks/use-flash-message.js';
+import { useGroups } from '../hooks/use-groups.js';
+import { useRates } from '../hooks/use-rates.js';
+import { type SnapshotSource, useSnapshot } from '../hooks/use-snapshot.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { useTwinRun } from '../hooks/use-twin-run.js';
 import { needsRow } from '../model/groups.js';
-import { Header } from './Header.js';
-import { HelpOverlay } from './HelpOverlay.js';
 import { pickVisible, planHeight, rowColumns } from '../model/layout.js';
 import { focusOf as sceneFocus } from '../model/lecture.js';
+import { ourAccount } from '../model/our-account.js';
+import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
+import { AggregateLine } from './AggregateLine.js';
+import { Footer } from './Footer.js';
+import { GROUP_LINES, GroupBlock } from './GroupBlock.js';
+import { Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
 import { FINAL_ROWS, LectureFinal } from './LectureFinal.js';
 import { LectureHeader } from './LectureHeader.js';
 import { LessonOverlay } from './LessonOverlay.js';
@@ -17,14 +25,6 @@ import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
 import { SceneTotals } from './SceneTotals.js';
 import { SourceList } from './SourceList.js';
 import { Timeline, timelinePlan } from './Timeline.js';
-import { useDashboardKeys, type DashboardView } from '../hooks/use-dashboard-keys.js';
-import { useFlashMessage } from '../hooks/use-flash-message.js';
-import { useGroups } from '../hooks/use-groups.js';
-import { useRates } from '../hooks/use-rates.js';
-import { useSnapshot, type SnapshotSource } from '../hooks/use-snapshot.js';
-import { useTerminalSize } from '../hooks/use-terminal-size.js';
-import { useTwinRun } from '../hooks/use-twin-run.js';
-import { ourAccount } from '../model/our-account.js';
 
 export interface AppProps {
   store: SnapshotSource;
@@ -109,7 +109,19 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
     forceExit,
   });
   if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
-  const footer = plan.footer && <Footer replay={replay} keysWork={keysWork} stopping={snapshot.stopping} paused={snapshot.paused} finished={snapshot.summary !== undefined} finale={finale} contrasting={snapshot.contrast?.state === 'running' ? snapshot.contrast.label : undefined} message={message} width={width} />;
+  const footer = plan.footer && (
+    <Footer
+      replay={replay}
+      keysWork={keysWork}
+      stopping={snapshot.stopping}
+      paused={snapshot.paused}
+      finished={snapshot.summary !== undefined}
+      finale={finale}
+      contrasting={snapshot.contrast?.state === 'running' ? snapshot.contrast.label : undefined}
+      message={message}
+      width={width}
+    />
+  );
   // The final picture with the footer under it, a row short of the screen (see layout.ts).
   if (finale && view === 'rows' && rows - 2 >= FINALE_MIN_ROWS) {
     return (
@@ -124,22 +136,46 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
   const gap = (free: number) => notesRoom(free) > 0 && snapshot.notes.length > 0 && <Text> </Text>;
   return (
     <Box flexDirection="column" width={width}>
-      {plan.headerLines > 0 && focus === undefined && <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />}
+      {plan.headerLines > 0 && focus === undefined && (
+        <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />
+      )}
       {headerLines > 0 && focus !== undefined && <LectureHeader snapshot={snapshot} now={now} lines={headerLines} replay={replay} width={width} />}
       {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
       {view === 'lesson' && (
         <LessonOverlay
-          lesson={snapshot.lesson} focus={focusOf(snapshot.sources, selected)} rows={body} width={width}
+          lesson={snapshot.lesson}
+          focus={focusOf(snapshot.sources, selected)}
+          rows={body}
+          width={width}
           twin={snapshot.lesson?.twin && { recorded: snapshot.lesson.twin.recorded, live: twinRun, ours: ourAccount(snapshot, now) }}
         />
       )}
       {view === 'timeline' && (
         <>
           <Timeline
-            views={visible} total={snapshot.sources.length} now={now} width={width} rows={body} nameWidth={nameWidth} selected={selected}
-            wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
-            stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held} ioWait={focus === undefined || focus === 'overlap' || focus === 'cancel'}
-            totalsLine={focus && <SceneTotals snapshot={snapshot} focus={focus} wall={snapshot.summary?.wallMs ?? now} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)} />}
+            views={visible}
+            total={snapshot.sources.length}
+            now={now}
+            width={width}
+            rows={body}
+            nameWidth={nameWidth}
+            selected={selected}
+            wall={snapshot.summary?.wallMs ?? now}
+            busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
+            stoppingAt={snapshot.stoppingAt}
+            stopping={snapshot.stopping}
+            runHeld={snapshot.held}
+            ioWait={focus === undefined || focus === 'overlap' || focus === 'cancel'}
+            totalsLine={
+              focus && (
+                <SceneTotals
+                  snapshot={snapshot}
+                  focus={focus}
+                  wall={snapshot.summary?.wallMs ?? now}
+                  busy={snapshot.summary?.busyMs ?? busyMs(snapshot, now)}
+                />
+              )
+            }
           />
           {gap(lanes - visible.length)}
           {notes(lanes - visible.length)}
@@ -150,7 +186,10 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           {plan.columnHeader && <Text> </Text>}
           {groups.map((group, i) => (
             <GroupBlock
-              key={`${group.kind}:${group.stem}`} group={group} width={width} peakRunning={groups.length === 1 && rest.length === 0 ? snapshot.peakRunning : undefined}
+              key={`${group.kind}:${group.stem}`}
+              group={group}
+              width={width}
+              peakRunning={groups.length === 1 && rest.length === 0 ? snapshot.peakRunning : undefined}
               rows={Math.max(0, Math.min(GROUP_LINES, groupRows - i * GROUP_LINES))}
             />
           ))}
@@ -165,7 +204,12 @@ export function App({ store, controls, replay, hidden, forceExit, clock = Date.n
           {notes(plan.listRows - visible.length)}
         </>
       )}
-      <AggregateLine counts={snapshot.counts} total={snapshot.sources.length} shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length} width={width} />
+      <AggregateLine
+        counts={snapshot.counts}
+        total={snapshot.sources.length}
+        shown={(view === 'rows' && groups.length > 0) || view === 'lesson' || view === 'help' ? snapshot.sources.length : visible.length}
+        width={width}
+      />
       {footer}
     </Box>
   );

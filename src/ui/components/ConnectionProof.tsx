@@ -1,7 +1,7 @@
 import { Text } from 'ink';
-import type { SourceView } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { count, duration, fit, stateLabel, stateSymbol } from '../format.js';
+import type { SourceView } from '../model/store.js';
 import { useTheme } from '../theme.js';
 
 /**
@@ -21,8 +21,11 @@ export function ConnectionProof({ views, width, nameWidth }: { views: readonly S
         const opened = m.open === undefined ? 'never opened' : `opened ${duration(m.open).padStart(times)}`;
         // How it ended, short: the reason a cancel came from, else the error.
         const how =
-          v.state === 'cancelled' || v.state === 'timed-out' ? `${stateLabel[v.state]}${v.cancelReason && v.cancelReason !== 'timeout' ? ` (${safeText(v.cancelReason, 20)})` : ''}`
-          : v.error !== undefined ? safeText(v.error, Math.max(10, width)) : stateLabel[v.state];
+          v.state === 'cancelled' || v.state === 'timed-out'
+            ? `${stateLabel[v.state]}${v.cancelReason && v.cancelReason !== 'timeout' ? ` (${safeText(v.cancelReason, 20)})` : ''}`
+            : v.error !== undefined
+              ? safeText(v.error, Math.max(10, width))
+              : stateLabel[v.state];
         return (
           <Text key={v.name} wrap="truncate">
             {' '}
@@ -31,10 +34,14 @@ export function ConnectionProof({ views, width, nameWidth }: { views: readonly S
             {m.closed !== undefined ? (
               <Text>
                 {`closed ${duration(m.closed).padStart(times)} `}
-                <Text bold color={theme.state.done}>✔</Text>
+                <Text bold color={theme.state.done}>
+                  ✔
+                </Text>
               </Text>
             ) : (
-              <Text bold color={theme.state.failed}>{m.open === undefined ? 'nothing to close' : 'not closed ✖'}</Text>
+              <Text bold color={theme.state.failed}>
+                {m.open === undefined ? 'nothing to close' : 'not closed ✖'}
+              </Text>
             )}
             <Text color={theme.state[v.state]}>{`  ${how}`}</Text>
           </Text>

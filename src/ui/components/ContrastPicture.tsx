@@ -1,11 +1,11 @@
-import type { ReactElement } from 'react';
 import { Text } from 'ink';
+import type { ReactElement } from 'react';
 import type { ContrastResult } from '../../pipeline/events.js';
-import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { bytes } from '../format.js';
-import { focusOf, lagText, memoryGrowth } from '../model/lecture.js';
 import { pickVisible } from '../model/layout.js';
+import { focusOf, lagText, memoryGrowth } from '../model/lecture.js';
+import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
 import { useTheme } from '../theme.js';
 import { MIN_SPAN_MS, Timeline } from './Timeline.js';
 
@@ -46,7 +46,14 @@ function lanesFor(views: readonly SourceView[], lanes: number): SourceView[] {
 /** A contrast run's lanes as the views the timeline draws. */
 function viewsOf(result: ContrastResult): SourceView[] {
   return result.lanes.map((l) => ({
-    ...l, chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, retries: 0,
+    ...l,
+    chunks: 0,
+    records: 0,
+    bytes: 0,
+    persisted: 0,
+    deadLettered: 0,
+    dropped: 0,
+    retries: 0,
   }));
 }
 
@@ -82,13 +89,36 @@ export function ContrastPicture({ snapshot, result, width, rows }: { snapshot: S
   const picture: ReactElement[] = [
     <Text key="main" wrap="truncate" bold color={theme.accent}>{`${safeText(ways.main, 24)} (this run)`}</Text>,
     <Timeline
-      key="ours" views={ours} total={snapshot.sources.length} now={wall} wall={wall} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, wall)} width={width}
-      rows={ours.length + 1} nameWidth={nameWidth} runHeld={snapshot.held} ioWait={ioWait} span={span} bare totalsLine={total(wall, heldMs(snapshot.held))}
+      key="ours"
+      views={ours}
+      total={snapshot.sources.length}
+      now={wall}
+      wall={wall}
+      busy={snapshot.summary?.busyMs ?? busyMs(snapshot, wall)}
+      width={width}
+      rows={ours.length + 1}
+      nameWidth={nameWidth}
+      runHeld={snapshot.held}
+      ioWait={ioWait}
+      span={span}
+      bare
+      totalsLine={total(wall, heldMs(snapshot.held))}
     />,
     <Text key="other" wrap="truncate" bold color={theme.accent}>{`${safeText(ways.label, 24)} (${safeText(ways.flags.join(' '), 24)})`}</Text>,
     <Timeline
-      key="theirs" views={other} total={theirs.length} now={result.wallMs} wall={result.wallMs} busy={0} width={width}
-      rows={Math.max(other.length + 3, 8)} nameWidth={nameWidth} runHeld={result.held} ioWait={ioWait} span={span} totalsLine={total(result.wallMs, heldMs(result.held))}
+      key="theirs"
+      views={other}
+      total={theirs.length}
+      now={result.wallMs}
+      wall={result.wallMs}
+      busy={0}
+      width={width}
+      rows={Math.max(other.length + 3, 8)}
+      nameWidth={nameWidth}
+      runHeld={result.held}
+      ioWait={ioWait}
+      span={span}
+      totalsLine={total(result.wallMs, heldMs(result.held))}
     />,
   ];
   return <>{picture}</>;

@@ -21,7 +21,11 @@ const RUN_KEYS = [
   '↑↓ select · c cancel · +/- limit · p pause · t timeline · l lesson · q quit · ? help',
   '↑↓ · c cancel · +/- · p pause · t timeline · l lesson · q quit · ? help',
 ];
-const FINALE_KEYS = ['the end · t timeline · l lesson · ? help · q leave (the picture stays)', 'the end · t timeline · l lesson · ? help · q leave', 'end · t · l · ? · q leave'];
+const FINALE_KEYS = [
+  'the end · t timeline · l lesson · ? help · q leave (the picture stays)',
+  'the end · t timeline · l lesson · ? help · q leave',
+  'end · t · l · ? · q leave',
+];
 const PAUSED_KEYS = ['paused: time stands still · p go on · → one step · t timeline · l lesson · q quit', 'paused · p go on · → step · t · l · q quit'];
 const REPLAY_KEYS = [
   'replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · ? help',
@@ -36,15 +40,15 @@ export function Footer({ replay, keysWork, stopping, paused, finished, finale, c
     ? 'keys off: stdin is not a terminal · Ctrl-C stops'
     : contrasting !== undefined
       ? `now the other way: ${safeText(contrasting, 24)}… · q stops it and leaves`
-    : finale
-      ? fitting(FINALE_KEYS, width - (message ? message.length + 2 : 0))
-    : finished
-      ? 'finished · writing the summary'
-      : paused
-        ? fitting(PAUSED_KEYS, width - (message ? message.length + 2 : 0))
-        : stopping
-          ? `stopping (${stopping}): running sources clean up, outputs flush · Ctrl-C again leaves at once`
-        : fitting(replay ? REPLAY_KEYS : RUN_KEYS, width - (message ? message.length + 2 : 0));
+      : finale
+        ? fitting(FINALE_KEYS, width - (message ? message.length + 2 : 0))
+        : finished
+          ? 'finished · writing the summary'
+          : paused
+            ? fitting(PAUSED_KEYS, width - (message ? message.length + 2 : 0))
+            : stopping
+              ? `stopping (${stopping}): running sources clean up, outputs flush · Ctrl-C again leaves at once`
+              : fitting(replay ? REPLAY_KEYS : RUN_KEYS, width - (message ? message.length + 2 : 0));
   return (
     <Text wrap="truncate" dimColor={!message && theme.faint}>
       {message && <Text color={theme.warn} bold>{`${message}  `}</Text>}

@@ -1,11 +1,11 @@
 import { Text } from 'ink';
 import type { SourceState } from '../../pipeline/events.js';
 import { safeText } from '../../util/sanitize.js';
-import { progressBar } from './bars.js';
 import { count, fit, stateLabel, stateSymbol } from '../format.js';
 import type { Group } from '../model/groups.js';
 import { stateCounts } from '../model/lecture.js';
 import { useTheme } from '../theme.js';
+import { progressBar } from './bars.js';
 
 export interface GroupBlockProps {
   group: Group;
@@ -36,7 +36,9 @@ export function GroupBlock({ group, peakRunning, width, rows }: GroupBlockProps)
     chunks += v.chunks;
     expected += v.expected?.chunks ?? 0;
   }
-  const states = (['queued', 'running', 'done', 'failed', 'timed-out', 'cancelled'] as const).filter((s) => s === 'queued' || s === 'running' || s === 'done' || counts[s] > 0);
+  const states = (['queued', 'running', 'done', 'failed', 'timed-out', 'cancelled'] as const).filter(
+    (s) => s === 'queued' || s === 'running' || s === 'done' || counts[s] > 0,
+  );
   const numbers = Math.max(5, count(n).length);
   const peak = peakRunning === undefined ? '' : ` peak ${count(peakRunning)}`;
   const bar = Math.max(0, Math.min(40, width - 3 - 1 - 1 - 10 - numbers - 1 - 2 - peak.length - 1));
@@ -53,7 +55,11 @@ export function GroupBlock({ group, peakRunning, width, rows }: GroupBlockProps)
         <Text dimColor={theme.faint}>│</Text>
         <Text color={theme.state[s]}>{progressBar(counts[s] / n, bar).replace(/░/g, ' ')}</Text>
         <Text dimColor={theme.faint}>│</Text>
-        {s === 'running' && peak && <Text bold color={theme.accent}>{peak}</Text>}
+        {s === 'running' && peak && (
+          <Text bold color={theme.accent}>
+            {peak}
+          </Text>
+        )}
       </Text>
     )),
     <Text key="chunks" wrap="truncate">

@@ -1,9 +1,9 @@
 import { Text } from 'ink';
 import { safeText } from '../../util/sanitize.js';
+import { bytes, count, duration, perSecond, stateSymbol } from '../format.js';
 import { busyMs, type Snapshot } from '../model/store.js';
-import { sparkline } from './bars.js';
-import { count, duration, perSecond, bytes, stateSymbol } from '../format.js';
 import { useTheme } from '../theme.js';
+import { sparkline } from './bars.js';
 
 export interface HeaderProps {
   snapshot: Snapshot;
@@ -51,7 +51,9 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
       <Text wrap="truncate">
         <Text bold>ingest-tui{replay ? ' (replay)' : ''}</Text>
         {'  '}
-        <Text color={status.color} bold>{status.text}</Text>
+        <Text color={status.color} bold>
+          {status.text}
+        </Text>
         {`   elapsed ${duration(wall)} · busy ${duration(busy)} · speedup `}
         <Text bold>{speedup.toFixed(2)}×</Text>
       </Text>
@@ -89,7 +91,12 @@ function MemoryLine({ snapshot, width }: { snapshot: Snapshot; width: number }) 
   const cost = memoryPerSource(snapshot);
   const forms = cost
     ? [
-        { spark: 16, heap: true, lagLabel: 'event-loop lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
+        {
+          spark: 16,
+          heap: true,
+          lagLabel: 'event-loop lag p99',
+          cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)`,
+        },
         { spark: 8, heap: true, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)} started)` },
         { spark: 8, heap: false, lagLabel: 'lag p99', cost: `per source ≈ ${bytes(cost.each)} (+${bytes(cost.grown)} / ${count(cost.started)})` },
         { spark: 0, heap: false, lagLabel: 'lag', cost: `≈ ${bytes(cost.each)} per source` },
@@ -108,7 +115,11 @@ function MemoryLine({ snapshot, width }: { snapshot: Snapshot; width: number }) 
       {`${form.lagLabel} `}
       <Text color={m && m.loopLagP99Ms >= 50 ? theme.state.failed : undefined}>{lagText}</Text>
       {form.cost && ' · '}
-      {form.cost && <Text bold color={theme.accent}>{form.cost}</Text>}
+      {form.cost && (
+        <Text bold color={theme.accent}>
+          {form.cost}
+        </Text>
+      )}
     </Text>
   );
 }

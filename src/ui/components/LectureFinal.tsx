@@ -1,19 +1,19 @@
-import type { ReactElement } from 'react';
 import { Box, Text } from 'ink';
-import { busyMs, type Snapshot } from '../model/store.js';
+import type { ReactElement } from 'react';
 import { safeText } from '../../util/sanitize.js';
+import { groupSources } from '../model/groups.js';
+import { pickVisible, rowColumns } from '../model/layout.js';
+import { captionOf, focusOf } from '../model/lecture.js';
+import { busyMs, type Snapshot } from '../model/store.js';
+import { totalLines } from '../report/summary-table.js';
 import { Caption } from './Caption.js';
 import { ConnectionProof } from './ConnectionProof.js';
 import { ContrastMemory, ContrastPicture, contrastCaption } from './ContrastPicture.js';
 import { GroupBlock } from './GroupBlock.js';
-import { groupSources } from '../model/groups.js';
-import { pickVisible, rowColumns } from '../model/layout.js';
-import { captionOf, focusOf } from '../model/lecture.js';
 import { NotesPane } from './NotesPane.js';
 import { LagScaleLine, MemoryScaleLine, ThreadsLine } from './ScaleLines.js';
 import { SceneTotals } from './SceneTotals.js';
 import { SourceList } from './SourceList.js';
-import { totalLines } from '../report/summary-table.js';
 import { Timeline } from './Timeline.js';
 
 /** The final picture's height at most: a 24-row terminal, its last row left for the prompt. */
@@ -56,7 +56,10 @@ export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot:
     const { groups, rest } = groupSources(snapshot.sources);
     const one = groups.length === 1 && rest.length === 0;
     for (const g of groups) picture.push(<GroupBlock key={g.stem} group={g} width={width} rows={8} peakRunning={one ? snapshot.peakRunning : undefined} />);
-    if (groups.length === 0) picture.push(<SourceList key="rows" views={pickVisible(snapshot.sources, Math.max(1, room - 4))} now={wall} columns={rowColumns(width, nameWidth)} columnHeader />);
+    if (groups.length === 0)
+      picture.push(
+        <SourceList key="rows" views={pickVisible(snapshot.sources, Math.max(1, room - 4))} now={wall} columns={rowColumns(width, nameWidth)} columnHeader />,
+      );
     picture.push(<ThreadsLine key="threads" snapshot={snapshot} />, <LagScaleLine key="lag" snapshot={snapshot} width={width} />);
   } else {
     // The timeline: as many lanes as leave room for its legend, axis and totals, and what the scene adds.
@@ -65,15 +68,29 @@ export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot:
     const views = pickVisible(snapshot.sources, lanes);
     picture.push(
       <Timeline
-        key="timeline" views={views} total={snapshot.sources.length} now={wall} wall={wall} busy={busy} width={width} rows={Math.max(10, lanes + 4)} nameWidth={nameWidth}
-        stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} runHeld={snapshot.held} ioWait={focus === 'overlap' || focus === 'cancel'}
+        key="timeline"
+        views={views}
+        total={snapshot.sources.length}
+        now={wall}
+        wall={wall}
+        busy={busy}
+        width={width}
+        rows={Math.max(10, lanes + 4)}
+        nameWidth={nameWidth}
+        stoppingAt={snapshot.stoppingAt}
+        stopping={snapshot.stopping}
+        runHeld={snapshot.held}
+        ioWait={focus === 'overlap' || focus === 'cancel'}
         totalsLine={<SceneTotals snapshot={snapshot} focus={focus} wall={wall} busy={busy} />}
       />,
     );
     if (focus === 'cleanup') picture.push(<Text key="gap"> </Text>, <ConnectionProof key="proof" views={views} width={width} nameWidth={nameWidth} />);
     if (focus === 'lag') picture.push(<Text key="gap"> </Text>, <LagScaleLine key="lag" snapshot={snapshot} width={width} />);
     if (focus === 'cancel' && snapshot.notes.length > 0) {
-      picture.push(<Text key="gap"> </Text>, <NotesPane key="notes" notes={snapshot.notes} rows={Math.min(4, snapshot.notes.length + 1)} nameWidth={nameWidth} />);
+      picture.push(
+        <Text key="gap"> </Text>,
+        <NotesPane key="notes" notes={snapshot.notes} rows={Math.min(4, snapshot.notes.length + 1)} nameWidth={nameWidth} />,
+      );
     }
   }
   return (
@@ -84,7 +101,9 @@ export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot:
       {picture}
       <Text> </Text>
       {totals.map((line, i) => (
-        <Text key={`total-${i}`} wrap="truncate">{line}</Text>
+        <Text key={`total-${i}`} wrap="truncate">
+          {line}
+        </Text>
       ))}
     </Box>
   );

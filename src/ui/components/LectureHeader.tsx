@@ -1,11 +1,11 @@
 import { Text } from 'ink';
 import { safeText } from '../../util/sanitize.js';
-import { busyMs, type Snapshot } from '../model/store.js';
-import { Caption } from './Caption.js';
 import { bytes, count, duration, stateSymbol } from '../format.js';
 import { captionOf, connections, focusOf, lagText, lectureMs, memoryGrowth, seconds } from '../model/lecture.js';
-import { LagScaleLine, MemoryScaleLine, ThreadsLine } from './ScaleLines.js';
+import { busyMs, type Snapshot } from '../model/store.js';
 import { useTheme } from '../theme.js';
+import { Caption } from './Caption.js';
+import { LagScaleLine, MemoryScaleLine, ThreadsLine } from './ScaleLines.js';
 
 export interface LectureHeaderProps {
   snapshot: Snapshot;
@@ -45,7 +45,9 @@ export function LectureHeader({ snapshot, now, lines, replay, width }: LectureHe
       <Text wrap="truncate">
         <Text bold>{`ingest-tui${replay ? ' (replay)' : ''}`}</Text>
         {'  '}
-        <Text color={status.color} bold>{status.text}</Text>
+        <Text color={status.color} bold>
+          {status.text}
+        </Text>
         {'   '}
         {headline(snapshot, now, wall)}
       </Text>

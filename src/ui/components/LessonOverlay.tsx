@@ -1,12 +1,12 @@
-import type { ReactElement } from 'react';
 import { Text } from 'ink';
+import type { ReactElement } from 'react';
 import type { Lesson } from '../../pipeline/events.js';
-import type { SourceView } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { stateLabel, stateSymbol } from '../format.js';
-import { kindSourcePath, kindSourceText, listing, pointLines, type PointLines } from '../model/source-listing.js';
+import { kindSourcePath, kindSourceText, listing, type PointLines, pointLines } from '../model/source-listing.js';
+import type { SourceView } from '../model/store.js';
 import { useTheme } from '../theme.js';
-import { twinPaneLines, type TwinPaneInput } from './TwinPane.js';
+import { type TwinPaneInput, twinPaneLines } from './TwinPane.js';
 
 export interface LessonOverlayProps {
   lesson?: Lesson;
@@ -63,8 +63,12 @@ export function LessonOverlay({ lesson, focus, rows, width, twin }: LessonOverla
     points = lesson.points ? pointElements(pointLines(lesson.points), theme) : [];
   } else {
     head.push(
-      <Text key="title" wrap="truncate" bold color={theme.accent}>{'No lesson for these sources'}</Text>,
-      <Text key="hint" wrap="truncate" dimColor={theme.faint}>{'  a "lesson" in the directory\'s ingest.json adds one (see fixtures/lecture)'}</Text>,
+      <Text key="title" wrap="truncate" bold color={theme.accent}>
+        {'No lesson for these sources'}
+      </Text>,
+      <Text key="hint" wrap="truncate" dimColor={theme.faint}>
+        {'  a "lesson" in the directory\'s ingest.json adds one (see fixtures/lecture)'}
+      </Text>,
     );
   }
   let left = rows - head.length;
@@ -140,7 +144,9 @@ function pointElements(files: PointLines[], theme: ReturnType<typeof useTheme>):
     ...file.lines.map((line) => (
       <Text key={`p-${file.path}-${line.no}`} wrap="truncate">
         <Text dimColor={theme.faint} color={theme.muted}>{`${String(line.no).padStart(numberWidth + 1)} `}</Text>
-        <Text color={theme.warn} bold>{line.pause ? '›' : ' '}</Text>
+        <Text color={theme.warn} bold>
+          {line.pause ? '›' : ' '}
+        </Text>
         <Text bold={line.pause} color={line.pause ? theme.warn : undefined}>{` ${line.text}`}</Text>
       </Text>
     )),
@@ -158,7 +164,9 @@ function codeLines(lesson: Lesson, width: number, muted: string | undefined, fai
     return Array.from({ length: Math.max(js.length, py.length) }, (_, i) => (
       <Text key={`code-${i}`} wrap="truncate">
         {`    ${(js[i] ?? '').padEnd(jsWidth)}`}
-        <Text color={muted} dimColor={faint}>{' │ '}</Text>
+        <Text color={muted} dimColor={faint}>
+          {' │ '}
+        </Text>
         {py[i] ?? ''}
       </Text>
     ));
@@ -184,16 +192,22 @@ function listingLines(focus: SourceView | undefined, rows: number, theme: Return
     <Text key="src" wrap="truncate">
       <Text bold>{shown.path}</Text>
       {` · ${what} · `}
-      <Text color={theme.warn} bold>›</Text>
+      <Text color={theme.warn} bold>
+        ›
+      </Text>
       {' awaits or yields: there it waits · ↑↓ another source'}
     </Text>,
     ...shown.lines.map((line, i) => (
       <Text key={`l-${i}`} wrap="truncate">
         <Text dimColor={theme.faint} color={theme.muted}>{`${line.no ? String(line.no).padStart(numberWidth + 1) : ' '.repeat(numberWidth + 1)} `}</Text>
-        <Text color={theme.warn} bold>{line.pause ? '›' : ' '}</Text>
+        <Text color={theme.warn} bold>
+          {line.pause ? '›' : ' '}
+        </Text>
         <Text bold={line.pause} color={line.pause ? theme.warn : undefined}>{` ${line.text}`}</Text>
       </Text>
     )),
-    ...(shown.cut > 0 ? [<Text key="cut" wrap="truncate" dimColor={theme.faint}>{`${' '.repeat(numberWidth + 4)}… ${shown.cut} more lines in ${shown.path}`}</Text>] : []),
+    ...(shown.cut > 0
+      ? [<Text key="cut" wrap="truncate" dimColor={theme.faint}>{`${' '.repeat(numberWidth + 4)}… ${shown.cut} more lines in ${shown.path}`}</Text>]
+      : []),
   ];
 }

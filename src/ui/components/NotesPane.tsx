@@ -1,7 +1,7 @@
 import { Text } from 'ink';
-import type { Note } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { fit } from '../format.js';
+import type { Note } from '../model/store.js';
 import { useTheme } from '../theme.js';
 
 export interface NotesPaneProps {
@@ -27,7 +27,9 @@ export function NotesPane({ notes, rows, selected, nameWidth }: NotesPaneProps) 
   const name = Math.max(4, Math.min(nameWidth, 20));
   return (
     <>
-      <Text wrap="truncate" dimColor={theme.faint} bold={!theme.faint}>{'   notes: what the sources say as they open, wait, clean up and close'}</Text>
+      <Text wrap="truncate" dimColor={theme.faint} bold={!theme.faint}>
+        {'   notes: what the sources say as they open, wait, clean up and close'}
+      </Text>
       {shown.map((note, i) => {
         const mine = note.source === selected;
         return (

@@ -1,9 +1,9 @@
 import { Text } from 'ink';
-import type { Snapshot } from '../model/store.js';
-import { LAG_STEPS, MEMORY_STEPS, fixedScale, foldTo, sparkline } from './bars.js';
 import { bytes, count } from '../format.js';
-import { THREAD_STACK_BYTES, lagText, memoryGrowth } from '../model/lecture.js';
+import { lagText, memoryGrowth, THREAD_STACK_BYTES } from '../model/lecture.js';
+import type { Snapshot } from '../model/store.js';
 import { useTheme } from '../theme.js';
+import { fixedScale, foldTo, LAG_STEPS, MEMORY_STEPS, sparkline } from './bars.js';
 
 /**
  * The lines that teach memory and lag: the whole run so far as a sparkline on a fixed scale
@@ -46,7 +46,9 @@ export function LagScaleLine({ snapshot, width }: { snapshot: Snapshot; width: n
     <Text wrap="truncate">
       {label}
       {cells > 0 && <Text dimColor={theme.faint}>│</Text>}
-      {cells > 0 && <Text color={worst >= 50 ? theme.state.failed : theme.accent}>{sparkline(foldTo(snapshot.lagHistory, cells), cells, { max }).padEnd(cells, ' ')}</Text>}
+      {cells > 0 && (
+        <Text color={worst >= 50 ? theme.state.failed : theme.accent}>{sparkline(foldTo(snapshot.lagHistory, cells), cells, { max }).padEnd(cells, ' ')}</Text>
+      )}
       {cells > 0 && <Text dimColor={theme.faint}>│</Text>}
       {tail}
     </Text>
@@ -65,7 +67,9 @@ export function ThreadsLine({ snapshot }: { snapshot: Snapshot }) {
       {`threads: ${count(n)} × 1 MB stack ≈ `}
       <Text bold>{bytes(n * THREAD_STACK_BYTES)}</Text>
       {' · here '}
-      <Text bold color={theme.accent}>{grown === undefined ? '…' : `+${bytes(grown)}`}</Text>
+      <Text bold color={theme.accent}>
+        {grown === undefined ? '…' : `+${bytes(grown)}`}
+      </Text>
       {each}
     </Text>
   );

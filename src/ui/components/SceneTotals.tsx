@@ -1,11 +1,11 @@
-import type { ReactElement } from 'react';
 import { Text } from 'ink';
+import type { ReactElement } from 'react';
 import type { LessonFocus } from '../../pipeline/events.js';
-import type { Snapshot } from '../model/store.js';
 import { count, duration } from '../format.js';
 import { connections, lagText, lectureMs, seconds } from '../model/lecture.js';
-import { GLYPH } from './Timeline.js';
+import type { Snapshot } from '../model/store.js';
 import { useTheme } from '../theme.js';
+import { GLYPH } from './Timeline.js';
 
 export interface SceneTotalsProps {
   snapshot: Snapshot;
@@ -27,7 +27,8 @@ export function SceneTotals({ snapshot: s, focus, wall, busy }: SceneTotalsProps
       <Text bold>{duration(wall)}</Text>
     </>
   );
-  const deadline = s.stopping === 'deadline' && s.stoppingAt !== undefined ? <Text color={theme.warn}>{` · deadline at ${duration(s.stoppingAt)}`}</Text> : null;
+  const deadline =
+    s.stopping === 'deadline' && s.stoppingAt !== undefined ? <Text color={theme.warn}>{` · deadline at ${duration(s.stoppingAt)}`}</Text> : null;
   switch (focus) {
     case 'cancel': {
       let cleanup = -1;

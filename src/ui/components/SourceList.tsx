@@ -1,9 +1,9 @@
 import { Text } from 'ink';
-import type { SourceView } from '../model/store.js';
 import { fit } from '../format.js';
 import type { RowColumns } from '../model/layout.js';
-import { SourceRow } from './SourceRow.js';
+import type { SourceView } from '../model/store.js';
 import { useTheme } from '../theme.js';
+import { SourceRow } from './SourceRow.js';
 
 export interface SourceListProps {
   views: readonly SourceView[];

@@ -1,10 +1,10 @@
 import { Text } from 'ink';
-import type { SourceView } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
-import { indeterminateBar, progressBar } from './bars.js';
-import { duration, fit, perSecond, rate, bytes, shortCount, stateSymbol } from '../format.js';
+import { bytes, duration, fit, perSecond, rate, shortCount, stateSymbol } from '../format.js';
 import type { RowColumns } from '../model/layout.js';
+import type { SourceView } from '../model/store.js';
 import { useTheme } from '../theme.js';
+import { indeterminateBar, progressBar } from './bars.js';
 
 export interface SourceRowProps {
   view: SourceView;
@@ -35,9 +35,13 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
   const label = w.bar >= 12;
   const cells = label ? w.bar - 5 : w.bar;
   const bar =
-    view.state === 'queued' ? '░'.repeat(cells)
-    : fraction === undefined ? (view.state === 'running' ? indeterminateBar(cells, now) : '░'.repeat(cells))
-    : progressBar(fraction, cells);
+    view.state === 'queued'
+      ? '░'.repeat(cells)
+      : fraction === undefined
+        ? view.state === 'running'
+          ? indeterminateBar(cells, now)
+          : '░'.repeat(cells)
+        : progressBar(fraction, cells);
   const percent = label ? (fraction === undefined ? '' : `${Math.min(100, Math.floor(fraction * 100))}%`).padStart(5) : '';
   const elapsed = elapsedOf(view, now);
   // The error says how it ended; the last note what it did about it ("connection closed").
@@ -48,16 +52,16 @@ export function SourceRow({ view, now, columns: w, selected }: SourceRowProps) {
       {selected ? '›' : ' '}
       <Text color={color}>{stateSymbol[view.state]}</Text>
       {` ${fit(safeText(view.name), w.name)} `}
-      <Text color={color} dimColor={view.state === 'queued' && theme.faint}>{bar}</Text>
+      <Text color={color} dimColor={view.state === 'queued' && theme.faint}>
+        {bar}
+      </Text>
       {`${percent} `}
       {cell(shortCount(view.records), w.records)}
       {cell(bytes(view.bytes), w.bytes)}
       {cell(elapsed ? perSecond(rate(view.records, elapsed)) : '', w.rate)}
       {cell(elapsed === undefined ? '' : duration(elapsed), w.time)}
       {w.detail > 0 && view.error !== undefined && <Text color={color}>{safeText(view.error, w.detail)}</Text>}
-      {w.detail > 0 && note !== undefined && (
-        <Text color={theme.muted}>{`${view.error !== undefined ? ' · ' : ''}${safeText(note, w.detail)}`}</Text>
-      )}
+      {w.detail > 0 && note !== undefined && <Text color={theme.muted}>{`${view.error !== undefined ? ' · ' : ''}${safeText(note, w.detail)}`}</Text>}
     </Text>
   );
 }

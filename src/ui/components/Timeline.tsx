@@ -1,14 +1,14 @@
-import type { ReactElement } from 'react';
 import { Box, Text } from 'ink';
+import type { ReactElement } from 'react';
 import type { SourceState } from '../../pipeline/events.js';
-import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { count, duration, fit, stateSymbol } from '../format.js';
 import { pickVisible } from '../model/layout.js';
+import { busyMs, type Snapshot, type SourceView } from '../model/store.js';
+import { axis, type CellKind, cellOf, coverage, type LaneContext, laneCells } from '../model/timeline-geometry.js';
+import { type Theme, useTheme } from '../theme.js';
 import { MIN_NOTES_ROWS, NotesPane } from './NotesPane.js';
 import { elapsedOf } from './SourceRow.js';
-import { useTheme, type Theme } from '../theme.js';
-import { axis, cellOf, coverage, laneCells, type CellKind, type LaneContext } from '../model/timeline-geometry.js';
 
 export interface TimelineProps {
   /** The lanes, already chosen by `pickVisible` for `timelinePlan(rows).lanes` rows. */
@@ -86,7 +86,24 @@ function style(kind: CellKind, state: SourceState, theme: Theme): Omit<Segment, 
  * them, wall time against busy time (the bars added up) is the speedup, unless the caller says
  * what else the totals line should say.
  */
-export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, selected, width, rows, nameWidth, runHeld, ioWait = true, totalsLine, span: shared, bare }: TimelineProps) {
+export function Timeline({
+  views,
+  total,
+  now,
+  wall,
+  busy,
+  stoppingAt,
+  stopping,
+  selected,
+  width,
+  rows,
+  nameWidth,
+  runHeld,
+  ioWait = true,
+  totalsLine,
+  span: shared,
+  bare,
+}: TimelineProps) {
   const theme = useTheme();
   const plan = bare ? { legend: 0, axisLines: 0, totals: 1, lanes: Math.max(0, rows - 1) } : timelinePlan(rows);
   const name = Math.max(4, Math.min(nameWidth, 20, Math.floor(width / 4)));
@@ -104,7 +121,8 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
   const closes = shown.some((v) => v.marks?.closing !== undefined);
   const lines: ReactElement[] = [];
 
-  if (plan.legend) lines.push(<Legend key="legend" drawn={drawn} closes={closes} deadline={deadlineAt !== undefined} ioWait={ioWait && !drawn.has('held')} width={width} />);
+  if (plan.legend)
+    lines.push(<Legend key="legend" drawn={drawn} closes={closes} deadline={deadlineAt !== undefined} ioWait={ioWait && !drawn.has('held')} width={width} />);
   for (const [i, view] of shown.entries()) {
     const elapsed = elapsedOf(view, now);
     lines.push(
@@ -113,7 +131,9 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
         <Text color={theme.state[view.state]}>{stateSymbol[view.state]}</Text>
         {` ${fit(safeText(view.name), name)} │`}
         {segments(lanes[i]!, view.state, deadlineAt, theme).map((s, j) => (
-          <Text key={j} color={s.color} dimColor={s.dim} bold={s.bold}>{s.text}</Text>
+          <Text key={j} color={s.color} dimColor={s.dim} bold={s.bold}>
+            {s.text}
+          </Text>
         ))}
         {`│ ${elapsed === undefined ? '' : fit(duration(elapsed), TIME_WIDTH, 'right')}`}
       </Text>,
@@ -130,7 +150,10 @@ export function Timeline({ views, total, now, wall, busy, stoppingAt, stopping, 
     const lanesNote = total > views.length ? ` · ${count(Math.min(views.length, plan.lanes))} of ${count(total)} lanes` : '';
     lines.push(
       totalsLine ? (
-        <Text key="totals" wrap="truncate">{totalsLine}{lanesNote}</Text>
+        <Text key="totals" wrap="truncate">
+          {totalsLine}
+          {lanesNote}
+        </Text>
       ) : (
         <Text key="totals" wrap="truncate">
           {'wall '}
@@ -154,10 +177,22 @@ function Legend({ drawn, closes, deadline, ioWait, width }: { drawn: Set<CellKin
   const all = [
     { glyph: '░', long: 'queued (waiting for a slot)', short: 'queued', show: true, color: theme.state.queued, dim: theme.faint },
     { glyph: GLYPH.connect, long: 'connecting', short: 'connect', show: drawn.has('connect'), color: theme.state.running },
-    { glyph: '█', long: ioWait ? 'running (awaiting its I/O)' : closes ? 'reading rows' : 'running', short: closes ? 'rows' : 'running', show: true, color: theme.state.running },
+    {
+      glyph: '█',
+      long: ioWait ? 'running (awaiting its I/O)' : closes ? 'reading rows' : 'running',
+      short: closes ? 'rows' : 'running',
+      show: true,
+      color: theme.state.running,
+    },
     { glyph: GLYPH.held, long: 'holding the loop (CPU)', short: 'holds the loop', show: drawn.has('held'), color: theme.state.failed },
     { glyph: GLYPH.frozen, long: 'frozen (the loop is held)', short: 'frozen', show: drawn.has('frozen'), color: theme.muted },
-    { glyph: GLYPH.cleanup, long: closes ? 'closing' : 'cleanup after cancel', short: closes ? 'close' : 'cleanup', show: drawn.has('cleanup'), color: theme.state.cancelled },
+    {
+      glyph: GLYPH.cleanup,
+      long: closes ? 'closing' : 'cleanup after cancel',
+      short: closes ? 'close' : 'cleanup',
+      show: drawn.has('cleanup'),
+      color: theme.state.cancelled,
+    },
     { glyph: '✔✖⏱⊘', long: 'ended', short: 'ended', show: true },
     { glyph: '┆', long: 'deadline', short: 'deadline', show: deadline, color: theme.warn },
   ].filter((e) => e.show);
@@ -168,20 +203,26 @@ function Legend({ drawn, closes, deadline, ioWait, width }: { drawn: Set<CellKin
   const list = all.map((e) => ({ ...e, words: short.has(e.glyph) ? e.short : e.long }));
   return (
     <Text wrap="truncate">
-      <Text bold color={theme.accent}>timeline</Text>
+      <Text bold color={theme.accent}>
+        timeline
+      </Text>
       {list.map((e) =>
         e.glyph === '✔✖⏱⊘' ? (
           <Text key={e.glyph}>
             {'  '}
             {(['done', 'failed', 'timed-out', 'cancelled'] as const).map((s) => (
-              <Text key={s} color={theme.state[s]}>{stateSymbol[s]}</Text>
+              <Text key={s} color={theme.state[s]}>
+                {stateSymbol[s]}
+              </Text>
             ))}
             {` ${e.words}`}
           </Text>
         ) : (
           <Text key={e.glyph}>
             {'  '}
-            <Text color={e.color} dimColor={e.dim}>{e.glyph}</Text>
+            <Text color={e.color} dimColor={e.dim}>
+              {e.glyph}
+            </Text>
             <Text dimColor={e.dim}>{` ${e.words}`}</Text>
           </Text>
         ),
@@ -198,7 +239,8 @@ function segments(cells: CellKind[], state: SourceState, deadlineAt: number | un
     const text = dashed ? '┆' : kind === 'end' ? stateSymbol[state] : GLYPH[kind];
     const look = dashed ? { color: theme.warn } : style(kind, state, theme);
     const last = out.at(-1);
-    if (last && last.color === look.color && last.dim === look.dim && last.bold === look.bold && !dashed && last.text.at(-1) !== '┆' && kind !== 'end') last.text += text;
+    if (last && last.color === look.color && last.dim === look.dim && last.bold === look.bold && !dashed && last.text.at(-1) !== '┆' && kind !== 'end')
+      last.text += text;
     else out.push({ text, ...look });
   }
   return out;
@@ -216,8 +258,16 @@ export function FinalTimeline({ snapshot, width, maxLanes = 30 }: { snapshot: Sn
   return (
     <Box flexDirection="column" width={width}>
       <Timeline
-        views={views} total={snapshot.sources.length} now={wall} wall={wall} busy={snapshot.summary?.busyMs ?? busyMs(snapshot, wall)}
-        stoppingAt={snapshot.stoppingAt} stopping={snapshot.stopping} width={width} rows={Math.max(10, views.length + 4)} nameWidth={nameWidth}
+        views={views}
+        total={snapshot.sources.length}
+        now={wall}
+        wall={wall}
+        busy={snapshot.summary?.busyMs ?? busyMs(snapshot, wall)}
+        stoppingAt={snapshot.stoppingAt}
+        stopping={snapshot.stopping}
+        width={width}
+        rows={Math.max(10, views.length + 4)}
+        nameWidth={nameWidth}
         runHeld={snapshot.held}
       />
       {notes > 0 && <Text> </Text>}

@@ -1,8 +1,8 @@
-import type { ReactElement } from 'react';
 import { Text } from 'ink';
+import type { ReactElement } from 'react';
 import { safeText } from '../../util/sanitize.js';
-import type { Theme } from '../theme.js';
 import type { TwinRun } from '../hooks/use-twin-run.js';
+import type { Theme } from '../theme.js';
 
 export interface TwinPaneInput {
   /** The scenario's twin.out. */
@@ -56,14 +56,22 @@ export function twinPaneLines({ recorded, live, ours, width, theme }: TwinPaneIn
   return [
     <Text key="twin-head" wrap="truncate">
       {'  '}
-      <Text bold color={theme.accent}>{cut(label, half)}</Text>
-      <Text color={theme.muted} dimColor={theme.faint}>{' │ '}</Text>
-      <Text bold color={theme.accent}>{cut('ingest-tui · this run', half)}</Text>
+      <Text bold color={theme.accent}>
+        {cut(label, half)}
+      </Text>
+      <Text color={theme.muted} dimColor={theme.faint}>
+        {' │ '}
+      </Text>
+      <Text bold color={theme.accent}>
+        {cut('ingest-tui · this run', half)}
+      </Text>
     </Text>,
     ...Array.from({ length: Math.max(left.length, right.length) }, (_, i) => (
       <Text key={`twin-${i}`} wrap="truncate">
         {`  ${cut(left[i] ?? '', half)}`}
-        <Text color={theme.muted} dimColor={theme.faint}>{' │ '}</Text>
+        <Text color={theme.muted} dimColor={theme.faint}>
+          {' │ '}
+        </Text>
         {cut(right[i] ?? '', half).trimEnd()}
       </Text>
     )),

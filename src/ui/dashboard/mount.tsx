@@ -1,15 +1,15 @@
-import { render, renderToString, type Instance } from 'ink';
-import { SOURCE_STATES } from '../../pipeline/events.js';
-import { createStore } from '../model/store.js';
-import { App } from '../components/App.js';
-import type { DashboardControls } from './controls.js';
+import { type Instance, render, renderToString } from 'ink';
 import type { ReactElement } from 'react';
-import { focusOf } from '../model/lecture.js';
+import { SOURCE_STATES } from '../../pipeline/events.js';
+import { App } from '../components/App.js';
 import { LectureFinal } from '../components/LectureFinal.js';
 import { FinalTimeline } from '../components/Timeline.js';
 import type { DashboardView } from '../hooks/use-dashboard-keys.js';
-import { ThemeContext, type Theme } from '../theme.js';
 import type { SnapshotSource } from '../hooks/use-snapshot.js';
+import { focusOf } from '../model/lecture.js';
+import { createStore } from '../model/store.js';
+import { type Theme, ThemeContext } from '../theme.js';
+import type { DashboardControls } from './controls.js';
 
 export interface MountOptions {
   store: SnapshotSource;
@@ -87,7 +87,8 @@ export function warmUp() {
     if (state === 'queued') return;
     store.apply({ type: 'source-start', t: i, source: name });
     store.apply({ type: 'chunk', t: i + 1, source: name, seq: 0, records: 10, bytes: 100, persisted: 10, deadLettered: 0 });
-    if (state !== 'running') store.apply({ type: 'source-end', t: i + 2, source: name, state, ms: 2, chunks: 1, records: 10, bytes: 100, persisted: 10, deadLettered: 0, dropped: 0 });
+    if (state !== 'running')
+      store.apply({ type: 'source-end', t: i + 2, source: name, state, ms: 2, chunks: 1, records: 10, bytes: 100, persisted: 10, deadLettered: 0, dropped: 0 });
   });
   store.apply({ type: 'metrics', t: 50, rss: 1e8, heapUsed: 5e7, loopLagP99Ms: 1, loopLagMaxMs: 1 });
   store.flush();

@@ -1,4 +1,4 @@
-import { SOURCE_STATES, type Lesson, type SourceInfo, type Summary } from '../../pipeline/events.js';
+import { type Lesson, SOURCE_STATES, type SourceInfo, type Summary } from '../../pipeline/events.js';
 import type { Note, Snapshot, SourceView } from '../model/store.js';
 
 /**
@@ -115,10 +115,29 @@ export function createReplicaStore() {
   let notes: readonly Note[] = [];
   // Until the first message: a run that has not started (the dashboard draws nothing for it).
   let snapshot: Snapshot = {
-    version: 0, t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none', sources: views,
+    version: 0,
+    t: 0,
+    startedAtEpochMs: Date.now(),
+    concurrency: 0,
+    paused: false,
+    sink: 'none',
+    sources: views,
     counts: Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Snapshot['counts'],
-    records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0, rssHistory: [], lagHistory: [], historyStep: 1, notes,
-    slowmo: 1, peakRunning: 0, held: [], heldMs: 0, maxLagMs: 0,
+    records: 0,
+    bytes: 0,
+    persisted: 0,
+    deadLettered: 0,
+    retries: 0,
+    finishedBusyMs: 0,
+    rssHistory: [],
+    lagHistory: [],
+    historyStep: 1,
+    notes,
+    slowmo: 1,
+    peakRunning: 0,
+    held: [],
+    heldMs: 0,
+    maxLagMs: 0,
   };
 
   function apply(message: SnapshotMessage) {

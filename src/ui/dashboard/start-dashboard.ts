@@ -1,12 +1,12 @@
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { EXIT } from '../../exit-codes.js';
-import type { Store } from '../model/store.js';
 import { entryPoint } from '../../util/package-paths.js';
 import { startWorker } from '../../util/worker.js';
+import type { Store } from '../model/store.js';
+import { formatSummary } from '../report/summary-table.js';
 import type { DashboardControls } from './controls.js';
 import { Has, SLOTS, Slot, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
 import { createSnapshotEncoder } from './snapshot-wire.js';
-import { formatSummary } from '../report/summary-table.js';
 
 export interface DashboardOptions {
   store: Store;
@@ -61,8 +61,14 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const slots = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1: port, port2 } = new MessageChannel();
   const workerData: WorkerData = {
-    port: port2, slots: slots.buffer as SharedArrayBuffer, columns: stdout.columns || 80, rows: stdout.rows || 24,
-    stdoutIsTTY: stdout.isTTY === true, stdinIsTTY: stdin.isTTY === true, noColor: (options.env ?? process.env).NO_COLOR, replay: options.replay === true,
+    port: port2,
+    slots: slots.buffer as SharedArrayBuffer,
+    columns: stdout.columns || 80,
+    rows: stdout.rows || 24,
+    stdoutIsTTY: stdout.isTTY === true,
+    stdinIsTTY: stdin.isTTY === true,
+    noColor: (options.env ?? process.env).NO_COLOR,
+    replay: options.replay === true,
   };
   // A frame is a few MB of short-lived garbage; with V8's default young generation (up to 48 MB)
   // the worker's heap grew by ~40 MB during a 10,000-source run, which the header's "per source"
@@ -119,7 +125,14 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       const controls = options.controls();
       switch (op) {
         case 'controls':
-          result = !controls ? 0 : Has.stop | (controls.cancel ? Has.cancel : 0) | (controls.setConcurrency ? Has.setConcurrency : 0) | (controls.setPaused ? Has.setPaused : 0) | (controls.step ? Has.step : 0) | (controls.over ? Has.over : 0);
+          result = !controls
+            ? 0
+            : Has.stop |
+              (controls.cancel ? Has.cancel : 0) |
+              (controls.setConcurrency ? Has.setConcurrency : 0) |
+              (controls.setPaused ? Has.setPaused : 0) |
+              (controls.step ? Has.step : 0) |
+              (controls.over ? Has.over : 0);
           break;
         case 'stop':
           controls?.stop(arg as 'quit' | 'SIGINT');

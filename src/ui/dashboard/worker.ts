@@ -2,14 +2,14 @@
 // stand-ins for its terminal streams. See start-dashboard.ts for the main thread's half.
 import './react-production.js';
 import { PassThrough, Writable } from 'node:stream';
-import stripAnsi from 'strip-ansi';
 import { workerData } from 'node:worker_threads';
+import stripAnsi from 'strip-ansi';
+import { yieldToTheEventLoop } from '../../util/thread-priority.js';
+import { themeFor } from '../theme.js';
 import type { DashboardControls } from './controls.js';
 import { mountDashboard, warmUp } from './mount.js';
-import { Has, Slot, type ControlOp, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
+import { type ControlOp, Has, Slot, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
 import { createReplicaStore } from './snapshot-wire.js';
-import { themeFor } from '../theme.js';
-import { yieldToTheEventLoop } from '../../util/thread-priority.js';
 
 const { port, slots: shared, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay } = workerData as WorkerData;
 const slots = new Int32Array(shared);

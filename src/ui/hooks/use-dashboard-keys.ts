@@ -1,5 +1,5 @@
-import { useRef } from 'react';
 import { useInput, useStdin } from 'ink';
+import { useRef } from 'react';
 import { safeText } from '../../util/sanitize.js';
 import type { DashboardControls } from '../dashboard/controls.js';
 import type { SnapshotSource } from './use-snapshot.js';
@@ -101,7 +101,8 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
           case '-':
           case '_': {
             if (!controls?.setConcurrency) return keys.say('the concurrency of a replay is what was recorded');
-            const current = asked.current.concurrency !== undefined && asked.current.concurrency !== snap.concurrency ? asked.current.concurrency : snap.concurrency;
+            const current =
+              asked.current.concurrency !== undefined && asked.current.concurrency !== snap.concurrency ? asked.current.concurrency : snap.concurrency;
             const next = Math.max(1, current + (ch === '+' || ch === '=' ? 1 : -1));
             asked.current.concurrency = next;
             if (next !== current) controls.setConcurrency(next);

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import type { SourceView } from '../model/store.js';
 import { groupSources } from '../model/groups.js';
+import type { SourceView } from '../model/store.js';
 
 /** The sources' big groups: names never change once announced, so only a new source regroups. */
 export function useGroups(sources: readonly SourceView[]) {

@@ -1,5 +1,5 @@
-import { useLayoutEffect, useReducer } from 'react';
 import { useStdout } from 'ink';
+import { useLayoutEffect, useReducer } from 'react';
 
 export interface TerminalSize {
   columns: number;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { TWIN_MAX_LINES } from '../../pipeline/twin.js';
@@ -45,7 +45,12 @@ export function useTwinRun(program: string | undefined): [TwinRun, () => void] {
       setRun({ state: 'running', lines: lines.slice(-TWIN_MAX_LINES) });
     };
     // -u: unbuffered, so its lines arrive as it prints them; cwd: the scenario's directory.
-    const proc = spawn('python3', ['-u', program], { cwd: dirname(program), stdio: ['ignore', 'pipe', 'pipe'], timeout: TWIN_RUN_LIMIT_MS, killSignal: 'SIGKILL' });
+    const proc = spawn('python3', ['-u', program], {
+      cwd: dirname(program),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: TWIN_RUN_LIMIT_MS,
+      killSignal: 'SIGKILL',
+    });
     child.current = proc;
     setRun({ state: 'running', lines: [] });
     proc.stdout.setEncoding('utf8').on('data', add);

@@ -83,10 +83,13 @@ export const ROW_PREFIX = 3;
 
 export function rowColumns(width: number, longestName: number): RowColumns {
   const tier =
-    width >= 100 ? { name: 20, bar: 20, records: 7, bytes: 8, rate: 8, time: 7 }
-    : width >= 72 ? { name: 18, bar: 14, records: 7, bytes: 8, rate: 0, time: 7 }
-    : width >= 48 ? { name: 16, bar: 10, records: 7, bytes: 0, rate: 0, time: 7 }
-    : { name: Math.max(4, width - ROW_PREFIX - 8 - 8 - 1), bar: 6, records: 7, bytes: 0, rate: 0, time: 0 };
+    width >= 100
+      ? { name: 20, bar: 20, records: 7, bytes: 8, rate: 8, time: 7 }
+      : width >= 72
+        ? { name: 18, bar: 14, records: 7, bytes: 8, rate: 0, time: 7 }
+        : width >= 48
+          ? { name: 16, bar: 10, records: 7, bytes: 0, rate: 0, time: 7 }
+          : { name: Math.max(4, width - ROW_PREFIX - 8 - 8 - 1), bar: 6, records: 7, bytes: 0, rate: 0, time: 0 };
   const name = Math.max(4, Math.min(tier.name, longestName));
   const used = ROW_PREFIX + [name, tier.bar, tier.records, tier.bytes, tier.rate, tier.time].reduce((sum, w) => sum + (w > 0 ? w + 1 : 0), 0);
   const detail = width - used;

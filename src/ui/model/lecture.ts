@@ -1,7 +1,7 @@
 import type { LessonFocus, SourceState } from '../../pipeline/events.js';
-import type { Snapshot, SourceView } from './store.js';
 import { safeText } from '../../util/sanitize.js';
 import { bytes, count, stateLabel } from '../format.js';
+import type { Snapshot, SourceView } from './store.js';
 
 /**
  * What a lecture scene says in the lecture's own units, derived from the snapshot: the caption
@@ -58,7 +58,8 @@ function cancelStory(v: SourceView): string {
   const what = timedOut ? 'timed out' : `cancelled${by}`;
   const total = v.expected?.chunks;
   // It was waiting for the chunk after the ones it had: there the cancellation landed.
-  const at = total === undefined ? `after chunk ${count(v.chunks)}` : v.chunks >= total ? `after its last chunk` : `chunk ${count(v.chunks + 1)} of ${count(total)}`;
+  const at =
+    total === undefined ? `after chunk ${count(v.chunks)}` : v.chunks >= total ? `after its last chunk` : `chunk ${count(v.chunks + 1)} of ${count(total)}`;
   const cleanup = v.marks?.cleaning !== undefined ? (v.marks.cleaned !== undefined || ended(v) ? ' → cleanup' : ' → cleanup…') : '';
   const raised = ended(v) ? ' → re-raised' : '';
   return `${safeText(v.name, 24)} ${what} at its await (${at})${cleanup}${raised}`;

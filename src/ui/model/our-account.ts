@@ -1,5 +1,5 @@
-import type { Snapshot } from './store.js';
 import { captionOf, focusOf } from './lecture.js';
+import type { Snapshot } from './store.js';
 
 /** Seconds of lecture time (run time over --slowmo), as the twins print them: "0.5 s". */
 const seconds = (ms: number, slowmo: number) => `${(ms / slowmo / 1000).toFixed(1)} s`;

@@ -1,4 +1,12 @@
-import { SOURCE_STATES, type ContrastResult, type Lesson, type PipelineEvent, type SourceResult, type SourceState, type Summary } from '../../pipeline/events.js';
+import {
+  type ContrastResult,
+  type Lesson,
+  type PipelineEvent,
+  SOURCE_STATES,
+  type SourceResult,
+  type SourceState,
+  type Summary,
+} from '../../pipeline/events.js';
 
 export interface SourceView extends SourceResult {
   kind: string;
@@ -139,15 +147,36 @@ function compact(history: number[]) {
  * busy machine: an Ink frame can take 10-20 ms of the event loop) notifications are spaced
  * further, so that views never take more than `1 / viewBudget` of the loop's time from the pipeline.
  */
-export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs = 1000 }: { intervalMs?: number; viewBudget?: number; maxIntervalMs?: number } = {}) {
+export function createStore({
+  intervalMs = 100,
+  viewBudget = 10,
+  maxIntervalMs = 1000,
+}: {
+  intervalMs?: number;
+  viewBudget?: number;
+  maxIntervalMs?: number;
+} = {}) {
   const views: SourceView[] = [];
   const byName = new Map<string, SourceView>();
   const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
   const listeners = new Set<(snapshot: Snapshot) => void>();
   let state: Omit<Snapshot, 'version' | 'sources' | 'counts' | 'rssHistory' | 'lagHistory' | 'notes' | 'held'> = {
-    t: 0, startedAtEpochMs: Date.now(), concurrency: 0, paused: false, sink: 'none',
-    records: 0, bytes: 0, persisted: 0, deadLettered: 0, retries: 0, finishedBusyMs: 0,
-    historyStep: 1, slowmo: 1, peakRunning: 0, heldMs: 0, maxLagMs: 0,
+    t: 0,
+    startedAtEpochMs: Date.now(),
+    concurrency: 0,
+    paused: false,
+    sink: 'none',
+    records: 0,
+    bytes: 0,
+    persisted: 0,
+    deadLettered: 0,
+    retries: 0,
+    finishedBusyMs: 0,
+    historyStep: 1,
+    slowmo: 1,
+    peakRunning: 0,
+    heldMs: 0,
+    maxLagMs: 0,
   };
   const rssHistory: number[] = [];
   const lagHistory: number[] = [];
@@ -162,7 +191,16 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
   let viewCost = 0;
 
   function build(): Snapshot {
-    return { ...state, version, sources: views, counts: { ...counts }, rssHistory: [...rssHistory], lagHistory: [...lagHistory], notes: [...notes], held: [...held] };
+    return {
+      ...state,
+      version,
+      sources: views,
+      counts: { ...counts },
+      rssHistory: [...rssHistory],
+      lagHistory: [...lagHistory],
+      notes: [...notes],
+      held: [...held],
+    };
   }
 
   function flush() {
@@ -189,14 +227,31 @@ export function createStore({ intervalMs = 100, viewBudget = 10, maxIntervalMs =
     switch (event.type) {
       case 'run-start':
         state = {
-          ...state, startedAtEpochMs: Date.now() - event.t, concurrency: event.concurrency, sink: event.sink, lesson: event.lesson, baselineRss: event.baselineRssBytes,
-          slowmo: event.slowmo ?? 1, ...(event.bufferAll ? { bufferAll: true } : {}), ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
+          ...state,
+          startedAtEpochMs: Date.now() - event.t,
+          concurrency: event.concurrency,
+          sink: event.sink,
+          lesson: event.lesson,
+          baselineRss: event.baselineRssBytes,
+          slowmo: event.slowmo ?? 1,
+          ...(event.bufferAll ? { bufferAll: true } : {}),
+          ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
           ...(event.clockHeld ? { starting: true } : {}),
         };
         for (const s of event.sources) {
           const view: SourceView = {
-            name: s.name, kind: s.kind, expected: s.expected, state: 'queued', chunks: 0, records: 0, bytes: 0,
-            persisted: 0, deadLettered: 0, dropped: 0, ms: 0, retries: 0,
+            name: s.name,
+            kind: s.kind,
+            expected: s.expected,
+            state: 'queued',
+            chunks: 0,
+            records: 0,
+            bytes: 0,
+            persisted: 0,
+            deadLettered: 0,
+            dropped: 0,
+            ms: 0,
+            retries: 0,
           };
           views.push(view);
           byName.set(s.name, view);

@@ -54,7 +54,8 @@ export function coverage(intervals: readonly number[] | undefined, span: number,
 export function cleanupFrom(view: SourceView, stoppedAt?: number): number | undefined {
   const marks = view.marks;
   // An older recording has no cancelling events: the run's stop stands in for them.
-  const stopped = view.startedAt !== undefined && stoppedAt !== undefined && view.startedAt < stoppedAt && (view.state === 'cancelled' || view.state === 'running');
+  const stopped =
+    view.startedAt !== undefined && stoppedAt !== undefined && view.startedAt < stoppedAt && (view.state === 'cancelled' || view.state === 'running');
   const cancel = view.cancellingAt ?? (stopped ? stoppedAt : undefined);
   const times = [cancel, marks?.closing, marks?.cleaning].filter((t): t is number => t !== undefined);
   return times.length > 0 ? Math.min(...times) : undefined;

@@ -1,4 +1,4 @@
-import { describeCheckpoint, type Checkpoint } from '../../pipeline/checkpoints.js';
+import { type Checkpoint, describeCheckpoint } from '../../pipeline/checkpoints.js';
 import type { SourceState } from '../../pipeline/events.js';
 import { safeText } from '../../util/sanitize.js';
 import { count, displayWidth, fit, stateLabel } from '../format.js';
@@ -40,10 +40,13 @@ export function formatReceipt(receipt: Receipt): string {
   const rank = (r: ReceiptRow) => (r.state === 'running' ? 0 : dropped(r) > 0 ? 1 : r.state === 'done' ? 3 : 2);
   const shown = [...ran].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_ROWS);
   const width = Math.min(32, Math.max(6, ...shown.map((r) => displayWidth(safeText(r.name)))));
-  if (shown.length > 0) lines.push(`  ${fit('source', width)}  ${fit('state', 9)}  ${fit('persisted', 10, 'right')}  ${fit('dropped', 8, 'right')}  checkpoint`);
+  if (shown.length > 0)
+    lines.push(`  ${fit('source', width)}  ${fit('state', 9)}  ${fit('persisted', 10, 'right')}  ${fit('dropped', 8, 'right')}  checkpoint`);
   for (const r of shown) {
     const state = r.state === 'running' ? 'stopping' : stateLabel[r.state];
-    lines.push(`  ${fit(safeText(r.name), width)}  ${fit(state, 9)}  ${fit(count(r.persisted), 10, 'right')}  ${fit(count(dropped(r)), 8, 'right')}  ${describeCheckpoint(receipt.checkpoint(r.name))}`);
+    lines.push(
+      `  ${fit(safeText(r.name), width)}  ${fit(state, 9)}  ${fit(count(r.persisted), 10, 'right')}  ${fit(count(dropped(r)), 8, 'right')}  ${describeCheckpoint(receipt.checkpoint(r.name))}`,
+    );
   }
   if (shown.length < ran.length) lines.push(`  … and ${count(ran.length - shown.length)} more sources`);
   const queued = receipt.rows.length - ran.length;

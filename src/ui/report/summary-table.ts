@@ -25,9 +25,32 @@ export function formatSummary(summary: Summary): string {
 function totals(summary: Summary, busy = true): [string, string[]][] {
   const s = summary.states;
   return [
-    ['states', [`${count(s.done)} done`, `${count(s.failed)} failed`, `${count(s['timed-out'])} timed out`, `${count(s.cancelled)} cancelled`, ...(s.queued + s.running > 0 ? [`${count(s.queued + s.running)} unfinished`] : [])]],
-    ['time', [`wall ${duration(summary.wallMs)}`, ...(busy ? [`busy ${duration(summary.busyMs)}`, `speedup ${summary.speedup.toFixed(2)}×`] : []), `concurrency ${summary.concurrency}`, ...(summary.stoppedBy ? [`stopped by ${summary.stoppedBy}`] : [])]],
-    ['records', [`${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped`, `${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`]],
+    [
+      'states',
+      [
+        `${count(s.done)} done`,
+        `${count(s.failed)} failed`,
+        `${count(s['timed-out'])} timed out`,
+        `${count(s.cancelled)} cancelled`,
+        ...(s.queued + s.running > 0 ? [`${count(s.queued + s.running)} unfinished`] : []),
+      ],
+    ],
+    [
+      'time',
+      [
+        `wall ${duration(summary.wallMs)}`,
+        ...(busy ? [`busy ${duration(summary.busyMs)}`, `speedup ${summary.speedup.toFixed(2)}×`] : []),
+        `concurrency ${summary.concurrency}`,
+        ...(summary.stoppedBy ? [`stopped by ${summary.stoppedBy}`] : []),
+      ],
+    ],
+    [
+      'records',
+      [
+        `${count(summary.records)} read = ${count(summary.persisted)} persisted + ${count(summary.deadLettered)} dead-lettered + ${count(summary.dropped)} dropped`,
+        `${bytes(summary.bytes)}${summary.retries ? ` · ${count(summary.retries)} retries` : ''}`,
+      ],
+    ],
     ['memory', [`peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)}`, `max event-loop lag ${duration(summary.maxLoopLagMs)}`]],
   ];
 }

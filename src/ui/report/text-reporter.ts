@@ -1,7 +1,7 @@
 import type { EventBus, PipelineEvent } from '../../pipeline/events.js';
-import { busyMs, type Store } from '../model/store.js';
 import { safeText } from '../../util/sanitize.js';
 import { bytes, count, duration, rate, stateLabel, stateSymbol } from '../format.js';
+import { busyMs, type Store } from '../model/store.js';
 import { formatSummary } from './summary-table.js';
 
 /** Above this many sources, routine starts and successes are not worth a line each. */
@@ -30,7 +30,10 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     const c = snap.counts;
     const finished = c.done + c.failed + c['timed-out'] + c.cancelled;
     const lag = snap.metrics ? ` · rss ${bytes(snap.metrics.rss)} · lag p99 ${duration(snap.metrics.loopLagP99Ms)}` : '';
-    say(snap.t, `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`);
+    say(
+      snap.t,
+      `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
+    );
   }, options.progressEveryMs ?? 1000);
   progress.unref();
 
@@ -38,7 +41,10 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     switch (event.type) {
       case 'run-start':
         chatty = event.sources.length <= CHATTY_LIMIT;
-        say(event.t, `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`);
+        say(
+          event.t,
+          `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`,
+        );
         if (event.lesson) {
           say(event.t, `lesson: ${safeText(event.lesson.title)} · ${safeText(event.lesson.js)} ↔ ${safeText(event.lesson.asyncio)}`);
           say(event.t, `  ${safeText(event.lesson.takeaway)}`);
@@ -56,7 +62,10 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
       case 'source-end':
         if (chatty || event.state !== 'done') {
           const detail = `${counted(event.chunks, 'chunk')} · ${counted(event.records, 'record')} · ${bytes(event.bytes)} in ${duration(event.ms)}`;
-          say(event.t, `${stateSymbol[event.state]} ${safeText(event.source)} ${stateLabel[event.state]} · ${detail}${event.error ? ` · ${safeText(event.error)}` : ''}`);
+          say(
+            event.t,
+            `${stateSymbol[event.state]} ${safeText(event.source)} ${stateLabel[event.state]} · ${detail}${event.error ? ` · ${safeText(event.error)}` : ''}`,
+          );
         }
         break;
       case 'concurrency':
@@ -69,7 +78,12 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
         // --contrast, after the summary: the other way's numbers next to the run's.
         const label = safeText(event.label, 24);
         const r = event.result;
-        say(event.t, r ? `contrast, ${label}: wall ${duration(r.wallMs)} · max lag ${duration(r.maxLagMs)} · peak RSS ${bytes(r.peakRssBytes)}` : `contrast, ${label}: ${event.state === 'running' ? 'running the other way…' : 'stopped'}`);
+        say(
+          event.t,
+          r
+            ? `contrast, ${label}: wall ${duration(r.wallMs)} · max lag ${duration(r.maxLagMs)} · peak RSS ${bytes(r.peakRssBytes)}`
+            : `contrast, ${label}: ${event.state === 'running' ? 'running the other way…' : 'stopped'}`,
+        );
         break;
       }
       case 'stopping':

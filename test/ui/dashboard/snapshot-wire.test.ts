@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelineEvent } from '../../../src/pipeline/events.js';
-import { createStore, type Snapshot } from '../../../src/ui/model/store.js';
 import { createReplicaStore, createSnapshotEncoder, type SnapshotMessage } from '../../../src/ui/dashboard/snapshot-wire.js';
+import { createStore, type Snapshot } from '../../../src/ui/model/store.js';
 
 const lesson = { title: 'gather', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x', view: 'timeline' as const };
 
@@ -36,7 +36,19 @@ function readable(snapshot: Snapshot) {
 describe('snapshot wire (store -> dashboard worker)', () => {
   it('the replica reads as the store does, through a run: states, counts, texts, notes, lesson, summary', () => {
     const { store, replica, send } = wire();
-    send({ type: 'run-start', t: 0, concurrency: 2, sink: 'none', lesson, baselineRssBytes: 5e7, sources: [{ name: 'a', kind: 'simulated', expected: { chunks: 3 } }, { name: 'b', kind: 'file' }, { name: 'c', kind: 'http' }] });
+    send({
+      type: 'run-start',
+      t: 0,
+      concurrency: 2,
+      sink: 'none',
+      lesson,
+      baselineRssBytes: 5e7,
+      sources: [
+        { name: 'a', kind: 'simulated', expected: { chunks: 3 } },
+        { name: 'b', kind: 'file' },
+        { name: 'c', kind: 'http' },
+      ],
+    });
     assert.deepEqual(readable(replica.getSnapshot()), readable(store.getSnapshot()));
     send(
       { type: 'source-start', t: 5, source: 'a' },
@@ -48,15 +60,66 @@ describe('snapshot wire (store -> dashboard worker)', () => {
     );
     assert.deepEqual(readable(replica.getSnapshot()), readable(store.getSnapshot()));
     send(
-      { type: 'source-end', t: 40, source: 'b', state: 'failed', ms: 34, chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, error: 'boom' },
+      {
+        type: 'source-end',
+        t: 40,
+        source: 'b',
+        state: 'failed',
+        ms: 34,
+        chunks: 0,
+        records: 0,
+        bytes: 0,
+        persisted: 0,
+        deadLettered: 0,
+        dropped: 0,
+        error: 'boom',
+      },
       { type: 'stopping', t: 41, reason: 'quit' },
-      { type: 'source-end', t: 50, source: 'a', state: 'cancelled', ms: 45, chunks: 1, records: 10, bytes: 400, persisted: 10, deadLettered: 0, dropped: 0, error: 'stopped by user' },
+      {
+        type: 'source-end',
+        t: 50,
+        source: 'a',
+        state: 'cancelled',
+        ms: 45,
+        chunks: 1,
+        records: 10,
+        bytes: 400,
+        persisted: 10,
+        deadLettered: 0,
+        dropped: 0,
+        error: 'stopped by user',
+      },
     );
     const summary = store.getSnapshot();
     send({
-      type: 'summary', t: 60, wallMs: 60, busyMs: 79, speedup: 1.3, concurrency: 2, states: summary.counts, records: 10, bytes: 400, persisted: 10,
-      deadLettered: 0, dropped: 0, retries: 1, baselineRssBytes: 5e7, peakRssBytes: 6e7, maxLoopLagMs: 3, stoppedBy: 'quit',
-      sources: summary.sources.map((v) => ({ name: v.name, state: v.state, chunks: v.chunks, records: v.records, bytes: v.bytes, persisted: v.persisted, deadLettered: 0, dropped: 0, ms: v.ms })),
+      type: 'summary',
+      t: 60,
+      wallMs: 60,
+      busyMs: 79,
+      speedup: 1.3,
+      concurrency: 2,
+      states: summary.counts,
+      records: 10,
+      bytes: 400,
+      persisted: 10,
+      deadLettered: 0,
+      dropped: 0,
+      retries: 1,
+      baselineRssBytes: 5e7,
+      peakRssBytes: 6e7,
+      maxLoopLagMs: 3,
+      stoppedBy: 'quit',
+      sources: summary.sources.map((v) => ({
+        name: v.name,
+        state: v.state,
+        chunks: v.chunks,
+        records: v.records,
+        bytes: v.bytes,
+        persisted: v.persisted,
+        deadLettered: 0,
+        dropped: 0,
+        ms: v.ms,
+      })),
     });
     const got = replica.getSnapshot();
     assert.deepEqual(readable(got), readable(store.getSnapshot()));
@@ -69,7 +132,17 @@ describe('snapshot wire (store -> dashboard worker)', () => {
   it('names, texts, notes and the lesson travel once; the numbers every time', () => {
     const { send } = wire();
     const first = send(
-      { type: 'run-start', t: 0, concurrency: 1, sink: 'none', lesson, sources: [{ name: 'a', kind: 'simulated' }, { name: 'b', kind: 'simulated' }] },
+      {
+        type: 'run-start',
+        t: 0,
+        concurrency: 1,
+        sink: 'none',
+        lesson,
+        sources: [
+          { name: 'a', kind: 'simulated' },
+          { name: 'b', kind: 'simulated' },
+        ],
+      },
       { type: 'source-start', t: 1, source: 'a' },
       { type: 'note', t: 2, source: 'a', text: 'hello' },
     );

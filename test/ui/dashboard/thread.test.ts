@@ -9,15 +9,15 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
-import { FakeTerminal, fakeKeyboard } from '../../helpers/fake-tty.js';
-import { recordingControls, storeWith } from '../../helpers/dashboard.js';
-import { startDashboard } from '../../../src/ui/dashboard/start-dashboard.js';
 import { createSources, loadSources } from '../../../src/pipeline/config.js';
 import { createEventBus, type PipelineEvent } from '../../../src/pipeline/events.js';
 import { startPipeline } from '../../../src/pipeline/run.js';
-import { createStore } from '../../../src/ui/model/store.js';
 import { discardDeadLetters } from '../../../src/sinks/dead-letter.js';
 import { noneSink } from '../../../src/sinks/sink.js';
+import { startDashboard } from '../../../src/ui/dashboard/start-dashboard.js';
+import { createStore } from '../../../src/ui/model/store.js';
+import { recordingControls, storeWith } from '../../helpers/dashboard.js';
+import { FakeTerminal, fakeKeyboard } from '../../helpers/fake-tty.js';
 
 const SHOW_CURSOR = '\u001b[?25h';
 const plan = [
@@ -37,7 +37,14 @@ describe('dashboard thread', () => {
     const stdin = fakeKeyboard();
     const controls = { ...recordingControls(), cancel: () => false };
     let forced = 0;
-    const dashboard = startDashboard({ store, controls: () => controls, stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {}, forceExit: () => void (forced += 1) });
+    const dashboard = startDashboard({
+      store,
+      controls: () => controls,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      env: {},
+      forceExit: () => void (forced += 1),
+    });
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
     assert.deepEqual(stdin.rawMode, [true], 'raw mode set on the real stdin');
     stdin.write('\u001b[B'); // ↓ selects orders
@@ -63,12 +70,32 @@ describe('dashboard thread', () => {
   it('a source that changes is redrawn: counts, then its end and error', async () => {
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 30);
-    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    const dashboard = startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await until(() => /▶ orders .* 40%\s+40 /.test(stripAnsi(term.output)), 'orders at 4 of 10 chunks, 40 records', term);
-    for (let seq = 4; seq < 7; seq++) store.apply({ type: 'chunk', t: 2100 + seq, source: 'orders', seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
+    for (let seq = 4; seq < 7; seq++)
+      store.apply({ type: 'chunk', t: 2100 + seq, source: 'orders', seq, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
     store.flush();
     await until(() => /▶ orders .* 70%\s+70 /.test(stripAnsi(term.output)), 'orders at 7 of 10 chunks, 70 records', term);
-    store.apply({ type: 'source-end', t: 2200, source: 'orders', state: 'failed', ms: 2200, chunks: 7, records: 70, bytes: 7000, persisted: 70, deadLettered: 0, dropped: 0, error: 'socket hang up' });
+    store.apply({
+      type: 'source-end',
+      t: 2200,
+      source: 'orders',
+      state: 'failed',
+      ms: 2200,
+      chunks: 7,
+      records: 70,
+      bytes: 7000,
+      persisted: 70,
+      deadLettered: 0,
+      dropped: 0,
+      error: 'socket hang up',
+    });
     store.flush();
     await until(() => /✖ orders .*socket hang up/.test(stripAnsi(term.output)), 'orders failed, with its error', term);
     dashboard.unmount();
@@ -81,7 +108,7 @@ describe('dashboard thread', () => {
     const term = new FakeTerminal(100, 30);
     const stdin = fakeKeyboard();
     let asked = 0;
-    const controls = () => (asked += 1, recordingControls());
+    const controls = () => ((asked += 1), recordingControls());
     const dashboard = startDashboard({ store, controls, stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {} });
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
     stdin.write('x');
@@ -93,7 +120,7 @@ describe('dashboard thread', () => {
     assert.equal(asked, 1, 'the key asked for the controls, and was answered');
   });
 
-  it('01-gather: the run\'s clock waits for the first frame with the sources; no fetch ends before it, and run time leaves the wait out', async () => {
+  it("01-gather: the run's clock waits for the first frame with the sources; no fetch ends before it, and run time leaves the wait out", async () => {
     const loaded = await loadSources('fixtures/lecture/01-gather');
     const bus = createEventBus();
     const store = createStore();
@@ -104,9 +131,19 @@ describe('dashboard thread', () => {
     const term = new FakeTerminal(80, 24);
     const write = term.write.bind(term);
     term.write = ((chunk: string, ...rest: never[]) => (log.push({ frame: stripAnsi(String(chunk)) }), write(chunk, ...rest))) as typeof term.write;
-    const dashboard = startDashboard({ store, controls: () => undefined, stdout: term as unknown as NodeJS.WriteStream, stdin: fakeKeyboard() as unknown as NodeJS.ReadStream, env: {} });
+    const dashboard = startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: fakeKeyboard() as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await dashboard.ready;
-    const pipeline = startPipeline(createSources(loaded.configs, { seed: 1, slowmo: 1 }), { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, lesson: loaded.defaults.lesson, holdUntil: dashboard.painted }, bus.emit);
+    const pipeline = startPipeline(
+      createSources(loaded.configs, { seed: 1, slowmo: 1 }),
+      { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, lesson: loaded.defaults.lesson, holdUntil: dashboard.painted },
+      bus.emit,
+    );
     const summary = await pipeline.done;
     dashboard.unmount();
     const firstFrame = log.findIndex((e) => 'frame' in e && e.frame.includes('fetch-0.5s'));
@@ -118,7 +155,11 @@ describe('dashboard thread', () => {
     assert.match(frame, /3 sources: ▶ 3 running/, `all three running, none done yet:\n${frame}`);
     assert.match(frame, /elapsed 0ms/, `at elapsed 0:\n${frame}`);
     const ends = summary.sources.map((s) => s.ms);
-    assert.deepEqual(ends.map((ms) => Math.round(ms / 100)), [10, 5, 8], `the fetches took their own time, not the wait for the screen: ${ends}`);
+    assert.deepEqual(
+      ends.map((ms) => Math.round(ms / 100)),
+      [10, 5, 8],
+      `the fetches took their own time, not the wait for the screen: ${ends}`,
+    );
     assert.ok(summary.wallMs < 1300, `wall ${summary.wallMs} ms: the wait for the first frame is not run time`);
   });
 
@@ -126,7 +167,11 @@ describe('dashboard thread', () => {
     const loaded = await loadSources('fixtures/lecture/01-gather');
     const events: PipelineEvent[] = [];
     const never = new Promise<void>(() => {});
-    const pipeline = startPipeline(createSources(loaded.configs, { seed: 1, slowmo: 1 }), { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, holdUntil: never, holdBoundMs: 100 }, (e) => void events.push(e));
+    const pipeline = startPipeline(
+      createSources(loaded.configs, { seed: 1, slowmo: 1 }),
+      { concurrency: 3, sink: noneSink(), deadLetters: discardDeadLetters, holdUntil: never, holdBoundMs: 100 },
+      (e) => void events.push(e),
+    );
     const summary = await pipeline.done;
     assert.equal(summary.states.done, 3);
     assert.equal(events[0]!.type, 'run-start');

@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { indeterminateBar, progressBar, sparkline } from '../../../src/ui/components/bars.js';
+import { pickVisible, planHeight, ROW_PREFIX, rowColumns } from '../../../src/ui/model/layout.js';
 import type { SourceView } from '../../../src/ui/model/store.js';
-import { sparkline, progressBar, indeterminateBar } from '../../../src/ui/components/bars.js';
-import { pickVisible, planHeight, rowColumns, ROW_PREFIX } from '../../../src/ui/model/layout.js';
 
 const view = (name: string, state: SourceView['state'], endedAt?: number): SourceView => ({
-  name, kind: 'simulated', state, chunks: 0, records: 0, bytes: 0, persisted: 0, deadLettered: 0, dropped: 0, ms: 0, retries: 0, endedAt,
+  name,
+  kind: 'simulated',
+  state,
+  chunks: 0,
+  records: 0,
+  bytes: 0,
+  persisted: 0,
+  deadLettered: 0,
+  dropped: 0,
+  ms: 0,
+  retries: 0,
+  endedAt,
 });
 
 describe('dashboard layout', () => {
@@ -32,10 +43,23 @@ describe('dashboard layout', () => {
 
   it('picks running, then newest finished, then queued, and keeps the selected row', () => {
     const sources = [view('a', 'done', 10), view('b', 'queued'), view('c', 'running'), view('d', 'failed', 30), view('e', 'done', 20), view('f', 'queued')];
-    assert.deepEqual(pickVisible(sources, 10).map((v) => v.name), ['a', 'b', 'c', 'd', 'e', 'f'], 'all fit: configured order');
-    assert.deepEqual(pickVisible(sources, 4).map((v) => v.name), ['c', 'd', 'e', 'a']);
-    assert.deepEqual(pickVisible(sources, 5).map((v) => v.name), ['c', 'd', 'e', 'a', 'b']);
-    assert.deepEqual(pickVisible(sources, 3, 'f').map((v) => v.name), ['c', 'd', 'f']);
+    assert.deepEqual(
+      pickVisible(sources, 10).map((v) => v.name),
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      'all fit: configured order',
+    );
+    assert.deepEqual(
+      pickVisible(sources, 4).map((v) => v.name),
+      ['c', 'd', 'e', 'a'],
+    );
+    assert.deepEqual(
+      pickVisible(sources, 5).map((v) => v.name),
+      ['c', 'd', 'e', 'a', 'b'],
+    );
+    assert.deepEqual(
+      pickVisible(sources, 3, 'f').map((v) => v.name),
+      ['c', 'd', 'f'],
+    );
     assert.deepEqual(pickVisible(sources, 0), []);
   });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { busyMs, createStore } from '../../../src/ui/model/store.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { noneSink } from '../../../src/sinks/sink.js';
+import { busyMs, createStore } from '../../../src/ui/model/store.js';
 import { Probe, run, testSource } from '../../helpers/sources.js';
 
 describe('store', () => {
@@ -22,7 +22,9 @@ describe('store', () => {
   it('tracks states, busy time and the final summary of a real run', async () => {
     const store = createStore({ intervalMs: 10 });
     const probe = new Probe();
-    const { pipeline, bus } = run([testSource('a', probe, { chunks: 3 }), testSource('b', probe, { failAt: 1 }), testSource('c', probe, { hangAt: 0 })], { deadlineMs: 100 });
+    const { pipeline, bus } = run([testSource('a', probe, { chunks: 3 }), testSource('b', probe, { failAt: 1 }), testSource('c', probe, { hangAt: 0 })], {
+      deadlineMs: 100,
+    });
     bus.subscribe(store.apply);
     const summary = await pipeline.done;
     const snap = store.getSnapshot();
