@@ -43,9 +43,10 @@ describe('loadSources', () => {
   it('parses durations and applies defaults', async () => {
     const dir = writeFiles(tempDir(), { 'o.json': sim({ latency: '1.2s', timeout: '250ms' }) });
     const [config] = (await loadSources(dir)).configs;
-    assert.equal((config!.config as any).latency, 1200);
-    assert.equal(config!.config.timeout, 250);
-    assert.equal((config!.config as any).chunks, 10);
+    const simulated = config!.config as { timeout?: number; latency?: number; chunks?: number };
+    assert.equal(simulated.latency, 1200);
+    assert.equal(simulated.timeout, 250);
+    assert.equal(simulated.chunks, 10);
   });
 
   it('reads run defaults from ingest.json', async () => {
@@ -133,7 +134,7 @@ describe('configuration errors name the file and the field', () => {
   it('a lesson in ingest.json: every lecture scenario has one; a bad one names its field', async () => {
     for (const dir of ['01-gather', '02-wait-timeout', '03-async-with', '04-streaming', '05-blocking', '06-c10k']) {
       const { lesson } = (await loadSources(`fixtures/lecture/${dir}`)).defaults;
-      assert.ok(lesson && lesson.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
+      assert.ok(lesson?.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
     }
     const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x' };
     assert.match(

@@ -72,9 +72,9 @@ describe('clock: sleeps', () => {
       ),
     );
     release();
-    controllers.forEach((c, i) => i % 2 === 0 && c.abort(new Error('stop')));
+    for (const [i, c] of controllers.entries()) if (i % 2 === 0) c.abort(new Error('stop'));
     assert.deepEqual(await Promise.all(short), ['rejected', 'resolved', 'rejected', 'resolved', 'rejected', 'resolved']);
-    controllers.forEach((c) => c.abort(new Error('stop')));
+    for (const c of controllers) c.abort(new Error('stop'));
     assert.deepEqual(await Promise.all(waits), Array(6).fill('rejected'));
     assert.equal(timers(), before, 'no timer left behind to keep the process alive');
   });
