@@ -163,15 +163,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     emit({ type: 'paused', t: now(), paused, ...(caption === undefined ? {} : { caption }) });
   }
 
-  /**
-   * Write one transformed chunk, then report it. This runs once per chunk for every source (a
-   * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
-   * chunks have no bad records and no checkpoint.
-   */
   const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) =>
     options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
 
-  /** `written`: the sink's write, when it was handed the chunk already (write-behind). */
+  /**
+   * Write one transformed chunk, then report it. This runs once per chunk for every source (a
+   * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
+   * chunks have no bad records and no checkpoint. `written`: the sink's write, when it was handed
+   * the chunk already (write-behind).
+   */
   async function persist(source: Source, chunk: Chunk, transformed: Transformed, result: SourceResult, written?: Promise<void>) {
     const { seq } = chunk;
     const { lines, bad } = transformed;
