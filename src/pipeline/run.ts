@@ -212,7 +212,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   ) {
     const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
     written?.catch(() => {}); // awaited in its turn; not unhandled while it waits
-    return writes.add(transformed, (done) => persist(source, chunk, done, result, written), aheadFor(running.size));
+    return writes.add(transformed, (ready) => persist(source, chunk, ready, result, written), aheadFor(running.size));
   }
 
   /** A chunk's records go through the transform; a synchronous one held the loop meanwhile. */
