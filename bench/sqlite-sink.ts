@@ -83,7 +83,7 @@ async function pipeline(makeSink: (dir: string) => Sink) {
   const configs = Array.from({ length: WRITERS }, (_, i) => ({
     name: `s${i}`,
     kind: 'simulated',
-    config: { name: `s${i}`, kind: 'simulated', chunks: 100, recordsPerChunk: 500, latency: 1, jitter: 0, payloadBytes: 100, badRecords: 0 },
+    config: { name: `s${i}`, kind: 'simulated' as const, chunks: 100, recordsPerChunk: 500, latency: 1, jitter: 0, payloadBytes: 100, badRecords: 0 },
     file: 'bench',
     baseDir: dir,
   }));
