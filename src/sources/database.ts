@@ -53,16 +53,16 @@ class Connection implements AsyncDisposable {
 async function* readDatabase(cfg: Config, { signal, resumeFrom, note }: SourceContext) {
   await using db = await Connection.open(cfg, signal, note);
   let seq = resumeFrom?.seq ?? 0;
-  const chunk = new ChunkCollector<string>(cfg.chunkRows);
+  const rows = new ChunkCollector<string>(cfg.chunkRows);
   for await (const row of db.rows(seq * cfg.chunkRows, signal)) {
     const line = JSON.stringify(row);
-    const rows = chunk.add(line, Buffer.byteLength(line) + 1); // an NDJSON line, as a sink writes it
-    if (rows) {
-      yield { seq, ...rows, cursor: { seq: seq + 1 } };
+    const chunk = rows.add(line, Buffer.byteLength(line) + 1); // + 1: the newline a sink writes after it
+    if (chunk) {
+      yield { seq, ...chunk, cursor: { seq: seq + 1 } };
       seq += 1;
     }
   }
-  const last = chunk.rest();
+  const last = rows.rest();
   if (last) yield { seq, ...last, cursor: { seq: seq + 1 } };
 }
 

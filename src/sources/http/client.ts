@@ -48,10 +48,10 @@ export interface Page {
 }
 
 /**
- * One http source's requests, and the only module that loads got (src/sources/http.ts imports it
- * when a source starts). got owns the per-phase timeouts, redirects and decompression; retries
- * are ours (got's are off) so that every attempt is reported and an NDJSON body can resume where
- * it broke.
+ * One http source's requests. This module and retry.ts are the only ones that import got, and
+ * src/sources/http.ts loads them when an http source starts. got owns the per-phase timeouts,
+ * redirects and decompression; retries are ours (got's are off) so that every attempt is
+ * reported and an NDJSON body can resume where it broke.
  */
 export class HttpClient {
   private readonly got: Got;
