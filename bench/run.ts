@@ -79,7 +79,7 @@ try {
 
 const m = machine();
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const date = `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 console.log(`\n${textTable(rows)}\n`);
 console.log(`${m.cpu} · ${m.cores} cores · ${m.memory} · Node ${m.node} · ${date} · ${minutes} min${ctx.quick ? ' · --quick' : ''} · best of ${ctx.runs}`);
 

@@ -68,7 +68,7 @@ async function rawOnMainThread(driver: DriverName) {
   const r = await timed(async () => {
     for (let seq = 0; seq < CHUNKS; seq++) {
       transaction(db, () => {
-        for (let w = 0; w < WRITERS; w++) lines.forEach((line, idx) => insert.run(`w${w}`, seq, idx, line));
+        for (let w = 0; w < WRITERS; w++) for (const [idx, line] of lines.entries()) insert.run(`w${w}`, seq, idx, line);
       });
       await new Promise((next) => setImmediate(next));
     }

@@ -256,6 +256,8 @@ async function outDir<T>(out: string, action: () => Promise<T>): Promise<T> {
 export function skipped(source: Source): Source {
   return {
     ...source,
+    // A generator that ends at once: the source is done, and the pipeline accounts for it as one.
+    // biome-ignore lint/correctness/useYield: it has nothing to yield
     async *read({ note }) {
       note('done in the previous run: skipped');
     },

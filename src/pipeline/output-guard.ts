@@ -94,7 +94,10 @@ function placeFinder() {
   const dirs = new Map<string, string>();
   const realDir = (dir: string): string => {
     let real = dirs.get(dir);
-    if (real === undefined) dirs.set(dir, (real = locate(dir, 0).real));
+    if (real === undefined) {
+      real = locate(dir, 0).real;
+      dirs.set(dir, real);
+    }
     return real;
   };
   const idOf = (stats: Stats | undefined) => (stats?.isFile() ? `${stats.dev}:${stats.ino}` : undefined);

@@ -122,7 +122,9 @@ export function plannedWrites(options: { sink: SinkKind; out: string; names: str
   if (options.sink === 'none' || options.sink === 'postgres') return []; // nothing in --out
   const sink = createSink(options.sink, out);
   const writes: PlannedWrite[] = [];
-  const add = (what: string, ...paths: string[]) => paths.forEach((path) => writes.push({ path, flag, what }));
+  const add = (what: string, ...paths: string[]) => {
+    for (const path of paths) writes.push({ path, flag, what });
+  };
   if (options.sink === 'sqlite') add('the SQLite database', ...sink.files!('').flatMap((db) => [db, ...SQLITE_SIDECARS.map((s) => db + s)]));
   else for (const name of names) add(`source ${JSON.stringify(name)}'s records`, ...sink.files!(name));
   const deadLetters = join(out, DEAD_LETTER_FILE);
