@@ -12,5 +12,8 @@ if (Number(version.split('.')[0]) < MIN_MAJOR) {
   process.stderr.write(`ingest-tui: Node ${version} is not supported: use Node 20, 22 or 24 (22 or 24 preferred: Node 20 is past its end of life)\n`);
   process.exitCode = 2;
 } else {
+  // DEBUG's stack traces then name src/ files and lines (dist/ ships its source maps); mapping
+  // costs start-up time, so only when asked.
+  if (process.env.DEBUG && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
   import(main);
 }

@@ -75,7 +75,7 @@ describe('sqlite sink', () => {
         throw err;
       });
     const cases: Array<[Error & { code?: string }, RegExp]> = [
-      [Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: 'MODULE_NOT_FOUND' }), /\(it is not installed\)/],
+      [Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: 'MODULE_NOT_FOUND' }), /\(it is not installed: `npm install better-sqlite3`\)/],
       [
         new Error(
           'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137.',
