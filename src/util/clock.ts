@@ -1,4 +1,4 @@
-import { type Waiter, type WaitList, waitList } from './abort.js';
+import { type Waiter, type WaitList, waitList } from './wait-list.js';
 
 /**
  * Simulated time: what sources wait on (`sleep`), and what times them out. A run has its own

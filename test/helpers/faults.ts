@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetters } from '../../src/sinks/dead-letter.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
-import { untilAborted } from '../../src/util/abort.js';
+import { untilAborted } from '../../src/util/wait-list.js';
 
 /** An error like the one a full disk gives. */
 export const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { onAbort, untilAborted, WakingAbortController } from '../../src/util/abort.js';
 import { sleep } from '../../src/util/clock.js';
+import { onAbort, untilAborted, WakingAbortController } from '../../src/util/wait-list.js';
 
 describe('abort wait list', () => {
   it('an abort rejects pending sleeps of 0 and of 10 s with the reason, and they never resolve later', async () => {
