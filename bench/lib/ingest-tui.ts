@@ -22,5 +22,4 @@ export function summaryOf(result: Measured): Record<string, any> {
   return JSON.parse(line) as Record<string, any>;
 }
 
-export const summaryOnly = (line: string) => line.startsWith('{"type":"summary"');
 export const metricsAndSummary = (line: string) => line.startsWith('{"type":"summary"') || line.startsWith('{"type":"metrics"');

@@ -5,7 +5,7 @@ import type { Source } from '../../src/sources/source.js';
 import { untilAborted } from '../../src/util/wait-list.js';
 
 /** An error like the one a full disk gives. */
-export const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 /** A sink whose write of chunk `${source}/${seq}` fails like a full disk, before anything is written. */
 export function faultySink(inner: Sink, failing: ReadonlySet<string>): Sink {
