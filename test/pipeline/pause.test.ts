@@ -6,34 +6,7 @@ import type { PausePoint } from '../../src/pipeline/pause-points.js';
 import { type PipelineRun, type RunOptions, startPipeline } from '../../src/pipeline/run.js';
 import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 import { noneSink } from '../../src/sinks/sink.js';
-
-/**
- * Time under mock.timers: it moves only when the test moves it, so a pause can last ten seconds
- * in no time, and every run time below is exact however loaded the machine is. The pipeline's
- * run time and its clock read performance.now(), which mock.timers leaves alone: it follows the
- * mocked Date here.
- */
-function mockTime(t: TestContext) {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
-  t.mock.method(performance, 'now', () => Date.now());
-  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    /** `ms` at once (a lecturer talking while the run is paused), then what that woke runs. */
-    async pass(ms: number) {
-      t.mock.timers.tick(ms);
-      await settle();
-    },
-    /** A millisecond at a time until `done()`, each one's wakers run to their next wait. */
-    async until(done: () => boolean, withinMs = 30_000) {
-      await settle(); // what is due now runs before time moves on
-      for (let ms = 0; !done(); ms++) {
-        if (ms > withinMs) throw new Error(`not within ${withinMs} ms of mocked time`);
-        t.mock.timers.tick(1);
-        await settle();
-      }
-    },
-  };
-}
+import { mockTime } from '../helpers/mock-time.js';
 
 /** A lecture scene on the pipeline, with every event and the (mocked) wall time it came at. */
 async function scene(t: TestContext, dir: string, options: Partial<RunOptions> = {}, onEvent?: (e: PipelineEvent, pipeline: PipelineRun) => void) {
