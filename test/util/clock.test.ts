@@ -123,8 +123,8 @@ describe('clock: holding time', () => {
   });
 
   it('holds nest: time runs again only when the last is released, and a release counts once', (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-    const clock = new Clock(() => Date.now());
+    mockTime(t);
+    const clock = new Clock();
     const fired: number[] = [];
     clock.after(10, () => fired.push(clock.now()));
     const a = clock.hold();
@@ -140,8 +140,8 @@ describe('clock: holding time', () => {
   });
 
   it('a cancelled alarm never fires', (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-    const clock = new Clock(() => Date.now());
+    mockTime(t);
+    const clock = new Clock();
     let fired = false;
     const cancel = clock.after(10, () => (fired = true));
     cancel();
@@ -150,8 +150,8 @@ describe('clock: holding time', () => {
   });
 
   it("an alarm past Node's 2^31-1 ms timer limit fires on time, not after 1 ms", (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-    const clock = new Clock(() => Date.now());
+    mockTime(t);
+    const clock = new Clock();
     const warnings = mock.method(process, 'emitWarning');
     const days30 = 30 * 24 * 3600_000;
     let firedAt: number | undefined;
