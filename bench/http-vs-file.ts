@@ -29,7 +29,7 @@ async function writeFixture() {
   const out = createWriteStream(file);
   let batch = '';
   for (const line of orders(0, sizeMb * 1e6)) {
-    batch += line + '\n';
+    batch += `${line}\n`;
     if (batch.length > 1 << 20) {
       if (!out.write(batch)) await once(out, 'drain');
       batch = '';

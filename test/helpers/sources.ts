@@ -63,6 +63,6 @@ export function run(sources: Source[], options: Partial<RunOptions> = {}) {
 
 export function endOf(events: PipelineEvent[], source: string) {
   const end = events.find((e) => e.type === 'source-end' && e.source === source);
-  if (!end || end.type !== 'source-end') throw new Error(`no source-end for ${source}`);
+  if (end?.type !== 'source-end') throw new Error(`no source-end for ${source}`);
   return end;
 }

@@ -45,7 +45,6 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
         ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
         : { text: `${stateSymbol.running} running`, color: theme.accent };
   const c = snapshot.counts;
-  const m = snapshot.metrics;
   return (
     <>
       <Text wrap="truncate">

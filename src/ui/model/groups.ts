@@ -31,7 +31,10 @@ export function groupSources(sources: readonly SourceView[]): { groups: Group[];
     if (stem === undefined) continue;
     const key = `${view.kind}\u0000${stem}`;
     let group = byKey.get(key);
-    if (!group) byKey.set(key, (group = { stem, kind: view.kind, members: [], first: view.name, last: view.name }));
+    if (!group) {
+      group = { stem, kind: view.kind, members: [], first: view.name, last: view.name };
+      byKey.set(key, group);
+    }
     group.members.push(view);
     group.last = view.name;
   }
