@@ -12,7 +12,7 @@ import type { Dashboard } from '../ui/dashboard/start-dashboard.js';
 import { createStore } from '../ui/model/store.js';
 import { attachJsonReporter } from '../ui/report/json-reporter.js';
 import { attachTextReporter } from '../ui/report/text-reporter.js';
-import { CancelReason } from '../util/abort.js';
+import { CancelReason } from '../util/cancel-reasons.js';
 import { parseDuration } from '../util/parse-duration.js';
 import { safeText } from '../util/sanitize.js';
 import { type CliOptions, parseCommandLine, version } from './args.js';

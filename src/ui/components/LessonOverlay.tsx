@@ -22,7 +22,7 @@ export interface LessonOverlayProps {
 const TWIN_ROWS = 10;
 
 /** Word-wrap to `width` columns, at most `max` lines (the last one cut with …). */
-export function wrap(text: string, width: number, max: number): string[] {
+function wrap(text: string, width: number, max: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
