@@ -5,6 +5,7 @@ import { database, databaseSchema } from '../../src/sources/database.js';
 import { lineChunks } from '../../src/sources/lines.js';
 import type { Chunk } from '../../src/sources/source.js';
 import { Clock, useClock } from '../../src/util/clock.js';
+import { mockTime } from '../helpers/mock-time.js';
 
 /** Every chunk `records` make, one byte each, the rest at the end included. */
 function collectAll<T>(size: number, records: T[]): Batch<T>[] {
@@ -97,10 +98,9 @@ describe('a chunk cut short by an abort', () => {
   });
 
   it('database: aborted after 6 rows of chunks of 4, one chunk comes out, the connection closes, the abort goes on up', async (t: TestContext) => {
-    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-    const clock = new Clock(() => Date.now());
+    const time = mockTime(t);
     const controller = new AbortController();
-    useClock(controller.signal, clock);
+    useClock(controller.signal, new Clock());
     const reason = new DOMException('cancelled by a test', 'AbortError');
     const config = databaseSchema.parse({ name: 'db', kind: 'database', rows: 10, chunkRows: 4, connectDelay: '10ms', rowDelay: '10ms', closeDelay: '10ms' });
     const notes: string[] = [];
@@ -110,13 +110,13 @@ describe('a chunk cut short by an abort', () => {
         chunks.push(chunk);
     })();
     read.catch(() => {}); // asserted below, once time has run
-    await advance(t, 75); // connected at 10 ms, rows at 20, 30, … 70: the chunk of rows 0-3 and two rows more
+    await time.until(() => performance.now() >= 75); // connected at 10 ms, rows at 20, 30, … 70: the chunk of rows 0-3 and two rows more
     assert.deepEqual(
       chunks.map((c) => c.records.length),
       [4],
     );
     controller.abort(reason);
-    await advance(t, 20); // time for the close (10 ms)
+    await time.until(() => notes.includes('connection closed')); // the close (10 ms)
     await assert.rejects(read, (err) => err === reason);
     assert.deepEqual(
       chunks.map((c) => c.cursor),
@@ -126,11 +126,3 @@ describe('a chunk cut short by an abort', () => {
     assert.deepEqual(notes, ['connecting…', 'connection open', 'closing…', 'connection closed']);
   });
 });
-
-/** Moves mocked time on a millisecond at a time, letting what each millisecond woke run. */
-async function advance(t: TestContext, ms: number) {
-  for (let i = 0; i < ms; i++) {
-    t.mock.timers.tick(1);
-    await new Promise(setImmediate);
-  }
-}
