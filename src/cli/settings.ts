@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunDefaults } from '../pipeline/config.js';
 import type { Lesson } from '../pipeline/events.js';
-import type { SinkKind } from '../pipeline/persistence.js';
+import type { SinkKind } from '../pipeline/persistence/open-persistence.js';
 import { parseDuration } from '../util/parse-duration.js';
 import type { CliOptions } from './args.js';
 
