@@ -20,7 +20,7 @@
 //
 // Needs util-linux `script` and `stty` (Debian: bsdutils, coreutils), the devDependency
 // @xterm/headless and dist/ (`npm run demo` builds it); says which is missing in one line and
-// exits 1. Not part of `npm test` or CI: it takes about 40 s.
+// exits 1. Not part of `npm test` or CI: it types its keys in real time, about 30 s for both scenes.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
