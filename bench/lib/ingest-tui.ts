@@ -23,5 +23,4 @@ export function summaryOf(result: Measured): Summary {
   return JSON.parse(line) as Summary;
 }
 
-export const summaryOnly = (line: string) => line.startsWith('{"type":"summary"');
 export const metricsAndSummary = (line: string) => line.startsWith('{"type":"summary"') || line.startsWith('{"type":"metrics"');

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilAborted } from '../util/abort.js';
+import { untilAborted } from '../util/wait-list.js';
 import type { Faults } from './faults.js';
 
 /**

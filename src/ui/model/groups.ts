@@ -14,7 +14,7 @@ export interface Group {
 }
 
 /** A group of at least this many is drawn as one ("thousands": a thousand still get their rows). */
-export const GROUP_FROM = 2000;
+const GROUP_FROM = 2000;
 
 /** Members that keep a row under their group's block: the ones whose error someone should read. */
 export const needsRow = (v: SourceView) => v.state === 'failed' || v.state === 'timed-out';

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { DEAD_LETTER_FILE, type DeadLetters, deadLetterFile, discardDeadLetters } from '../sinks/dead-letter.js';
-import { ndjsonSink } from '../sinks/ndjson.js';
-import { noneSink, type Sink } from '../sinks/sink.js';
-import { SQLITE_SIDECARS, sqliteSink } from '../sinks/sqlite.js';
-import type { Source } from '../sources/source.js';
+import { UsageError } from '../../errors.js';
+import { DEAD_LETTER_FILE, type DeadLetters, deadLetterFile, discardDeadLetters } from '../../sinks/dead-letter.js';
+import { ndjsonSink } from '../../sinks/ndjson.js';
+import { noneSink, type Sink } from '../../sinks/sink.js';
+import { SQLITE_SIDECARS, sqliteSink } from '../../sinks/sqlite.js';
+import type { Source } from '../../sources/source.js';
+import type { SourceConfig } from '../config.js';
 import { CHECKPOINT_DIR, type CheckpointStore, type CheckpointTarget, checkpointFile, openCheckpoints, sourceFingerprint } from './checkpoints.js';
-import type { SourceConfig } from './config.js';
 import type { PlannedWrite } from './output-guard.js';
 import { MANIFEST_FILE } from './ownership.js';
 
@@ -74,9 +74,9 @@ async function openDatabasePersistence(options: {
   run?: string;
 }): Promise<Persistence> {
   const [{ connectDatabase }, { ensureTables }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
-    import('../sinks/postgres/database.js'),
-    import('../sinks/postgres/tables.js'),
-    import('../sinks/postgres/sink.js'),
+    import('../../sinks/postgres/database.js'),
+    import('../../sinks/postgres/tables.js'),
+    import('../../sinks/postgres/sink.js'),
     import('./postgres-checkpoints.js'),
   ]);
   const db = await connectDatabase(options.db ?? {});

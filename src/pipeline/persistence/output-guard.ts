@@ -1,8 +1,8 @@
 import { lstatSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { IngestError } from '../errors.js';
-import type { Source } from '../sources/source.js';
-import { DEFAULTS_FILE, type LoadedSources, show } from './config.js';
+import { IngestError } from '../../errors.js';
+import type { Source } from '../../sources/source.js';
+import { DEFAULTS_FILE, type LoadedSources, show } from '../config.js';
 
 /** A file the run may create, change or remove. */
 export interface PlannedWrite {
