@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { describeError, IngestError } from '../errors.js';
 import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
@@ -6,12 +5,13 @@ import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { type CancelKind, CancelReason, timeoutReason } from '../util/cancel-reasons.js';
 import { attachClock, Clock } from '../util/clock.js';
 import { onAbort, untilAborted, WakingAbortController } from '../util/wait-list.js';
-import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, SOURCE_STATES, type SourceResult, type SourceState, type Summary } from './events.js';
+import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
 import { type PausePoint, pauseDecider } from './pause-points.js';
-import { startInSlices } from './time-slices.js';
+import { arrayFeed, Lanes, type SourceFeed } from './scheduler.js';
+import { SourceTable } from './source-table.js';
 import { type Transformed, type TransformFn, transformRecords } from './transform.js';
 
 /** Where each source stands in persisted data; the persistence layer implements it for --resume. */
@@ -79,7 +79,13 @@ export interface PipelineRun {
   stop(kind: CancelKind): void;
 }
 
-export function startPipeline(sources: Source[], options: RunOptions, emitEvent: Emit): PipelineRun {
+/**
+ * Runs the sources, `concurrency` at a time: an array (listed in run-start), or a feed that hands
+ * them out as lanes free (a fleet's database claims; run-start then lists none).
+ */
+export function startPipeline(input: Source[] | SourceFeed<Source>, options: RunOptions, emitEvent: Emit): PipelineRun {
+  const sources = Array.isArray(input) ? input : undefined;
+  const feed = sources ? arrayFeed(sources) : (input as SourceFeed<Source>);
   let startedAt = performance.now();
   /** Time the run stood paused, in all, and since when it stands: run time leaves it out. */
   let pausedMs = 0;
@@ -100,7 +106,6 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     },
     { once: true },
   );
-  const limit = pLimit(options.concurrency);
   const gate = createPauseGate();
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
@@ -123,8 +128,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   // A sink whose write is a round trip (a database's commit) is written behind the reads.
   const writeBehind = options.sink.writeBehind === true;
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
-  const results: SourceResult[] = sources.map((s) => ({
-    name: s.name,
+  // A queued source costs nothing here (the feed holds it); a finished one is a row of numbers.
+  const table = new SourceTable(feed.size);
+  const newResult = (name: string): SourceResult => ({
+    name,
     state: 'queued',
     chunks: 0,
     records: 0,
@@ -133,7 +140,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     deadLettered: 0,
     dropped: 0,
     ms: 0,
-  }));
+  });
+  let lanes: Lanes<Source> | undefined;
+  let concurrency = Math.max(1, Math.floor(options.concurrency));
   let retries = 0;
 
   const stop = (kind: CancelKind) => {
@@ -254,8 +263,9 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
   }
 
-  async function runSource(source: Source, result: SourceResult) {
-    if (root.signal.aborted) return end(result, 'cancelled', root.signal.reason);
+  async function runSource(source: Source, index: number) {
+    const result = newResult(source.name);
+    if (root.signal.aborted) return end(result, index, 'cancelled', root.signal.reason);
     const controller = new WakingAbortController();
     const { signal } = controller;
     attachClock(signal, clock);
@@ -304,11 +314,11 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       running.delete(source.name);
       result.ms = Math.round(runTime() - t0);
     }
-    await finishSource(source, result, state, error);
+    await finishSource(source, result, index, state, error);
   }
 
   /** Its output closed and its checkpoint told; a source that was done but cannot close them failed. */
-  async function finishSource(source: Source, result: SourceResult, state: SourceState, error: unknown) {
+  async function finishSource(source: Source, result: SourceResult, index: number, state: SourceState, error: unknown) {
     try {
       await options.sink.endSource(source.name);
     } catch (cause) {
@@ -325,13 +335,14 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
         error = cause;
       }
     }
-    end(result, state, error);
+    end(result, index, state, error);
   }
 
-  function end(result: SourceResult, state: SourceState, error: unknown) {
+  function end(result: SourceResult, index: number, state: SourceState, error: unknown) {
     result.state = state;
     result.dropped = result.records - result.persisted - result.deadLettered;
     if (error !== undefined) result.error = describeError(error);
+    table.set(index, result);
     const { name, ...rest } = result;
     emit({ type: 'source-end', t: now(), source: name, ...rest });
   }
@@ -364,7 +375,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       concurrency: options.concurrency,
       sink: options.sink.kind,
       out: options.out,
-      sources: sources.map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
+      sources: (sources ?? []).map((s) => ({ name: s.name, kind: s.kind, ...(s.expected ? { expected: s.expected } : {}) })),
       ...(options.lesson ? { lesson: options.lesson } : {}),
       ...(options.slowmo !== undefined && options.slowmo !== 1 ? { slowmo: options.slowmo } : {}),
       ...(options.bufferAll ? { bufferAll: true as const } : {}),
@@ -387,19 +398,23 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     if (holdingStart) startTheClock();
     const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));
     try {
-      // With room for every source at once there is nothing to limit, and p-limit's promises and
-      // frames per task (about a kilobyte, alive while the source runs) add up at 100,000 sources.
-      const unlimited = sources.length <= limit.concurrency;
-      // Like asyncio.gather, which creates every task before any runs on: all of them start
-      // before the first simulated wait ends, however long starting 10,000 takes on a busy machine.
-      const releaseStart = unlimited ? clock.hold() : undefined;
-      let tasks: Promise<void>[];
-      try {
-        tasks = await startInSlices(sources, (source, i) => (unlimited ? runSource(source, results[i]!) : limit(() => runSource(source, results[i]!))));
-      } finally {
+      // With room for every source at once there is nothing to limit: like asyncio.gather, which
+      // creates every task before any runs on, all of them start before the first simulated wait
+      // ends, however long starting 10,000 takes on a busy machine (the clock is held meanwhile).
+      const unlimited = feed.size !== undefined && feed.size <= concurrency;
+      let releaseStart = unlimited ? clock.hold() : undefined;
+      const release = () => {
         releaseStart?.();
+        releaseStart = undefined;
+      };
+      // Lanes pull the next source as one frees: a queued source is not a promise and a closure.
+      lanes = new Lanes({ feed, run: runSource, concurrency, signal: root.signal, started: release });
+      try {
+        await lanes.start();
+      } finally {
+        release();
       }
-      await Promise.all(tasks);
+      await lanes.done;
     } finally {
       clearDeadline?.();
     }
@@ -408,7 +423,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     const totals = metrics.stop();
     const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new IngestError('E_SINK', `cannot close outputs: ${describeError(failed.reason)}`, { cause: failed.reason });
-    const summary = summarize(results, now(), limit.concurrency, retries, totals, root.signal.reason);
+    const summary = summarize(table, now(), concurrency, retries, totals, root.signal.reason);
     emit({ type: 'summary', t: now(), ...summary });
     return summary;
   }
@@ -420,9 +435,10 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       controller?.abort(new CancelReason('user'));
       return controller !== undefined;
     },
-    setConcurrency(concurrency) {
-      limit.concurrency = Math.max(1, Math.floor(concurrency));
-      emit({ type: 'concurrency', t: now(), concurrency: limit.concurrency });
+    setConcurrency(value) {
+      concurrency = Math.max(1, Math.floor(value));
+      if (lanes) lanes.concurrency = concurrency;
+      emit({ type: 'concurrency', t: now(), concurrency });
     },
     setPaused: (paused) => setPaused(paused),
     step() {
@@ -467,42 +483,30 @@ async function* readToEnd<T>(chunks: AsyncGenerator<T>) {
 }
 
 function summarize(
-  results: SourceResult[],
+  table: SourceTable,
   wallMs: number,
   concurrency: number,
   retries: number,
   totals: { baselineRssBytes: number; peakRssBytes: number; maxLoopLagMs: number },
   stopReason: unknown,
 ): Summary {
-  const states = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
-  const sum = (key: 'records' | 'bytes' | 'persisted' | 'deadLettered' | 'dropped' | 'ms') => results.reduce((n, r) => n + r[key], 0);
-  for (const r of results) states[r.state] += 1;
-  const busyMs = sum('ms');
+  const busyMs = table.sum('ms');
+  const sources: SourceResult[] = [];
+  for (let i = 0; i < table.size; i++) sources.push(table.get(i));
   return {
     wallMs,
     busyMs,
     speedup: wallMs > 0 ? Math.round((busyMs / wallMs) * 100) / 100 : 0,
     concurrency,
-    states,
-    records: sum('records'),
-    bytes: sum('bytes'),
-    persisted: sum('persisted'),
-    deadLettered: sum('deadLettered'),
-    dropped: sum('dropped'),
+    states: table.countStates(),
+    records: table.sum('records'),
+    bytes: table.sum('bytes'),
+    persisted: table.sum('persisted'),
+    deadLettered: table.sum('deadLettered'),
+    dropped: table.sum('dropped'),
     retries,
     ...totals,
     ...(stopReason instanceof CancelReason ? { stoppedBy: stopReason.kind } : {}),
-    sources: results.map(({ name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms, error }) => ({
-      name,
-      state,
-      chunks,
-      records,
-      bytes,
-      persisted,
-      deadLettered,
-      dropped,
-      ms,
-      ...(error === undefined ? {} : { error }),
-    })),
+    sources,
   };
 }
