@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { createSource, type SourceFileConfig, sourceKinds } from '../sources/registry.js';
-import type { Source, SourceEnv } from '../sources/source.js';
+import type { Source, SourceContext, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { readSmallFile } from '../util/files.js';
 import { LIMITS } from '../util/limits.js';
@@ -160,15 +160,50 @@ export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'bas
   // One env per directory, shared: a "count": 100000 entry would otherwise copy it 100,000 times.
   const envs = new Map<string, SourceEnv>();
   const envFor = (baseDir: string) => envs.get(baseDir) ?? envs.set(baseDir, { ...env, baseDir }).get(baseDir)!;
+  // A "count" entry's sources differ only in their names: one is made up front as the model of
+  // the others, which are made when they are read. Queued, each costs a few fields, not a source
+  // with its closure and a copy of the config (~500 bytes, half a gigabyte at a million).
+  const models = new Map<SourceFileConfig, Source>();
   return configs.map((c) => {
     try {
-      return createSource({ ...c.config, name: c.name }, envFor(c.baseDir));
+      const env = envFor(c.baseDir);
+      if (c.config.count === undefined || c.config.count < 2) return createSource({ ...c.config, name: c.name }, env);
+      let model = models.get(c.config);
+      if (!model) {
+        model = createSource({ ...c.config, name: c.name }, env);
+        models.set(c.config, model);
+      }
+      return new CountedSource(c.name, model, c.config, env);
     } catch (err) {
       // A kind may find a problem only once it sees the run (e.g. no server for a relative URL).
       if (err instanceof ConfigError) throw new ConfigError(`${show(c.file)}: ${err.message}`, { cause: err });
       throw err;
     }
   });
+}
+
+/** One of a "count" entry's sources: everything but its name is its model's, and its reader is made when it is read. */
+class CountedSource implements Source {
+  readonly kind: string;
+  readonly expected: Source['expected'];
+  readonly timeoutMs: number | undefined;
+  readonly cpuCostMs: number | undefined;
+  readonly reads: Source['reads'];
+  constructor(
+    readonly name: string,
+    model: Source,
+    private readonly config: SourceFileConfig,
+    private readonly env: SourceEnv,
+  ) {
+    this.kind = model.kind;
+    this.expected = model.expected;
+    this.timeoutMs = model.timeoutMs;
+    this.cpuCostMs = model.cpuCostMs;
+    this.reads = model.reads;
+  }
+  read(ctx: SourceContext) {
+    return createSource({ ...this.config, name: this.name }, this.env).read(ctx);
+  }
 }
 
 async function loadDefaults(file: string): Promise<RunDefaults> {
