@@ -51,7 +51,7 @@ describe('the lecture, runnable', () => {
     // ... and which tool and event shape wrote the stream, and when it started.
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     assert.equal(events[0]!.version, pkg.version);
-    assert.equal(events[0]!.schemaVersion, 2);
+    assert.equal(events[0]!.schemaVersion, 3);
     assert.ok(Math.abs(Date.parse(events[0]!.startedAt) - (Date.now() - summary.wallMs)) < 60_000, events[0]!.startedAt);
   });
 

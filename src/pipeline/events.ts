@@ -49,8 +49,17 @@ export interface Summary {
   maxLoopLagMs: number;
   /** Why the run stopped early, when it did: 'deadline', 'SIGINT', 'SIGTERM', 'quit'. */
   stoppedBy?: string;
+  /**
+   * Per source, in the order they started. Up to SUMMARY_SOURCES_MAX sources, every one; above
+   * that, only those that did not end done (at most SUMMARY_SOURCES_MAX of them), and
+   * `sourcesOmitted` says how many are left out. `states` and the totals always count all.
+   */
   sources: SourceResult[];
+  sourcesOmitted?: number;
 }
+
+/** The most sources a summary lists one by one (see Summary.sources). */
+export const SUMMARY_SOURCES_MAX = 10_000;
 
 /**
  * What a lecture scenario teaches (from its ingest.json): the JavaScript construct and its asyncio
@@ -113,9 +122,10 @@ type At<T> = T & { t: number };
 
 /**
  * The shape of the event stream (--json, --record). Raised when an event changes incompatibly,
- * so a script or a replay can tell; new optional fields do not raise it. 1 had no run-start version.
+ * so a script or a replay can tell; new optional fields do not raise it. 1 had no run-start version;
+ * 2's summary listed every source, 3's lists at most SUMMARY_SOURCES_MAX (Summary.sourcesOmitted).
  */
-export const EVENTS_SCHEMA_VERSION = 2;
+export const EVENTS_SCHEMA_VERSION = 3;
 
 export type PipelineEvent =
   | At<{

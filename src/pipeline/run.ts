@@ -5,7 +5,7 @@ import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { type CancelKind, CancelReason, timeoutReason } from '../util/cancel-reasons.js';
 import { attachClock, Clock } from '../util/clock.js';
 import { onAbort, untilAborted, WakingAbortController } from '../util/wait-list.js';
-import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, type SourceResult, type SourceState, type Summary } from './events.js';
+import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, type SourceResult, type SourceState, SUMMARY_SOURCES_MAX, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
 import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
@@ -491,8 +491,12 @@ function summarize(
   stopReason: unknown,
 ): Summary {
   const busyMs = table.sum('ms');
+  // A million entries would be a 150 MB line of --json and as much heap at the very end: past
+  // SUMMARY_SOURCES_MAX, the summary lists the sources that need a look (not done), and counts the rest.
+  const all = table.size <= SUMMARY_SOURCES_MAX;
   const sources: SourceResult[] = [];
-  for (let i = 0; i < table.size; i++) sources.push(table.get(i));
+  for (let i = 0; i < table.size && sources.length < SUMMARY_SOURCES_MAX; i++) if (all || table.state(i) !== 'done') sources.push(table.get(i));
+  const omitted = table.size - sources.length;
   return {
     wallMs,
     busyMs,
@@ -508,5 +512,6 @@ function summarize(
     ...totals,
     ...(stopReason instanceof CancelReason ? { stoppedBy: stopReason.kind } : {}),
     sources,
+    ...(omitted > 0 ? { sourcesOmitted: omitted } : {}),
   };
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createEventBus, type PipelineEvent, SUMMARY_SOURCES_MAX } from '../../src/pipeline/events.js';
+import { startPipeline } from '../../src/pipeline/run.js';
 import { type TransformFn, transformRecords } from '../../src/pipeline/transform.js';
+import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 import { noneSink, type Sink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
 import { endOf, Probe, run, testSource } from '../helpers/sources.js';
@@ -18,6 +21,54 @@ describe('scheduling', () => {
     assert.equal(probe.created.length, 12);
     const starts = events.filter((e) => e.type === 'source-start').length;
     assert.equal(starts, 12);
+  });
+
+  it('takes sources from a feed as slots free (a fleet claiming from a database)', async () => {
+    const probe = new Probe();
+    const pending = Array.from({ length: 7 }, (_, i) => testSource(`f${i}`, probe, { chunks: 2, delayMs: 5 }));
+    const claimed: string[] = [];
+    const feed = {
+      async next() {
+        const source = pending.shift();
+        if (source) claimed.push(source.name);
+        // Never more claimed than running plus the one being started.
+        assert.ok(claimed.length - probe.cleaned.length <= 2, 'claims only as a slot frees');
+        return source;
+      },
+    };
+    const bus = createEventBus();
+    const events: PipelineEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const summary = await startPipeline(feed, { concurrency: 2, sink: noneSink(), deadLetters: discardDeadLetters }, bus.emit).done;
+    assert.equal(probe.maxRunning, 2);
+    assert.equal(summary.states.done, 7);
+    assert.deepEqual(
+      summary.sources.map((s) => s.name),
+      claimed,
+    );
+    assert.equal(summary.records, 7 * 2 * 2);
+  });
+
+  it(`past ${SUMMARY_SOURCES_MAX.toLocaleString('en')} sources the summary lists those not done and counts the rest`, async () => {
+    const count = SUMMARY_SOURCES_MAX + 5;
+    const sources: Source[] = Array.from({ length: count }, (_, i) => ({
+      name: `n${i}`,
+      kind: 'test',
+      async *read() {
+        if (i % 5000 === 1) throw new Error('boom');
+        yield { seq: 0, records: ['{}'], bytes: 2, cursor: { seq: 1 } };
+      },
+    }));
+    const { pipeline } = run(sources, { concurrency: 1000 });
+    const summary = await pipeline.done;
+    assert.equal(summary.states.done, count - 3);
+    assert.equal(summary.states.failed, 3);
+    assert.deepEqual(
+      summary.sources.map((s) => `${s.name} ${s.state}`),
+      ['n1 failed', 'n5001 failed', 'n10001 failed'],
+    );
+    assert.equal(summary.sourcesOmitted, count - 3);
+    assert.equal(summary.records, count - 3);
   });
 
   it('raising the concurrency live starts queued sources', async () => {
