@@ -12,7 +12,7 @@ import { fileIngest } from './cases/file-ingest.js';
 import { httpNdjson } from './cases/http-ndjson.js';
 import { install } from './cases/install.js';
 import { postgresSink } from './cases/postgres-sink.js';
-import { sources10k, sources100k } from './cases/sources.js';
+import { sources1m, sources10k, sources100k } from './cases/sources.js';
 import { sqliteSink } from './cases/sqlite-sink.js';
 import { startup } from './cases/startup.js';
 import { streaming } from './cases/streaming.js';
@@ -20,7 +20,20 @@ import { uiOverhead } from './cases/ui-overhead.js';
 import { machine, markdownTable, textTable } from './lib/report.js';
 import { type BenchCase, type BenchContext, FeatureNotAvailable, type Row } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, install, fileIngest, sqliteSink, postgresSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
+const CASES: BenchCase[] = [
+  startup,
+  install,
+  fileIngest,
+  sqliteSink,
+  postgresSink,
+  httpNdjson,
+  sources10k,
+  sources100k,
+  sources1m,
+  streaming,
+  uiOverhead,
+  dashboardLag,
+];
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const { values: flags, positionals: names } = parseArgs({

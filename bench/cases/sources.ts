@@ -91,3 +91,86 @@ export const sources100k = manySources(100_000, ({ python, rss }) => [
   python === undefined ? undefined : { text: '< 1.0× Python', met: python < 1 },
   { text: '≤ 800 MiB', met: rss <= 800 },
 ]);
+
+const rawPool = fileURLToPath(new URL('../baselines/sources-pool.mjs', import.meta.url));
+const rawBounded = fileURLToPath(new URL('../baselines/sources-bounded.py', import.meta.url));
+const MILLION = 1_000_000;
+const LANES = 10_000;
+
+/** The worst loop-lag p99 of the progress lines (`lag p99 12ms`, `lag p99 1.2s`) a --no-ui run printed. */
+function worstLagP99(text: string): number | undefined {
+  let worst: number | undefined;
+  for (const m of text.matchAll(/lag p99 ([\d.]+)(ms|s)\b/g)) worst = Math.max(worst ?? 0, Number(m[1]) * (m[2] === 's' ? 1000 : 1));
+  return worst;
+}
+
+/**
+ * 1,000,000 simulated sources of one chunk × 10 ms at -c 10000 (--no-ui --sink none): 100 waves,
+ * so the ideal is 1 s. Against the raw Node worker pool (10,000 loops pulling from one iterator)
+ * and Python asyncio both ways (a semaphore over a million gathered tasks, and a worker pool).
+ */
+export const sources1m: BenchCase = {
+  name: 'sources-1m',
+  title: '1,000,000 simulated sources (1 chunk × 10 ms, -c 10000, --sink none) vs a raw Node worker pool and Python asyncio',
+  async run(ctx) {
+    const python = findPython();
+    const file = await sourcesFile(ctx, 'sources-1m', {
+      name: 's',
+      kind: 'simulated',
+      count: MILLION,
+      chunks: 1,
+      recordsPerChunk: 1,
+      latency: `${LATENCY_MS}ms`,
+    });
+    const args = [String(MILLION), '1', String(LATENCY_MS), '1', String(LANES)];
+    const timeoutMs = 10 * 60_000;
+    const best = await bestOf(ctx.quick ? 1 : Math.min(ctx.runs, 3), {
+      pool: async () => expectOk('raw node pool', await measure(rawPool, args, { tmpDir: ctx.tmpDir, node: true, timeoutMs })),
+      ours: () => ingestTui(ctx, ['--sources', file, '-c', String(LANES), '--sink', 'none', '--no-ui'], { timeoutMs }),
+      pySemaphore: python
+        ? async () => fromPython(expectOk('python semaphore', await measure(python, [rawBounded, 'semaphore', ...args], { tmpDir: ctx.tmpDir, timeoutMs })))
+        : undefined,
+      pyPool: python
+        ? async () => fromPython(expectOk('python pool', await measure(python, [rawBounded, 'pool', ...args], { tmpDir: ctx.tmpDir, timeoutMs })))
+        : undefined,
+    });
+    const name = 'sources-1m';
+    const wall = best.ours.wallMs;
+    const rss = best.ours.peakRssBytes! / MiB;
+    const lag = worstLagP99(best.ours.stderr);
+    const na = 'n/a: python3 not found';
+    const vsPython = (side: Measured | undefined, against: string): Row[] =>
+      side
+        ? [
+            { case: name, measure: 'wall', unit: 'ms', ours: wall, baseline: side.wallMs, against },
+            { case: name, measure: 'peak RSS', unit: 'MiB', ours: rss, baseline: side.peakRssBytes! / MiB, against },
+          ]
+        : [{ case: name, measure: `wall vs ${against}`, unit: 'ms', na }];
+    return [
+      {
+        case: name,
+        measure: 'wall',
+        unit: 'ms',
+        ours: wall,
+        baseline: best.pool.wallMs,
+        against: 'raw Node worker pool',
+        target: { text: '≤ 1.0× pool, ≤ 5 s', met: wall <= best.pool.wallMs && wall <= 5000 },
+      },
+      {
+        case: name,
+        measure: 'peak RSS',
+        unit: 'MiB',
+        ours: rss,
+        baseline: best.pool.peakRssBytes! / MiB,
+        against: 'raw Node worker pool',
+        target: { text: '≤ 400 MiB', met: rss <= 400 },
+      },
+      { case: name, measure: 'wall', unit: 'ms', ours: wall, baseline: 100 * LATENCY_MS, against: 'ideal (100 waves × 10 ms)' },
+      lag === undefined
+        ? { case: name, measure: 'loop lag p99 (worst interval)', unit: 'ms', na: 'n/a: no progress line' }
+        : { case: name, measure: 'loop lag p99 (worst interval)', unit: 'ms', ours: lag, target: { text: '≤ 20 ms', met: lag <= 20 } },
+      ...vsPython(best.pySemaphore, 'Python asyncio, semaphore'),
+      ...vsPython(best.pyPool, 'Python asyncio, worker pool'),
+    ];
+  },
+};
