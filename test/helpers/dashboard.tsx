@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import type { Lesson, PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
 import { App } from '../../src/ui/components/App.js';
-import type { DashboardControls } from '../../src/ui/dashboard/controls.js';
+import { type DashboardControls, localControls } from '../../src/ui/dashboard/controls.js';
 import { createStore, type Store } from '../../src/ui/model/store.js';
 import { colorTheme, type Theme, ThemeContext } from '../../src/ui/theme.js';
 
@@ -190,7 +190,7 @@ export async function renderDashboard(
   const clock = () => startedAt + store.getSnapshot().t;
   const view = render(
     <ThemeContext.Provider value={theme}>
-      <App store={store} controls={() => controls} replay={replay} forceExit={forceExit} clock={clock} />
+      <App store={store} controls={localControls(() => controls)} replay={replay} forceExit={forceExit} clock={clock} />
     </ThemeContext.Provider>,
   );
   const resize = async (c: number, r: number) => {

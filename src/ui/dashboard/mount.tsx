@@ -9,11 +9,11 @@ import type { SnapshotSource } from '../hooks/use-snapshot.js';
 import { focusOf } from '../model/lecture.js';
 import { createStore } from '../model/store.js';
 import { type Theme, ThemeContext } from '../theme.js';
-import type { DashboardControls } from './controls.js';
+import type { ControlChannel } from './controls.js';
 
 export interface MountOptions {
   store: SnapshotSource;
-  controls: () => DashboardControls | undefined;
+  controls: ControlChannel;
   replay: boolean;
   theme: Theme;
   stdout: NodeJS.WriteStream;
@@ -92,5 +92,5 @@ export function warmUp() {
   });
   store.apply({ type: 'metrics', t: 50, rss: 1e8, heapUsed: 5e7, loopLagP99Ms: 1, loopLagMaxMs: 1 });
   store.flush();
-  for (let i = 0; i < 3; i++) renderToString(<App store={store} controls={() => undefined} forceExit={() => {}} />, { columns: 120 });
+  for (let i = 0; i < 3; i++) renderToString(<App store={store} forceExit={() => {}} />, { columns: 120 });
 }

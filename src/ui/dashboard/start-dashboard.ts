@@ -4,13 +4,13 @@ import { entryPoint } from '../../util/package-paths.js';
 import { startWorker } from '../../util/worker.js';
 import type { Store } from '../model/store.js';
 import { formatSummary } from '../report/summary-table.js';
-import type { DashboardControls } from './controls.js';
-import { Has, SLOTS, Slot, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
+import { applyControl, type DashboardControls } from './controls.js';
+import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createSnapshotEncoder } from './snapshot-wire.js';
 
 export interface DashboardOptions {
   store: Store;
-  /** Read on every key press: the run may start after the dashboard does. */
+  /** Read for every request the keys make: the run may start after the dashboard does. */
   controls: () => DashboardControls | undefined;
   replay?: boolean;
   stdout?: NodeJS.WriteStream;
@@ -58,11 +58,12 @@ export function startDashboard(options: DashboardOptions): Dashboard {
   const { store } = options;
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const slots = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  const closedSlot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const workerClosed = new Int32Array(closedSlot);
   const { port1: port, port2 } = new MessageChannel();
   const workerData: WorkerData = {
     port: port2,
-    slots: slots.buffer as SharedArrayBuffer,
+    closed: closedSlot,
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
     stdoutIsTTY: stdout.isTTY === true,
@@ -118,45 +119,6 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     }
   }
 
-  /** A control call from the worker's keys, answered through the shared slots the worker waits on. */
-  function answer({ id, op, arg }: Extract<ToMain, { type: 'call' }>) {
-    let result = 0;
-    try {
-      const controls = options.controls();
-      switch (op) {
-        case 'controls':
-          result = !controls
-            ? 0
-            : Has.stop |
-              (controls.cancel ? Has.cancel : 0) |
-              (controls.setConcurrency ? Has.setConcurrency : 0) |
-              (controls.setPaused ? Has.setPaused : 0) |
-              (controls.step ? Has.step : 0) |
-              (controls.over ? Has.over : 0);
-          break;
-        case 'stop':
-          controls?.stop(arg as 'quit' | 'SIGINT');
-          break;
-        case 'cancel':
-          result = controls?.cancel?.(arg as string) ? 1 : 0;
-          break;
-        case 'setConcurrency':
-          controls?.setConcurrency?.(arg as number);
-          break;
-        case 'step':
-          controls?.step?.();
-          break;
-        case 'setPaused':
-          controls?.setPaused?.(arg as boolean);
-          break;
-      }
-    } finally {
-      Atomics.store(slots, Slot.result, result);
-      Atomics.store(slots, Slot.answered, id);
-      Atomics.notify(slots, Slot.answered);
-    }
-  }
-
   function handle(message: ToMain) {
     touched ||= message.type !== 'ready';
     switch (message.type) {
@@ -172,8 +134,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       case 'raw':
         setRawMode(message.on);
         break;
-      case 'call':
-        answer(message);
+      case 'control':
+        // Also while unmount drains what the worker posted last: the run may still be there to hear it.
+        send({ type: 'answer', answer: applyControl(options.controls(), message.request) });
         break;
       case 'closed':
         picture = message.picture;
@@ -191,7 +154,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   /** Everything the worker has posted so far, handled now, in order (while this thread waits for it). */
   function drain() {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as ToMain);
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message);
   }
 
   const encode = createSnapshotEncoder();
@@ -237,13 +200,10 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     if (!dead && touched) {
       if (final) sendSnapshot();
       send({ type: 'close', final });
-      // Its last render may ask for the controls and wait for this thread: answer while waiting.
-      const deadline = performance.now() + CLOSE_TIMEOUT_MS;
-      while (Atomics.load(slots, Slot.closed) === 0 && performance.now() < deadline) {
-        Atomics.wait(slots, Slot.closed, 0, 2);
-        drain();
-      }
-      if (Atomics.load(slots, Slot.closed) === 0) restore();
+      // See WorkerData.closed for why this one wait is synchronous.
+      const answered = Atomics.wait(workerClosed, 0, 0, CLOSE_TIMEOUT_MS) !== 'timed-out';
+      drain();
+      if (!answered) restore();
     }
     // Untouched: nothing to restore, and what it may still post is never written.
     port.close();
