@@ -53,7 +53,9 @@ export function mountDashboard({ store, controls, replay, theme, stdout, stdin, 
   // synchronously ahead of Ink's own handler means Ink repaints a frame that fits.
   const relayout = () => instance.rerender(tree(false));
   stdout.prependListener('resize', relayout);
-  const instance: Instance = render(tree(false), { stdout, stdin, exitOnCtrlC: false });
+  // Ink draws every commit (maxFps 0): the store's interval already paces the snapshots, and a
+  // key's frame need not wait for Ink's 30 fps window (see use-snapshot.ts).
+  const instance: Instance = render(tree(false), { stdout, stdin, exitOnCtrlC: false, maxFps: 0 });
 
   return {
     close(final) {

@@ -9,6 +9,7 @@ import type { SnapshotMessage } from './snapshot-wire.js';
  * for the pipeline. Neither waits for the other, but for the main thread's unmount (see WorkerData.closed).
  */
 export type ToWorker =
+  /** At most one is on its way at a time: the next is sent once the worker says `drawn`. */
   | SnapshotMessage
   | { type: 'keys'; data: string }
   | { type: 'resize'; columns: number; rows: number }
@@ -21,6 +22,8 @@ export type ToMain =
   /** Mounted and warmed up: the first frame will not take long. */
   | { type: 'ready' }
   | { type: 'out'; data: string }
+  /** The last snapshot has been drawn (its frame posted as `out` before this): the next may come. */
+  | { type: 'drawn' }
   /** The first frame that shows the run's sources has been posted (as `out`, just before this). */
   | { type: 'painted' }
   | { type: 'raw'; on: boolean }

@@ -5,6 +5,7 @@ import { startWorker } from '../../util/worker.js';
 import type { Store } from '../model/store.js';
 import { formatSummary } from '../report/summary-table.js';
 import { applyControl, type DashboardControls } from './controls.js';
+import { oneInFlight } from './one-in-flight.js';
 import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createSnapshotEncoder } from './snapshot-wire.js';
 
@@ -128,6 +129,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       case 'out':
         stdout.write(message.data);
         break;
+      case 'drawn':
+        if (!closed) snapshots.arrived();
+        break;
       case 'painted':
         isPainted(); // its frame was written just above
         break;
@@ -162,8 +166,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     const { message, transfer } = encode(store.getSnapshot());
     send(message, transfer);
   };
-  const unsubscribe = store.subscribe(sendSnapshot);
-  sendSnapshot();
+  const snapshots = oneInFlight(sendSnapshot);
+  const unsubscribe = store.subscribe(snapshots.offer);
+  snapshots.offer();
   const resize = () => send({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 });
   stdout.on('resize', resize);
 
@@ -198,7 +203,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     process.off('exit', onProcessExit);
     drain();
     if (!dead && touched) {
-      if (final) sendSnapshot();
+      if (final) sendSnapshot(); // the summary's, whether or not one is on its way: messages keep their order
       send({ type: 'close', final });
       // See WorkerData.closed for why this one wait is synchronous.
       const answered = Atomics.wait(workerClosed, 0, 0, CLOSE_TIMEOUT_MS) !== 'timed-out';

@@ -56,13 +56,6 @@ const stdin = Object.assign(new PassThrough(), {
 const controls = controlChannel((request) => post({ type: 'control', request }));
 
 const store = createReplicaStore();
-// Snapshots that arrive together (this thread was busy drawing) make one frame, of the latest.
-let pending: NodeJS.Immediate | undefined;
-const notify = () => {
-  clearImmediate(pending);
-  pending = undefined;
-  store.notify();
-};
 
 const dashboard = mountDashboard({
   store,
@@ -81,7 +74,9 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'snapshot':
       store.apply(message);
-      pending ??= setImmediate(notify);
+      store.notify();
+      // React renders in a microtask and Ink writes the frame as it commits: by now both are done.
+      setImmediate(() => post({ type: 'drawn' }));
       break;
     case 'keys':
       stdin.write(message.data);
@@ -94,7 +89,6 @@ port.on('message', (message: ToWorker) => {
       controls.answer(message.answer);
       break;
     case 'close': {
-      if (pending) notify();
       const { picture, complete } = dashboard.close(message.final);
       post({ type: 'closed', picture, complete });
       // The main thread waits on this, then reads what was posted.

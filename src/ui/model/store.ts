@@ -143,19 +143,11 @@ function compact(history: number[]) {
 /**
  * Reduces the event stream into a snapshot that views read. Events arrive thousands of times a
  * second; subscribers hear about them at most once per `intervalMs` (10 a second by default),
- * which is what keeps the dashboard calm and cheap. When the views are slow (a big terminal on a
- * busy machine: an Ink frame can take 10-20 ms of the event loop) notifications are spaced
- * further, so that views never take more than `1 / viewBudget` of the loop's time from the pipeline.
+ * which is what keeps the dashboard calm and cheap. This interval is the one place the
+ * dashboard's frames are paced (see use-snapshot.ts): it is on the pipeline's thread, before
+ * anything is built, packed or posted, so a frame it does not make costs the pipeline nothing.
  */
-export function createStore({
-  intervalMs = 100,
-  viewBudget = 10,
-  maxIntervalMs = 1000,
-}: {
-  intervalMs?: number;
-  viewBudget?: number;
-  maxIntervalMs?: number;
-} = {}) {
+export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) {
   const views: SourceView[] = [];
   const byName = new Map<string, SourceView>();
   const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
@@ -187,8 +179,6 @@ export function createStore({
   let version = 0;
   let snapshot = build();
   let timer: NodeJS.Timeout | undefined;
-  /** How long the views took for the last notification, ms. */
-  let viewCost = 0;
 
   function build(): Snapshot {
     return {
@@ -208,12 +198,7 @@ export function createStore({
     timer = undefined;
     version += 1;
     snapshot = build();
-    const started = performance.now();
     for (const listener of listeners) listener(snapshot);
-    // React renders in a microtask queued by the listener: measure once it has run.
-    queueMicrotask(() => {
-      viewCost = performance.now() - started;
-    });
   }
 
   function setState(view: SourceView, next: SourceState) {
@@ -387,7 +372,7 @@ export function createStore({
       case 'dead-letter':
         break;
     }
-    timer ??= setTimeout(flush, Math.min(maxIntervalMs, Math.max(intervalMs, viewCost * viewBudget)));
+    timer ??= setTimeout(flush, intervalMs);
   }
 
   return {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyControl, type ControlRequest, type DashboardControls, localControls } from '../../../src/ui/dashboard/controls.js';
+import { oneInFlight } from '../../../src/ui/dashboard/one-in-flight.js';
 import { answerText } from '../../../src/ui/hooks/use-dashboard-keys.js';
 import { recordingControls } from '../../helpers/dashboard.js';
 
@@ -54,5 +55,23 @@ describe('controls (requests and their answers)', () => {
     await Promise.resolve();
     assert.deepEqual(log, ['key handled', 'answer setConcurrency done']);
     assert.deepEqual(run.calls, ['concurrency 2']);
+  });
+});
+
+describe('one in flight (snapshots to the worker)', () => {
+  it('sends at once while nothing is on its way; offers made meanwhile go as one, once it has arrived', () => {
+    let sent = 0;
+    const gate = oneInFlight(() => void (sent += 1));
+    gate.offer();
+    assert.equal(sent, 1);
+    gate.offer();
+    gate.offer();
+    assert.equal(sent, 1, 'one on its way: the others wait');
+    gate.arrived();
+    assert.equal(sent, 2, 'the waiting offers went as one');
+    gate.arrived();
+    assert.equal(sent, 2, 'nothing was waiting');
+    gate.offer();
+    assert.equal(sent, 3, 'nothing on its way: at once');
   });
 });
