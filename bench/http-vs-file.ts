@@ -18,7 +18,7 @@ import { startServeProcess } from '../src/serve/child.js';
 import { orders } from '../src/serve/records.js';
 import { discardDeadLetters } from '../src/sinks/dead-letter.js';
 import { noneSink } from '../src/sinks/sink.js';
-import { sourceKinds } from '../src/sources/registry.js';
+import { createSource, sourceKinds } from '../src/sources/registry.js';
 import type { Source } from '../src/sources/source.js';
 
 const sizeMb = Number(process.argv[2] ?? 100);
@@ -29,7 +29,7 @@ async function writeFixture() {
   const out = createWriteStream(file);
   let batch = '';
   for (const line of orders(0, sizeMb * 1e6)) {
-    batch += line + '\n';
+    batch += `${line}\n`;
     if (batch.length > 1 << 20) {
       if (!out.write(batch)) await once(out, 'drain');
       batch = '';
@@ -40,7 +40,7 @@ async function writeFixture() {
 
 function make(fields: Record<string, unknown>, serveUrl?: string): Source {
   const kind = sourceKinds.get(fields.kind as string)!;
-  return kind.create(kind.schema.parse({ name: 'bench', chunkRecords: 500, ...fields }), { baseDir: dir, seed: 1, slowmo: 1, serveUrl });
+  return createSource(kind.schema.parse({ name: 'bench', chunkRecords: 500, ...fields }), { baseDir: dir, seed: 1, slowmo: 1, serveUrl });
 }
 
 /** The source alone: pull every chunk, count records. */

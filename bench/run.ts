@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { dashboardLag } from './cases/dashboard-lag.js';
 import { fileIngest } from './cases/file-ingest.js';
 import { httpNdjson } from './cases/http-ndjson.js';
+import { install } from './cases/install.js';
 import { postgresSink } from './cases/postgres-sink.js';
 import { sources10k, sources100k } from './cases/sources.js';
 import { sqliteSink } from './cases/sqlite-sink.js';
@@ -19,7 +20,7 @@ import { uiOverhead } from './cases/ui-overhead.js';
 import { machine, markdownTable, textTable } from './lib/report.js';
 import { type BenchCase, type BenchContext, FeatureNotAvailable, type Row } from './lib/types.js';
 
-const CASES: BenchCase[] = [startup, fileIngest, sqliteSink, postgresSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
+const CASES: BenchCase[] = [startup, install, fileIngest, sqliteSink, postgresSink, httpNdjson, sources10k, sources100k, streaming, uiOverhead, dashboardLag];
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const { values: flags, positionals: names } = parseArgs({
@@ -79,7 +80,7 @@ try {
 
 const m = machine();
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const date = `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 console.log(`\n${textTable(rows)}\n`);
 console.log(`${m.cpu} · ${m.cores} cores · ${m.memory} · Node ${m.node} · ${date} · ${minutes} min${ctx.quick ? ' · --quick' : ''} · best of ${ctx.runs}`);
 

@@ -13,9 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openCheckpoints } from '../src/pipeline/checkpoints.js';
 import { createSources } from '../src/pipeline/config.js';
 import { createEventBus, type PipelineEvent } from '../src/pipeline/events.js';
+import { openCheckpoints } from '../src/pipeline/persistence/checkpoints.js';
 import { startPipeline } from '../src/pipeline/run.js';
 import { deadLetterFile } from '../src/sinks/dead-letter.js';
 import { ndjsonSink } from '../src/sinks/ndjson.js';
@@ -68,7 +68,7 @@ async function rawOnMainThread(driver: DriverName) {
   const r = await timed(async () => {
     for (let seq = 0; seq < CHUNKS; seq++) {
       transaction(db, () => {
-        for (let w = 0; w < WRITERS; w++) lines.forEach((line, idx) => insert.run(`w${w}`, seq, idx, line));
+        for (let w = 0; w < WRITERS; w++) for (const [idx, line] of lines.entries()) insert.run(`w${w}`, seq, idx, line);
       });
       await new Promise((next) => setImmediate(next));
     }
@@ -83,7 +83,7 @@ async function pipeline(makeSink: (dir: string) => Sink) {
   const configs = Array.from({ length: WRITERS }, (_, i) => ({
     name: `s${i}`,
     kind: 'simulated',
-    config: { name: `s${i}`, kind: 'simulated', chunks: 100, recordsPerChunk: 500, latency: 1, jitter: 0, payloadBytes: 100, badRecords: 0 },
+    config: { name: `s${i}`, kind: 'simulated' as const, chunks: 100, recordsPerChunk: 500, latency: 1, jitter: 0, payloadBytes: 100, badRecords: 0 },
     file: 'bench',
     baseDir: dir,
   }));

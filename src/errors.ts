@@ -1,6 +1,7 @@
 /**
  * Every error ingest-tui raises on purpose carries a stable `code` that scripts and tests can
- * match on, and the underlying `cause` when there is one.
+ * match on, and the underlying `cause` when there is one. A cancel, or a timeout the pipeline
+ * sets, has no code here: it is the signal's reason (util/cancel-reasons.ts), passed on unwrapped.
  */
 export type ErrorCode =
   | 'E_USAGE' // bad command line
@@ -12,8 +13,7 @@ export type ErrorCode =
   | 'E_OVERWRITE' // the run would overwrite a file it reads, or a file in --out it did not write
   | 'E_RECORD' // the --record file cannot be opened for writing
   | 'E_DATABASE' // the --db server cannot be reached, refuses the login, or has no such database
-  | 'E_TIMEOUT' // a source ran past its timeout
-  | 'E_CANCELLED'; // a source was cancelled (key, deadline, signal)
+  | 'E_TIMEOUT'; // a source timed out on its own terms (an HTTP phase), not on the pipeline's timer
 
 export class IngestError extends Error {
   readonly code: ErrorCode;
@@ -40,10 +40,6 @@ export class UsageError extends IngestError {
     super('E_USAGE', message, options);
     this.name = 'UsageError';
   }
-}
-
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
 
 /** A short, single-line description of any thrown value, for events and the screen. */

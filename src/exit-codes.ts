@@ -1,4 +1,4 @@
-/** The exit codes scripts rely on (DESIGN's CLI contract), in one place. */
+/** The exit codes scripts rely on (the README's table, under "Headless and scripted runs"), in one place. */
 export const EXIT = {
   ok: 0,
   failed: 1,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import stringWidth from 'string-width';
 import { parseEvents, runCli } from './helpers/cli.js';
+import { RAW_CONTROL } from './helpers/controls.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 const sim = (name: string) => ({ name, kind: 'simulated', chunks: 2, recordsPerChunk: 3, latency: '5ms' });
@@ -18,7 +19,7 @@ describe('ingest-tui (built CLI): source names', () => {
       r.stderr,
       /^ingest-tui: .*b\.json: name: source name "\\u001b\[32morders" looks the same as "orders" \(in .*a\.json\) once shown; rename one\n$/,
     );
-    assert.doesNotMatch(r.stderr, /\u001b/);
+    assert.doesNotMatch(r.stderr, RAW_CONTROL);
   });
 
   const names = ['orders', 'Orders', 'ORDERS', 'CON', 'aux.txt', 'or\u200bders', '注文', '\ufeffapi', 'nul.'];

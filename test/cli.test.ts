@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseEvents, runCli, startCli } from './helpers/cli.js';
+import { RAW_CONTROL } from './helpers/controls.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
 
 const sim = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'simulated', chunks: 3, recordsPerChunk: 4, latency: '10ms', ...extra });
@@ -112,7 +113,7 @@ describe('ingest-tui (built CLI)', () => {
     assert.match(r.stdout, /^source\s+state/m);
     assert.match(r.stdout, /records\s+24 read = 24 persisted \+ 0 dead-lettered \+ 0 dropped/);
     assert.match(r.stderr, /plain started/);
-    assert.doesNotMatch(r.stdout + r.stderr, /\u001b|\u0007/);
+    assert.doesNotMatch(r.stdout + r.stderr, RAW_CONTROL);
     for (const file of readdirSync(join(dir, 'out'))) assert.match(file, /^[A-Za-z0-9._-]+$/);
   });
 

@@ -158,7 +158,7 @@ function runBounded(args: string[], cwd: string): Promise<Outcome> {
 
 /** The data files a generated file source may point at, beside the source files. */
 const DATA = {
-  'data.ndjson': Array.from({ length: 50 }, (_, i) => JSON.stringify({ i })).join('\n') + '\n',
+  'data.ndjson': `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ i })).join('\n')}\n`,
   'one-long-line.ndjson': `{"x":"${'y'.repeat(2_000_000)}`,
   'bad-utf8.ndjson': Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]),
 };
@@ -174,7 +174,7 @@ describe('fuzz: hostile source files and flags', () => {
         const dir = tempDir();
         const sourceFiles: Record<string, unknown> = {};
         for (const [name, content] of Object.entries(DATA)) sourceFiles[`src/${name}`] = content;
-        files.forEach((f, i) => (sourceFiles[`src/s${i}.json`] = f));
+        for (const [i, f] of files.entries()) sourceFiles[`src/s${i}.json`] = f;
         if (defaults) sourceFiles['src/ingest.json'] = defaults;
         writeFiles(dir, sourceFiles);
         execFileSync('mkfifo', [join(dir, 'src', 'fifo')]); // nobody writes to it: a read that never answers

@@ -8,7 +8,7 @@ import { tempDir, treeOf, writeFiles } from './helpers/temp.js';
 // "Never destroy what the tool did not write": a run refuses, before it writes anything, to
 // overwrite what it reads, and starting over removes only files it wrote itself.
 
-const EVENTS = Array.from({ length: 100 }, (_, i) => JSON.stringify({ line: i })).join('\n') + '\n';
+const EVENTS = `${Array.from({ length: 100 }, (_, i) => JSON.stringify({ line: i })).join('\n')}\n`;
 const fileSource = (name: string, path: string) => ({ name, kind: 'file', path });
 
 /** Exit 2, exactly one line on stderr matching `pattern`, no stack, nothing on stdout. */

@@ -20,7 +20,7 @@ const transform = new Transform({
       if (!line) continue;
       const record = JSON.parse(line);
       record._ingest = { source: 'events', index: records++ };
-      out += JSON.stringify(record) + '\n';
+      out += `${JSON.stringify(record)}\n`;
     }
     done(null, out);
   },
@@ -28,7 +28,7 @@ const transform = new Transform({
     if (!carry) return done();
     const record = JSON.parse(carry);
     record._ingest = { source: 'events', index: records++ };
-    done(null, JSON.stringify(record) + '\n');
+    done(null, `${JSON.stringify(record)}\n`);
   },
 });
 

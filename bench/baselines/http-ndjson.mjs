@@ -12,7 +12,7 @@ let records = 0;
 const tag = (line) => {
   const record = JSON.parse(line);
   record._ingest = { source: 'api', index: records++ };
-  return JSON.stringify(record) + '\n';
+  return `${JSON.stringify(record)}\n`;
 };
 
 const lines = new Transform({

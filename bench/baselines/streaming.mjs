@@ -25,7 +25,7 @@ for await (const chunk of firehose()) {
     bytes += chunk.records[index].length + 1;
     const record = JSON.parse(chunk.records[index]);
     record._ingest = { source: 'firehose', seq: chunk.seq, index };
-    text += JSON.stringify(record) + '\n';
+    text += `${JSON.stringify(record)}\n`;
   }
   if (!out.write(text)) await once(out, 'drain');
 }

@@ -16,7 +16,7 @@ const RECORD_BYTES = 1061; // {"source":"firehose",...,"payload":"x"×1000} and 
  * after a warm-up quarter, compare the lowest RSS of the first half of the rest with the lowest
  * of the second half. Returns that growth and the slope it makes, in MiB per minute.
  */
-export function rssSlope(samples: Array<{ t: number; rss: number }>): { mibPerMin: number; growthMib: number } {
+function rssSlope(samples: Array<{ t: number; rss: number }>): { mibPerMin: number; growthMib: number } {
   const end = samples.at(-1)?.t ?? 0;
   const from = end / 4;
   const middle = (from + end) / 2;

@@ -1,3 +1,4 @@
+import type { Summary } from '../../src/pipeline/events.js';
 import { expectOk, type Measured, type MeasureOptions, measure } from './measure.js';
 import { type BenchContext, FeatureNotAvailable } from './types.js';
 
@@ -16,11 +17,10 @@ export async function ingestTui(ctx: BenchContext, args: string[], options: Part
 }
 
 /** The summary line of a --json run. */
-export function summaryOf(result: Measured): Record<string, any> {
+export function summaryOf(result: Measured): Summary {
   const line = result.lines.findLast((l) => l.startsWith('{"type":"summary"'));
   if (!line) throw new Error('no summary line in the --json output');
-  return JSON.parse(line) as Record<string, any>;
+  return JSON.parse(line) as Summary;
 }
 
-export const summaryOnly = (line: string) => line.startsWith('{"type":"summary"');
 export const metricsAndSummary = (line: string) => line.startsWith('{"type":"summary"') || line.startsWith('{"type":"metrics"');

@@ -22,11 +22,11 @@ const figure = (value: number | undefined, unit: string) => {
 };
 
 /** ingest-tui / baseline, the issue's reading for every unit (throughput: above 1 is better). */
-export const ratio = (row: Row) => (row.ours !== undefined && row.baseline ? row.ours / row.baseline : undefined);
+const ratio = (row: Row) => (row.ours !== undefined && row.baseline ? row.ours / row.baseline : undefined);
 
 const HEADER = ['case', 'measure', 'ingest-tui', 'baseline', 'against', 'ratio', 'target'];
 
-export function cells(row: Row): string[] {
+function cells(row: Row): string[] {
   if (row.na) return [row.case, row.measure, row.na, '', '', '', ''];
   const r = ratio(row);
   const target = row.target ? `${row.target.text} ${row.target.met ? '✓' : '✗'}` : '';

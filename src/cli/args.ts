@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import type { SinkKind } from '../pipeline/persistence.js';
+import type { SinkKind } from '../pipeline/persistence/open-persistence.js';
 import { LIMITS } from '../util/limits.js';
 import { packageRoot } from '../util/package-paths.js';
 import { parseDuration } from '../util/parse-duration.js';

@@ -1,6 +1,6 @@
 import { EXIT, signalExitCode } from '../exit-codes.js';
-import type { CheckpointStore } from '../pipeline/checkpoints.js';
 import type { EventBus } from '../pipeline/events.js';
+import type { CheckpointStore } from '../pipeline/persistence/checkpoints.js';
 import { duration } from '../ui/format.js';
 import type { Store } from '../ui/model/store.js';
 import { formatReceipt } from '../ui/report/drain-receipt.js';

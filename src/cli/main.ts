@@ -4,7 +4,7 @@ import isInCi from 'is-in-ci';
 import { describeError, IngestError, USAGE_CODES, UsageError } from '../errors.js';
 import { EXIT, signalExitCode } from '../exit-codes.js';
 import { createEventBus, type EventBus, type Summary } from '../pipeline/events.js';
-import type { PlannedWrite } from '../pipeline/output-guard.js';
+import type { PlannedWrite } from '../pipeline/persistence/output-guard.js';
 import { recordEvents, startReplay } from '../pipeline/recording.js';
 import { type PipelineRun, startPipeline } from '../pipeline/run.js';
 import type { DashboardControls } from '../ui/dashboard/controls.js';
@@ -12,7 +12,7 @@ import type { Dashboard } from '../ui/dashboard/start-dashboard.js';
 import { createStore } from '../ui/model/store.js';
 import { attachJsonReporter } from '../ui/report/json-reporter.js';
 import { attachTextReporter } from '../ui/report/text-reporter.js';
-import { CancelReason } from '../util/abort.js';
+import { CancelReason } from '../util/cancel-reasons.js';
 import { parseDuration } from '../util/parse-duration.js';
 import { safeText } from '../util/sanitize.js';
 import { type CliOptions, parseCommandLine, version } from './args.js';
@@ -168,7 +168,9 @@ async function run(options: CliOptions): Promise<number> {
     if (options.replay) {
       if (options.contrast) throw new UsageError('--contrast runs the scene a second way: it goes with --sources, not --replay');
       if (options.record)
-        (await import('../pipeline/output-guard.js')).refuseOverlaps(recordingWrite(options), [{ path: resolve(options.replay), what: '--replay plays' }]);
+        (await import('../pipeline/persistence/output-guard.js')).refuseOverlaps(recordingWrite(options), [
+          { path: resolve(options.replay), what: '--replay plays' },
+        ]);
       await startRecording();
       const replay = new AbortController();
       const stop = (kind: 'quit' | 'SIGINT' | 'SIGTERM' | 'EPIPE') => replay.abort(new CancelReason(kind));
@@ -196,8 +198,8 @@ async function run(options: CliOptions): Promise<number> {
     // checkpoints and sinks, the offline server or piscina.
     const [{ createSources, loadSources }, { openPersistence, plannedWrites }, { refuseOverlaps, runInputs }, { leave, watchInterrupts }] = await Promise.all([
       import('../pipeline/config.js'),
-      import('../pipeline/persistence.js'),
-      import('../pipeline/output-guard.js'),
+      import('../pipeline/persistence/open-persistence.js'),
+      import('../pipeline/persistence/output-guard.js'),
       import('./interrupt.js'),
     ]);
     const { bundledFixtures, locateSources } = await import('./scenarios.js');

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { sourceKinds } from '../sources/registry.js';
+import { createSource, type SourceFileConfig, sourceKinds } from '../sources/registry.js';
 import type { Source, SourceEnv } from '../sources/source.js';
 import { durationField } from '../util/duration.js';
 import { readSmallFile } from '../util/files.js';
@@ -99,7 +99,7 @@ export type RunDefaults = z.output<typeof runDefaultsSchema>;
 export interface SourceConfig {
   name: string;
   kind: string;
-  config: { name: string; kind: string; timeout?: number };
+  config: SourceFileConfig;
   file: string;
   baseDir: string;
 }
@@ -162,7 +162,7 @@ export function createSources(configs: SourceConfig[], env: Omit<SourceEnv, 'bas
   const envFor = (baseDir: string) => envs.get(baseDir) ?? envs.set(baseDir, { ...env, baseDir }).get(baseDir)!;
   return configs.map((c) => {
     try {
-      return sourceKinds.get(c.kind)!.create({ ...c.config, name: c.name }, envFor(c.baseDir));
+      return createSource({ ...c.config, name: c.name }, envFor(c.baseDir));
     } catch (err) {
       // A kind may find a problem only once it sees the run (e.g. no server for a relative URL).
       if (err instanceof ConfigError) throw new ConfigError(`${show(c.file)}: ${err.message}`, { cause: err });
@@ -190,7 +190,8 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
   const entries: ParsedEntry[] = [];
   list.forEach((raw, i) => {
     const at = Array.isArray(json) ? `[${i}].` : '';
-    const fail = (message: string): never => {
+    // Typed where it is declared, so that TypeScript knows nothing after a fail() call runs.
+    const fail: (message: string) => never = (message) => {
       throw new ConfigError(`${show(file)}: ${message}`);
     };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -204,9 +205,9 @@ function parseSourceFile(file: string, json: unknown): ParsedEntry[] {
       fail(
         `${at}kind: unknown kind ${JSON.stringify(kindName)}${typeof kindName === 'string' ? didYouMean(kindName, sourceKinds.keys()) : ''} (expected one of ${known})`,
       );
-    const parsed = kind!.schema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind!.schema));
-    const config = parsed.data as SourceConfig['config'] & { count?: number };
+    const parsed = kind.schema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) fail(formatIssue(mainIssue(parsed.error.issues), at, kind.schema));
+    const config = parsed.data;
     for (const name of expandNames(config.name, config.count)) entries.push({ name, config, at });
   });
   return entries;

@@ -166,8 +166,6 @@ export type PipelineEvent =
   | At<{ type: 'contrast'; state: 'running' | 'done' | 'stopped'; label: string; result?: ContrastResult }>
   | At<{ type: 'summary' } & Summary>;
 
-export type EventType = PipelineEvent['type'];
-export type EventOf<T extends EventType> = Extract<PipelineEvent, { type: T }>;
 export type Emit = (event: PipelineEvent) => void;
 
 /** A tiny fan-out: the pipeline (or a replay) emits, reporters and the store listen. */

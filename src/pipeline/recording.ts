@@ -93,7 +93,7 @@ export function startReplay(
  * 2` is speed 0.5), so a lecture demo works with no network and no luck. Its waits are on `clock`,
  * which a pause holds. Resolves with the recorded summary.
  */
-export async function replayEvents(
+async function replayEvents(
   path: string,
   emit: (event: PipelineEvent) => void,
   { speed = 1, signal = new AbortController().signal, clock = new Clock() }: { speed?: number; signal?: AbortSignal; clock?: Clock } = {},

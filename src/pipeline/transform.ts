@@ -2,12 +2,6 @@ import { pbkdf2Sync } from 'node:crypto';
 import type { RejectedRecord } from '../sinks/sink.js';
 import { UnreadableRecord } from '../sources/unreadable.js';
 
-/**
- * Parse, validate and map one chunk of records. Pure and synchronous, so it can run inline or in
- * a worker thread (--offload) unchanged. A record that fails goes to the dead-letter list with
- * the reason; the rest of the chunk goes on.
- */
-
 export interface Transformed {
   /** Persistable records, each one line of JSON. */
   lines: string[];
@@ -24,6 +18,11 @@ export interface TransformJob {
 
 export type TransformFn = (job: TransformJob) => Transformed | Promise<Transformed>;
 
+/**
+ * Parse, validate and map one chunk of records. Pure and synchronous, so it can run inline or in
+ * a worker thread (--offload) unchanged. A record that fails goes to the dead-letter list with
+ * the reason; the rest of the chunk goes on.
+ */
 export function transformRecords({ source, seq, records, cpuCostMs }: TransformJob): Transformed {
   const digest = cpuCostMs ? burnCpu(`${source}:${seq}`, cpuCostMs) : undefined;
   const lines: string[] = [];

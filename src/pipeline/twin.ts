@@ -9,8 +9,8 @@ export interface Twin {
   recorded: string[];
 }
 
-export const TWIN_PROGRAM = 'twin.py';
-export const TWIN_OUTPUT = 'twin.out';
+const TWIN_PROGRAM = 'twin.py';
+const TWIN_OUTPUT = 'twin.out';
 /** A twin prints a screenful at most: what the lesson view has room for. */
 export const TWIN_MAX_LINES = 16;
 const TWIN_MAX_BYTES = 4096;

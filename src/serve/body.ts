@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilAborted } from '../util/abort.js';
+import { untilAborted } from '../util/wait-list.js';
 import type { Faults } from './faults.js';
 
 /**
@@ -47,7 +47,7 @@ export function sendStatus(res: ServerResponse, faults: Faults): boolean {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (faults.retryAfter !== undefined) headers['retry-after'] = String(faults.retryAfter);
   res.writeHead(faults.status, headers);
-  res.end(JSON.stringify({ error: `injected fault: status ${faults.status}` }) + '\n');
+  res.end(`${JSON.stringify({ error: `injected fault: status ${faults.status}` })}\n`);
   return true;
 }
 
@@ -70,7 +70,7 @@ export async function sendLines(res: ServerResponse, lines: Iterable<string>, fa
       return;
     }
     n += 1;
-    batch += (faults.malformed && n % faults.malformed === 0 ? line.slice(0, line.length >> 1) : line) + '\n';
+    batch += `${faults.malformed && n % faults.malformed === 0 ? line.slice(0, line.length >> 1) : line}\n`;
     if (batch.length >= 64 * 1024 || faults.rate !== undefined) {
       await out.write(batch);
       batch = '';

@@ -34,8 +34,12 @@ export async function startServeProcess(port: number, startTimeoutMs = 10_000): 
 
   const first = await new Promise<{ url?: string; error?: string }>((resolve) => {
     const timer = setTimeout(() => resolve({ error: `no answer within ${startTimeoutMs}ms` }), startTimeoutMs);
-    child.once('message', (message) => (clearTimeout(timer), resolve(message as { url?: string; error?: string })));
-    child.once('exit', (code) => (clearTimeout(timer), resolve({ error: stderr.trim().split('\n').at(-1) || `exited with code ${code}` })));
+    const answer = (first: { url?: string; error?: string }) => {
+      clearTimeout(timer);
+      resolve(first);
+    };
+    child.once('message', (message) => answer(message as { url?: string; error?: string }));
+    child.once('exit', (code) => answer({ error: stderr.trim().split('\n').at(-1) || `exited with code ${code}` }));
   });
   if (!first.url) return await fail(first.error ?? 'no URL');
   return { url: first.url, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };

@@ -27,7 +27,7 @@ export async function serveCommand(port: number): Promise<number> {
     return () => process.off(signal, handler);
   });
   await once(stop.signal, 'abort');
-  handlers.forEach((off) => off());
+  for (const off of handlers) off();
   await server.close();
   process.stderr.write('ingest-tui serve: stopped\n');
   return 0;

@@ -67,7 +67,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (gone.signal.aborted) return; // the client hung up: nothing left to answer
       if (res.headersSent) return void res.destroy();
       const status = err instanceof BadRequest ? 400 : 500;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }) + '\n');
+      res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify({ error: (err as Error).message })}\n`);
     }
   });
 

@@ -27,7 +27,7 @@ export function deadLetterFile(outDir: string, flags: 'w' | 'a' = 'w'): DeadLett
         await mkdir(outDir, { recursive: true });
         file = new LineFile(join(outDir, DEAD_LETTER_FILE), flags);
       }
-      await file.write(bad.map((b) => jsonLine({ source, seq, ...b })).join('\n') + '\n');
+      await file.write(`${bad.map((b) => jsonLine({ source, seq, ...b })).join('\n')}\n`);
     },
     close: async () => file?.close(),
   };

@@ -63,9 +63,9 @@ export function nodeSqlite(): NodeSqlite | undefined {
 type BetterSqlite3Module = typeof BetterSqlite3;
 
 /** Why better-sqlite3 cannot be used, in a few words, from the error loading it gave. */
-export function whyNoBetterSqlite3(err: unknown): string {
+function whyNoBetterSqlite3(err: unknown): string {
   const { code, message = '' } = err as { code?: string; message?: string };
-  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return 'it is not installed';
+  if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') return 'it is not installed: `npm install better-sqlite3`';
   if (/NODE_MODULE_VERSION/.test(message)) return 'it was built for another version of Node: `npm rebuild better-sqlite3`';
   if (/Could not locate the bindings file/.test(message))
     return 'it was never built: installed with --ignore-scripts, or its build failed; `npm rebuild better-sqlite3` needs python3, make and a C++ compiler';

@@ -69,13 +69,17 @@ export function sqliteSink(outDir: string): Sink {
     writing = true;
     send({ type: 'write', id: nextId++, chunks })
       .then(
-        () => waiters.forEach((w) => w.resolve()),
-        (err) => waiters.forEach((w) => w.reject(err)),
+        () => {
+          for (const w of waiters) w.resolve();
+        },
+        (err) => {
+          for (const w of waiters) w.reject(err);
+        },
       )
       .finally(() => {
         writing = false;
         if (queued.chunks.length > 0) writeQueued();
-        else idle.splice(0).forEach((wake) => wake());
+        else for (const wake of idle.splice(0)) wake();
       });
   }
 

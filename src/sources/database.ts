@@ -3,6 +3,7 @@ import { IngestError } from '../errors.js';
 import { sleep, sleepThroughAbort } from '../util/clock.js';
 import { durationField, durationUpTo } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
+import { ChunkCollector } from './chunks.js';
 import { commonFields, defineKind, type SourceContext } from './source.js';
 
 export const databaseSchema = z.strictObject({
@@ -52,19 +53,18 @@ class Connection implements AsyncDisposable {
 async function* readDatabase(cfg: Config, { signal, resumeFrom, note }: SourceContext) {
   await using db = await Connection.open(cfg, signal, note);
   let seq = resumeFrom?.seq ?? 0;
-  let rows: string[] = [];
+  const rows = new ChunkCollector<string>(cfg.chunkRows);
   for await (const row of db.rows(seq * cfg.chunkRows, signal)) {
-    rows.push(JSON.stringify(row));
-    if (rows.length === cfg.chunkRows) {
-      yield { seq, records: rows, bytes: byteLength(rows), cursor: { seq: seq + 1 } };
+    const line = JSON.stringify(row);
+    const chunk = rows.add(line, Buffer.byteLength(line) + 1); // + 1: the newline a sink writes after it
+    if (chunk) {
+      yield { seq, ...chunk, cursor: { seq: seq + 1 } };
       seq += 1;
-      rows = [];
     }
   }
-  if (rows.length > 0) yield { seq, records: rows, bytes: byteLength(rows), cursor: { seq: seq + 1 } };
+  const last = rows.rest();
+  if (last) yield { seq, ...last, cursor: { seq: seq + 1 } };
 }
-
-const byteLength = (lines: string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
 
 export const database = defineKind('database', databaseSchema, (cfg, { slowmo }) => ({
   name: cfg.name,

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import prettyBytes from 'pretty-bytes';
 import { byteSize } from '../util/bytes.js';
 import { LIMITS } from '../util/limits.js';
+import { type Batch, ChunkCollector } from './chunks.js';
 import { UnreadableRecord } from './unreadable.js';
 
 /**
@@ -20,11 +21,8 @@ const EXCERPT_CHARS = 200;
 
 export type Line = string | UnreadableRecord;
 
-export interface LineChunk {
-  records: Line[];
-  /** Bytes this chunk took from the input, newlines and blank lines included. */
-  bytes: number;
-}
+/** `bytes`: what the chunk took from the input, newlines and blank lines included. */
+export type LineChunk = Batch<Line>;
 
 export interface LineOptions {
   chunkRecords: number;
@@ -56,16 +54,15 @@ export async function* lineChunks(input: AsyncIterable<Buffer>, options: LineOpt
 export class LineSplitter {
   private readonly max: number;
   private skip: number;
-  private records: Line[] = [];
-  /** Bytes of the chunk in progress, newlines and blank lines included. */
-  private bytes = 0;
+  private readonly chunk: ChunkCollector<Line>;
   /** The line in progress, when it spans blocks. */
   private pieces: Buffer[] = [];
   private pending = 0;
 
-  constructor(private readonly options: LineOptions) {
+  constructor(options: LineOptions) {
     this.max = options.maxRecordBytes;
     this.skip = options.skip ?? 0;
+    this.chunk = new ChunkCollector(options.chunkRecords);
   }
 
   /** Bytes held of the line in progress: all of it, or past maxRecordBytes only its start. */
@@ -103,24 +100,23 @@ export class LineSplitter {
       const size = this.pending;
       this.add(this.joined(Buffer.alloc(0)), size, done);
     }
-    if (this.records.length > 0 || this.bytes > 0) done.push(this.take());
+    const last = this.chunk.rest();
+    if (last) done.push(last);
     return done;
   }
 
   private add(record: Line | undefined, size: number, done: LineChunk[]) {
-    this.bytes += size;
-    if (record === undefined) return;
-    if (this.skip > 0) {
+    if (record === undefined) {
+      this.chunk.addBytes(size); // a blank line
+    } else if (this.skip > 0) {
+      // Handed on already (before the body broke off, or by the run this one resumes): neither
+      // the record nor the bytes up to it count again.
       this.skip -= 1;
-      this.bytes = 0;
-    } else if (this.records.push(record) === this.options.chunkRecords) done.push(this.take());
-  }
-
-  private take(): LineChunk {
-    const chunk = { records: this.records, bytes: this.bytes };
-    this.records = [];
-    this.bytes = 0;
-    return chunk;
+      this.chunk.discard();
+    } else {
+      const full = this.chunk.add(record, size);
+      if (full) done.push(full);
+    }
   }
 
   private keep(piece: Buffer) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { IngestError } from '../errors.js';
-import { untilAborted } from '../util/abort.js';
 import { sleep, sleepThroughAbort } from '../util/clock.js';
 import { durationField, durationUpTo } from '../util/duration.js';
 import { LIMITS } from '../util/limits.js';
+import { untilAborted } from '../util/wait-list.js';
 import { SourceRandom } from './random.js';
 import { type Chunk, commonFields, defineKind, type SourceContext } from './source.js';
 

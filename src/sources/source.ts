@@ -61,23 +61,34 @@ export const commonFields = {
   cpuCost: durationUpTo(LIMITS.cpuCostMs, '10s').optional(),
 };
 
-export interface SourceKind<Config extends { name: string } = any> {
-  kind: string;
-  schema: z.ZodType<Config>;
-  create(config: Config, env: SourceEnv): Source;
+/** What every kind's config has once its schema has checked it: the common fields and its `kind`. */
+export type CommonConfig = { name: string; kind: string; timeout?: number; cpuCost?: number };
+
+/** A kind's schema: it checks a source file's entry and gives that kind's config. */
+export type KindSchema = z.ZodType<CommonConfig>;
+
+/**
+ * A kind of source: the schema a source file's entry must pass, and the factory that takes what
+ * the schema gave, so the config's type is the schema's output all the way down. `in out` and
+ * `create` as a property (not a method) make TypeScript check the factory's parameter strictly:
+ * a database kind does not pass for a kind that takes any config (src/sources/registry.ts keeps
+ * each kind's own type instead).
+ */
+export interface SourceKind<in out Schema extends KindSchema> {
+  kind: z.output<Schema>['kind'];
+  schema: Schema;
+  create: (config: z.output<Schema>, env: SourceEnv) => Source;
 }
 
-type CommonConfig = { name: string; kind: string; timeout?: number; cpuCost?: number };
-
 /** A kind's factory deals with its own fields; the common ones (timeout, cpuCost) apply here. */
-export function defineKind<S extends z.ZodType<CommonConfig>>(
-  kind: z.output<S>['kind'],
-  schema: S,
-  create: (config: z.output<S>, env: SourceEnv) => Source,
-): SourceKind<z.output<S>> {
+export function defineKind<Schema extends KindSchema>(
+  kind: z.output<Schema>['kind'],
+  schema: Schema,
+  create: (config: z.output<Schema>, env: SourceEnv) => Source,
+): SourceKind<Schema> {
   return {
     kind,
-    schema: schema as unknown as z.ZodType<z.output<S>>,
+    schema,
     create: (config, env) => ({ timeoutMs: config.timeout, cpuCostMs: config.cpuCost, ...create(config, env) }),
   };
 }

@@ -71,7 +71,8 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (cells > width) {
     shown = '';
     cells = 0;
-    for (const { segment } of (graphemes ??= new Intl.Segmenter()).segment(text)) {
+    graphemes ??= new Intl.Segmenter();
+    for (const { segment } of graphemes.segment(text)) {
       const w = stringWidth(segment);
       if (cells + w > width - 1) break;
       shown += segment;
@@ -86,7 +87,10 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 
 let compact: Intl.NumberFormat | undefined;
 /** A count in at most 7 characters: "99,999", then "123.4K", "12M". */
-export const shortCount = (n: number) =>
-  n < 100_000 ? count(n) : (compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })).format(n);
+export function shortCount(n: number): string {
+  if (n < 100_000) return count(n);
+  compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+  return compact.format(n);
+}
 /** Per second, short: "850/s", "12.5K/s". */
 export const perSecond = (n: number) => `${n < 10 && n > 0 ? n.toFixed(1) : shortCount(n)}/s`;

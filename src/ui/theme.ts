@@ -25,7 +25,7 @@ export const colorTheme: Theme = {
   inverse: true,
 };
 
-export const plainTheme: Theme = {
+const plainTheme: Theme = {
   state: { queued: undefined, running: undefined, done: undefined, failed: undefined, 'timed-out': undefined, cancelled: undefined },
   faint: false,
   inverse: false,

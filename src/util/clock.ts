@@ -1,4 +1,4 @@
-import { type Waiter, type WaitList, waitList } from './abort.js';
+import { type Waiter, type WaitList, waitList } from './wait-list.js';
 
 /**
  * Simulated time: what sources wait on (`sleep`), and what times them out. A run has its own
@@ -17,12 +17,9 @@ export class Clock {
   private stood = 0;
   private readonly due = new Map<number, Due>();
 
-  /** `wall` is where real time comes from (tests pass a mocked one). */
-  constructor(private readonly wall: () => number = () => performance.now()) {}
-
   /** Milliseconds of clock time: performance.now() less the time the clock stood still. */
   now(): number {
-    return (this.holds > 0 ? this.heldSince : this.wall()) - this.stood;
+    return (this.holds > 0 ? this.heldSince : performance.now()) - this.stood;
   }
 
   get held(): boolean {
@@ -32,7 +29,7 @@ export class Clock {
   /** Stops time until the returned release is called (holds nest; each releases once). */
   hold(): () => void {
     if (this.holds++ === 0) {
-      this.heldSince = this.wall();
+      this.heldSince = performance.now();
       for (const due of this.due.values()) clearTimeout(due.timer);
     }
     let released = false;
@@ -40,7 +37,7 @@ export class Clock {
       if (released) return;
       released = true;
       if (--this.holds > 0) return;
-      this.stood += this.wall() - this.heldSince;
+      this.stood += performance.now() - this.heldSince;
       for (const due of this.due.values()) this.arm(due);
     };
   }

@@ -57,7 +57,7 @@ const JSON_UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_C
  */
 export function jsonLine(value: unknown): string {
   const json = JSON.stringify(value);
-  if (!/[^\x00-\x7e]/.test(json)) return json; // plain ASCII: nothing to escape (and no regex over megabytes)
+  if (!/[^ -~]/.test(json)) return json; // printable ASCII (JSON.stringify escaped C0): nothing to escape, and no regex over megabytes
   return json.replace(JSON_UNSAFE, (c) => {
     let escaped = '';
     for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;

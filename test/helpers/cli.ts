@@ -35,8 +35,14 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
       }
     }
   };
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => ((stdout += d), check()));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => ((stderr += d), check()));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    check();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    check();
+  });
   const result = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -46,7 +52,13 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`)), timeoutMs);
-        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
         check();
       });
     },
@@ -57,10 +69,15 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   return startCli(args, options).result;
 }
 
-/** Parse --json output: every line must be JSON. */
-export function parseEvents(stdout: string): Array<Record<string, any>> {
+/**
+ * Parse --json output: every line must be JSON. The lines are what a script reads, not what the
+ * types promise, so the tests look at their fields as they come.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: output under test, asserted field by field
+type JsonLine = Record<string, any>;
+export function parseEvents(stdout: string): JsonLine[] {
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, any>);
+    .map((line) => JSON.parse(line) as JsonLine);
 }

@@ -208,7 +208,7 @@ export async function renderDashboard(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Let Ink process input and React re-render: until no new frame came for a while (a loaded machine is slow). */
-export async function settle(frames: readonly string[]) {
+async function settle(frames: readonly string[]) {
   let seen = frames.length;
   let quiet = 0;
   for (let i = 0; i < 100 && quiet < 3; i++) {

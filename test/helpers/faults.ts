@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetters } from '../../src/sinks/dead-letter.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
-import { untilAborted } from '../../src/util/abort.js';
+import { untilAborted } from '../../src/util/wait-list.js';
 
 /** An error like the one a full disk gives. */
-export const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 /** A sink whose write of chunk `${source}/${seq}` fails like a full disk, before anything is written. */
 export function faultySink(inner: Sink, failing: ReadonlySet<string>): Sink {

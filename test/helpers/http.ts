@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer } from '../../src/serve/server.js';
-import { sourceKinds } from '../../src/sources/registry.js';
+import { http } from '../../src/sources/http.js';
 import type { Source } from '../../src/sources/source.js';
 
 /** The offline server on a free loopback port for one test, closed after it; it counts sockets. */
@@ -34,7 +34,6 @@ export async function startTestServer(t: TestContext) {
 
 /** An http source as a source file would declare it; "/paths" resolve against `serveUrl`. */
 export function httpSource(fields: Record<string, unknown>, serveUrl: string): Source {
-  const kind = sourceKinds.get('http')!;
-  const config = kind.schema.parse({ name: 'api', kind: 'http', ...fields });
-  return kind.create(config, { baseDir: '.', seed: 1, slowmo: 1, serveUrl });
+  const config = http.schema.parse({ name: 'api', kind: 'http', ...fields });
+  return http.create(config, { baseDir: '.', seed: 1, slowmo: 1, serveUrl });
 }

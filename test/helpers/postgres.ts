@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { TestContext } from 'node:test';
@@ -10,14 +9,14 @@ import pg from 'pg';
  * of its own, dropped afterwards. With no server, the tests are skipped on a developer's machine
  * and fail in CI (CI=true), where .ci/run must have started one.
  */
-export const SERVER_URL = process.env.INGEST_TUI_TEST_DATABASE_URL ?? 'postgresql:///postgres?host=/var/run/postgresql';
+const SERVER_URL = process.env.INGEST_TUI_TEST_DATABASE_URL ?? 'postgresql:///postgres?host=/var/run/postgresql';
 
 const USER = process.env.PGUSER || process.env.USER || userInfo().username;
 // A URL without a user name parses to an empty one, which hides any `user` option: set pg's default.
 pg.defaults.user ||= USER;
 
 let available: boolean | undefined;
-export async function serverAvailable(): Promise<boolean> {
+async function serverAvailable(): Promise<boolean> {
   if (available !== undefined) return available;
   const client = new pg.Client({ connectionString: SERVER_URL, user: USER, connectionTimeoutMillis: 3000 });
   try {
@@ -60,6 +59,3 @@ export async function freshDatabase(t: TestContext): Promise<TestDatabase | unde
   });
   return { url, query: async (sql, params) => (await client.query(sql, params)).rows };
 }
-
-/** psql is there (to compare with a bare COPY in the bench), when it is. */
-export const hasPsql = () => spawnSync('psql', ['--version']).status === 0;

@@ -4,7 +4,7 @@ import { type RunOptions, startPipeline } from '../../src/pipeline/run.js';
 import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
 import { noneSink } from '../../src/sinks/sink.js';
 import type { Source } from '../../src/sources/source.js';
-import { untilAborted } from '../../src/util/abort.js';
+import { untilAborted } from '../../src/util/wait-list.js';
 
 /** Shared bookkeeping a test reads after a run: who started, who is running, who cleaned up. */
 export class Probe {
@@ -63,6 +63,6 @@ export function run(sources: Source[], options: Partial<RunOptions> = {}) {
 
 export function endOf(events: PipelineEvent[], source: string) {
   const end = events.find((e) => e.type === 'source-end' && e.source === source);
-  if (!end || end.type !== 'source-end') throw new Error(`no source-end for ${source}`);
+  if (end?.type !== 'source-end') throw new Error(`no source-end for ${source}`);
   return end;
 }

@@ -133,7 +133,7 @@ describe('configuration errors name the file and the field', () => {
   it('a lesson in ingest.json: every lecture scenario has one; a bad one names its field', async () => {
     for (const dir of ['01-gather', '02-wait-timeout', '03-async-with', '04-streaming', '05-blocking', '06-c10k']) {
       const { lesson } = (await loadSources(`fixtures/lecture/${dir}`)).defaults;
-      assert.ok(lesson && lesson.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
+      assert.ok(lesson?.title.startsWith(dir.slice(0, 2)) && lesson.js && lesson.asyncio && lesson.takeaway, dir);
     }
     const lesson = { title: 't', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x' };
     assert.match(

@@ -78,7 +78,10 @@ describe('--record that cannot be written', () => {
   });
 
   it('a directory: one line, exit 2, --out untouched', async () => {
-    await refusedOverAFinishedRun((dir) => (mkdirSync(join(dir, 'rec')), join(dir, 'rec')), /^ingest-tui: --record .*rec: cannot write there \(EISDIR/);
+    await refusedOverAFinishedRun((dir) => {
+      mkdirSync(join(dir, 'rec'));
+      return join(dir, 'rec');
+    }, /^ingest-tui: --record .*rec: cannot write there \(EISDIR/);
   });
 
   it('/dev/full: one line, exit 2, --out untouched', async (t) => {

@@ -27,7 +27,7 @@ describe('--sink sqlite without better-sqlite3 (built CLI)', () => {
         assert.equal(r.code, 2);
         assert.equal(
           r.stderr,
-          `ingest-tui: --sink sqlite needs better-sqlite3's native build on Node ${process.versions.node} (it is not installed); or use Node ≥ 22.13, which has SQLite built in\n`,
+          `ingest-tui: --sink sqlite needs better-sqlite3's native build on Node ${process.versions.node} (it is not installed: \`npm install better-sqlite3\`); or use Node ≥ 22.13, which has SQLite built in\n`,
         );
       }
     },

@@ -75,7 +75,7 @@ describe('sqlite sink', () => {
         throw err;
       });
     const cases: Array<[Error & { code?: string }, RegExp]> = [
-      [Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: 'MODULE_NOT_FOUND' }), /\(it is not installed\)/],
+      [Object.assign(new Error("Cannot find module 'better-sqlite3'"), { code: 'MODULE_NOT_FOUND' }), /\(it is not installed: `npm install better-sqlite3`\)/],
       [
         new Error(
           'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 137.',
@@ -105,7 +105,10 @@ describe('sqlite sink', () => {
     });
     if (available.length < 2) return t.skip(`only ${available.join(', ') || 'no driver'} on Node ${process.versions.node}`);
     const before = process.env.INGEST_TUI_SQLITE;
-    t.after(() => (before === undefined ? delete process.env.INGEST_TUI_SQLITE : (process.env.INGEST_TUI_SQLITE = before)));
+    t.after(() => {
+      if (before === undefined) delete process.env.INGEST_TUI_SQLITE;
+      else process.env.INGEST_TUI_SQLITE = before;
+    });
     for (const [writer, reader] of [available, [...available].reverse()] as Array<[DriverName, DriverName]>) {
       const out = tempDir();
       process.env.INGEST_TUI_SQLITE = writer; // the writer thread gets a copy of the environment

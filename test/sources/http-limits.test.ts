@@ -69,8 +69,12 @@ describe('http source: hostile bodies', () => {
     const server = await serve(t, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
       const more = () => {
-        do if ((sent += block.length) > 32e6) streaming();
-        while (res.write(block));
+        let room = true;
+        while (room) {
+          sent += block.length;
+          if (sent > 32e6) streaming();
+          room = res.write(block);
+        }
       };
       res.on('drain', more);
       more();

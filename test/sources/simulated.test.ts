@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { describe, it, type TestContext } from 'node:test';
 import { simulated, simulatedSchema } from '../../src/sources/simulated.js';
 import type { Chunk } from '../../src/sources/source.js';
+import { Clock, useClock } from '../../src/util/clock.js';
+import { mockTime } from '../helpers/mock-time.js';
 
 const make = (fields: Record<string, unknown>, seed = 1) =>
   simulated.create(simulatedSchema.parse({ name: 's', kind: 'simulated', latency: '1ms', ...fields }), { baseDir: '/', seed, slowmo: 1 });
@@ -77,5 +80,35 @@ describe('simulated source', () => {
     }))
       rest.push(chunk);
     assert.deepEqual(rest, all.slice(2));
+  });
+});
+
+describe('simulated source: 02-wait-timeout, as in the lecture', () => {
+  it('only the cancelled job cleans up: the finished ones end at their own times, the straggler after its cleanup', async (t: TestContext) => {
+    const time = mockTime(t);
+    const run = new AbortController();
+    useClock(run.signal, new Clock());
+    const jobs = JSON.parse(readFileSync('fixtures/lecture/02-wait-timeout/jobs.json', 'utf8')) as Record<string, unknown>[];
+    const ends: Record<string, { at: number; how: string; notes: string[] }> = {};
+    const settled = jobs.map(async (fields) => {
+      const source = simulated.create(simulatedSchema.parse(fields), { baseDir: '/', seed: 1, slowmo: 1 });
+      const notes: string[] = [];
+      let how = 'done';
+      try {
+        for await (const _ of source.read({ signal: run.signal, note: (text) => notes.push(text) }));
+      } catch (err) {
+        how = err === run.signal.reason ? 'cancelled' : `failed: ${err}`; // the cancellation itself goes on up
+      }
+      ends[source.name] = { at: performance.now(), how, notes };
+    });
+    await time.until(() => performance.now() >= 1200);
+    run.abort(new DOMException('cancelled at the run deadline', 'AbortError')); // asyncio.wait(timeout=1.2), then cancel()
+    await time.until(() => Object.keys(ends).length === jobs.length);
+    await Promise.all(settled);
+    assert.deepEqual(ends, {
+      'job-0.5s': { at: 500, how: 'done', notes: [] },
+      'job-1.0s': { at: 1000, how: 'done', notes: [] },
+      'job-2.0s': { at: 1300, how: 'cancelled', notes: ['cleaning up after: cancelled at the run deadline', 'cleanup done'] },
+    });
   });
 });

@@ -19,7 +19,7 @@ export interface Database {
 const LOCAL_SOCKET_DIRS = ['/var/run/postgresql'];
 
 /** The URL as it may be printed: never the password, whoever asks (run-start, errors, --record). */
-export function redactUrl(url: string | undefined): string {
+function redactUrl(url: string | undefined): string {
   if (!url) return 'the PG* environment (libpq defaults)';
   try {
     const parsed = new URL(url);
@@ -82,7 +82,7 @@ export async function inTransaction<T>(db: Database, work: (client: pg.PoolClien
 }
 
 /** What went wrong connecting, in words: the server's own message for the usual refusals. */
-export function describeConnectError(err: unknown): string {
+function describeConnectError(err: unknown): string {
   const code = (err as { code?: string }).code;
   const message = describeError(err).replace(/password=\S+/gi, 'password=***');
   switch (code) {

@@ -143,7 +143,7 @@ export function postgresSink(db: Database, owner: string): Sink {
       .finally(() => {
         writing = false;
         if (queue.length > 0) writeQueued();
-        else idle.splice(0).forEach((wake) => wake());
+        else for (const wake of idle.splice(0)) wake();
       });
   }
 

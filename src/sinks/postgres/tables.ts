@@ -1,7 +1,7 @@
 import { type Database, inTransaction } from './database.js';
 
 /** Bumped when the tables change shape; run-start reports it, a later version migrates from it. */
-export const TABLES_VERSION = 1;
+const TABLES_VERSION = 1;
 
 /**
  * The tables, created when missing (README, "More than one machine"). Several workers may start

@@ -10,8 +10,13 @@ import got, {
   TimeoutError,
 } from 'got';
 import prettyBytes from 'pretty-bytes';
+import { z } from 'zod';
 import { IngestError } from '../../errors.js';
 import { safeText } from '../../util/sanitize.js';
+import { type LineChunk, lineChunks } from '../lines.js';
+import type { SourceContext } from '../source.js';
+import { type RetryPolicy, retryOrThrow } from './retry.js';
+import { isHttpUrl } from './urls.js';
 
 export interface ClientOptions {
   connectTimeout: number;
@@ -24,23 +29,106 @@ export interface ClientOptions {
   trustedOrigins?: string[];
 }
 
+/** What one body may hold: in all (decompressed), and per NDJSON line. */
+export interface BodyLimits {
+  maxBytes: number;
+  maxRecordBytes: number;
+  chunkRecords: number;
+}
+
 export const MAX_REDIRECTS = 10;
 
 const DEFAULT_HEADERS: Record<string, string> = { 'user-agent': 'ingest-tui' };
 
+/** A page of a paginated API: its records, the page after it, its size on the wire. */
+export interface Page {
+  items: unknown[];
+  next: string | null;
+  bytes: number;
+}
+
 /**
- * One got instance per source. got owns the per-phase timeouts, redirects and decompression;
- * retries are ours (got's are off) so that every attempt is reported and an NDJSON body can
- * resume where it broke.
+ * One http source's requests. This module and retry.ts are the only ones that import got, and
+ * src/sources/http.ts loads them when an http source starts. got owns the per-phase timeouts,
+ * redirects and decompression; retries are ours (got's are off) so that every attempt is
+ * reported and an NDJSON body can resume where it broke.
  */
-export function httpClient(o: ClientOptions): Got {
-  return got.extend({
-    timeout: { lookup: o.connectTimeout, connect: o.connectTimeout, secureConnect: o.connectTimeout, response: o.responseTimeout, socket: o.idleTimeout },
-    retry: { limit: 0 },
-    headers: DEFAULT_HEADERS,
-    maxRedirects: MAX_REDIRECTS,
-    hooks: { beforeRequest: [headersFor(o)], beforeRedirect: [refuseLoops] },
-  });
+export class HttpClient {
+  private readonly got: Got;
+
+  constructor(private readonly cfg: ClientOptions & BodyLimits & RetryPolicy) {
+    const connect = cfg.connectTimeout; // DNS, TCP and TLS: getting a connection at all
+    this.got = got.extend({
+      timeout: { lookup: connect, connect, secureConnect: connect, response: cfg.responseTimeout, socket: cfg.idleTimeout },
+      retry: { limit: 0 },
+      headers: DEFAULT_HEADERS,
+      maxRedirects: MAX_REDIRECTS,
+      hooks: { beforeRequest: [headersFor(cfg)], beforeRedirect: [refuseLoops] },
+    });
+  }
+
+  /**
+   * The source's NDJSON body in chunks of lines, after its first `skip` records, through the
+   * splitter file sources use (one block and at most one maxRecordBytes line in memory). Past
+   * maxBytes received (decompressed) the body is cut off and the source fails: a body that never
+   * ends cannot run forever either.
+   */
+  async *ndjson(skip: number, signal: AbortSignal): AsyncGenerator<LineChunk> {
+    const body = atMost(this.got.stream(this.cfg.url, { signal }), this.cfg.maxBytes);
+    for await (const chunk of lineChunks(body, { ...this.cfg, skip })) {
+      if (chunk.records.length > 0) yield chunk; // blank lines at the end make no chunk
+    }
+  }
+
+  /** One page of a paginated API: a body {"items": [...], "next": url | null}, at most maxBytes. */
+  async page(url: string, signal: AbortSignal): Promise<Page> {
+    const { body, bytes } = await this.getJson(url, signal);
+    const page = pageSchema.safeParse(body);
+    const where = `page ${safeText(new URL(url).pathname, 100)}`;
+    if (!page.success) throw new IngestError('E_SOURCE', `${where} is not {"items": [...], "next": url | null}`);
+    const next = page.data.next === null ? null : new URL(page.data.next, url).href;
+    if (next !== null && !isHttpUrl(next)) throw new IngestError('E_SOURCE', `${where}: "next" is not an http(s) URL`);
+    return { items: page.data.items, next, bytes };
+  }
+
+  /** After attempt `attempt` failed: waits before the next one, or throws the failure (see retry.ts). */
+  retryOrThrow(err: unknown, attempt: number, ctx: SourceContext): Promise<void> {
+    return retryOrThrow(err, attempt, this.cfg, ctx);
+  }
+
+  private async getJson(url: string, signal: AbortSignal) {
+    const { maxBytes } = this.cfg;
+    let tooLarge = false;
+    const request = this.got(url, { signal, responseType: 'json' });
+    request.on('downloadProgress', ({ transferred }) => {
+      if (transferred > maxBytes && !tooLarge) {
+        tooLarge = true;
+        request.cancel();
+      }
+    });
+    try {
+      const response = await request;
+      return { body: response.body, bytes: response.rawBody.length };
+    } catch (err) {
+      if (tooLarge && err instanceof CancelError) throw new IngestError('E_SOURCE', `body larger than maxBytes (${prettyBytes(maxBytes)})`, { cause: err });
+      if (err instanceof ParseError) {
+        const type = err.response.headers['content-type'];
+        throw new IngestError('E_SOURCE', `page ${safeText(new URL(url).pathname, 100)} is not JSON${type ? ` (${safeText(type, 60)})` : ''}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
+
+const pageSchema = z.object({ items: z.array(z.unknown()), next: z.string().nullable() });
+
+async function* atMost(body: AsyncIterable<Buffer>, maxBytes: number) {
+  let received = 0;
+  for await (const block of body) {
+    received += block.length;
+    if (received > maxBytes) throw new IngestError('E_SOURCE', `body larger than maxBytes (${prettyBytes(maxBytes)})`);
+    yield block;
+  }
 }
 
 /**
@@ -74,29 +162,6 @@ const refuseLoops: BeforeRedirectHook = (options, response) => {
   const earlier = [response.requestUrl.href, ...response.redirectUrls.slice(0, -1).map((u) => u.href)];
   if (earlier.includes(target)) throw new Error(`redirect loop back to ${target}`);
 };
-
-/** A page of a paginated API, parsed; `bytes` is its size on the wire. */
-export async function getJson(client: Got, url: string, maxBytes: number, signal: AbortSignal) {
-  let tooLarge = false;
-  const request = client(url, { signal, responseType: 'json' });
-  request.on('downloadProgress', ({ transferred }) => {
-    if (transferred > maxBytes && !tooLarge) {
-      tooLarge = true;
-      request.cancel();
-    }
-  });
-  try {
-    const response = await request;
-    return { body: response.body as unknown, bytes: response.rawBody.length };
-  } catch (err) {
-    if (tooLarge && err instanceof CancelError) throw new IngestError('E_SOURCE', `body larger than maxBytes (${prettyBytes(maxBytes)})`);
-    if (err instanceof ParseError) {
-      const type = err.response.headers['content-type'];
-      throw new IngestError('E_SOURCE', `page ${safeText(new URL(url).pathname, 100)} is not JSON${type ? ` (${safeText(type, 60)})` : ''}`, { cause: err });
-    }
-    throw err;
-  }
-}
 
 /** Worth another attempt: network failures, timeouts, 408, 429 and 5xx. */
 export function isTransient(err: unknown): boolean {

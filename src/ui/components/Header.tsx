@@ -17,10 +17,10 @@ export interface HeaderProps {
 }
 
 /** From this many sources on, the memory line says what one costs (the lecture's c10k). */
-export const PER_SOURCE_FROM = 100;
+const PER_SOURCE_FROM = 100;
 
 /** RSS growth since the run started over the sources that have started: what one costs. */
-export function memoryPerSource(snapshot: Snapshot): { grown: number; started: number; each: number } | undefined {
+function memoryPerSource(snapshot: Snapshot): { grown: number; started: number; each: number } | undefined {
   const started = snapshot.sources.length - snapshot.counts.queued;
   if (snapshot.sources.length < PER_SOURCE_FROM || started <= 0 || snapshot.baselineRss === undefined || snapshot.peakRss === undefined) return undefined;
   const grown = Math.max(0, snapshot.peakRss - snapshot.baselineRss);
@@ -45,7 +45,6 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
         ? { text: `stopping (${snapshot.stopping})…`, color: theme.warn }
         : { text: `${stateSymbol.running} running`, color: theme.accent };
   const c = snapshot.counts;
-  const m = snapshot.metrics;
   return (
     <>
       <Text wrap="truncate">

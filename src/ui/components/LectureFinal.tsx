@@ -101,6 +101,7 @@ export function LectureFinal({ snapshot, width, rows = FINAL_ROWS }: { snapshot:
       {picture}
       <Text> </Text>
       {totals.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
         <Text key={`total-${i}`} wrap="truncate">
           {line}
         </Text>

@@ -22,7 +22,7 @@ export interface LessonOverlayProps {
 const TWIN_ROWS = 10;
 
 /** Word-wrap to `width` columns, at most `max` lines (the last one cut with …). */
-export function wrap(text: string, width: number, max: number): string[] {
+function wrap(text: string, width: number, max: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -106,7 +106,10 @@ export function LessonOverlay({ lesson, focus, rows, width, twin }: LessonOverla
   const lines = [
     ...head,
     ...code,
-    ...takeaway.map((line, i) => <Text key={`take-${i}`} wrap="truncate" italic>{`  ${line}`}</Text>),
+    ...takeaway.map((line, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
+      <Text key={`take-${i}`} wrap="truncate" italic>{`  ${line}`}</Text>
+    )),
     ...points,
     ...twinLines,
     ...(gap ? [<Text key="gap"> </Text>] : []),
@@ -162,6 +165,7 @@ function codeLines(lesson: Lesson, width: number, muted: string | undefined, fai
   const pyWidth = Math.max(...py.map((l) => l.length));
   if (4 + jsWidth + 3 + pyWidth <= width) {
     return Array.from({ length: Math.max(js.length, py.length) }, (_, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
       <Text key={`code-${i}`} wrap="truncate">
         {`    ${(js[i] ?? '').padEnd(jsWidth)}`}
         <Text color={muted} dimColor={faint}>
@@ -172,8 +176,14 @@ function codeLines(lesson: Lesson, width: number, muted: string | undefined, fai
     ));
   }
   return [
-    ...js.map((l, i) => <Text key={`js-${i}`} wrap="truncate">{`  js  ${l}`}</Text>),
-    ...py.map((l, i) => <Text key={`py-${i}`} wrap="truncate">{`  py  ${l}`}</Text>),
+    ...js.map((l, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
+      <Text key={`js-${i}`} wrap="truncate">{`  js  ${l}`}</Text>
+    )),
+    ...py.map((l, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
+      <Text key={`py-${i}`} wrap="truncate">{`  py  ${l}`}</Text>
+    )),
   ];
 }
 
@@ -198,6 +208,7 @@ function listingLines(focus: SourceView | undefined, rows: number, theme: Return
       {' awaits or yields: there it waits · ↑↓ another source'}
     </Text>,
     ...shown.lines.map((line, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
       <Text key={`l-${i}`} wrap="truncate">
         <Text dimColor={theme.faint} color={theme.muted}>{`${line.no ? String(line.no).padStart(numberWidth + 1) : ' '.repeat(numberWidth + 1)} `}</Text>
         <Text color={theme.warn} bold>

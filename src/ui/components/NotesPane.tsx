@@ -33,6 +33,7 @@ export function NotesPane({ notes, rows, selected, nameWidth }: NotesPaneProps) 
       {shown.map((note, i) => {
         const mine = note.source === selected;
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
           <Text key={`${note.t}-${i}`} wrap="truncate" bold={mine}>
             {mine ? '›' : ' '}
             <Text color={theme.muted}>{`${(note.t / 1000).toFixed(2).padStart(6)}s `}</Text>

@@ -13,7 +13,7 @@ export interface SourceListProps {
   columnHeader: boolean;
 }
 
-export function ColumnHeader({ columns: w }: { columns: RowColumns }) {
+function ColumnHeader({ columns: w }: { columns: RowColumns }) {
   const theme = useTheme();
   const cell = (text: string, width: number, align: 'left' | 'right' = 'right') => (width > 0 ? `${fit(text, width, align)} ` : '');
   return (

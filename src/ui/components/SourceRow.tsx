@@ -15,7 +15,7 @@ export interface SourceRowProps {
 }
 
 /** How far along a source is (0..1), when it said how much to expect. */
-export function progressOf(view: SourceView): number | undefined {
+function progressOf(view: SourceView): number | undefined {
   if (view.expected?.chunks) return view.chunks / view.expected.chunks;
   if (view.expected?.bytes) return view.bytes / view.expected.bytes;
   return view.state === 'done' ? 1 : undefined;

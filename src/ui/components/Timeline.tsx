@@ -131,6 +131,7 @@ export function Timeline({
         <Text color={theme.state[view.state]}>{stateSymbol[view.state]}</Text>
         {` ${fit(safeText(view.name), name)} │`}
         {segments(lanes[i]!, view.state, deadlineAt, theme).map((s, j) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a segment of a lane is identified by its position
           <Text key={j} color={s.color} dimColor={s.dim} bold={s.bold}>
             {s.text}
           </Text>

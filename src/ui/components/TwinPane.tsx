@@ -47,7 +47,10 @@ export function twinPaneLines({ recorded, live, ours, width, theme }: TwinPaneIn
   if (width < SIDE_BY_SIDE) {
     return [
       <Text key="twin-head" wrap="truncate" bold color={theme.accent}>{`  ${label}`}</Text>,
-      ...fit(theirs, body).map((line, i) => <Text key={`twin-${i}`} wrap="truncate">{`  ${cut(line, width - 3)}`}</Text>),
+      ...fit(theirs, body).map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
+        <Text key={`twin-${i}`} wrap="truncate">{`  ${cut(line, width - 3)}`}</Text>
+      )),
     ];
   }
   const half = Math.floor((width - 5) / 2);
@@ -67,6 +70,7 @@ export function twinPaneLines({ recorded, live, ours, width, theme }: TwinPaneIn
       </Text>
     </Text>,
     ...Array.from({ length: Math.max(left.length, right.length) }, (_, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: a line of the screen is identified by its position
       <Text key={`twin-${i}`} wrap="truncate">
         {`  ${cut(left[i] ?? '', half)}`}
         <Text color={theme.muted} dimColor={theme.faint}>

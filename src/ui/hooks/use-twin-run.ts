@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { TWIN_MAX_LINES } from '../../pipeline/twin.js';
 
 /** A twin runs a few seconds (06's 10,000 coroutines: ~3 s); past this it is stopped. */
-export const TWIN_RUN_LIMIT_MS = 15_000;
+const TWIN_RUN_LIMIT_MS = 15_000;
 
 export interface TwinRun {
   state: 'idle' | 'running' | 'done' | 'failed';

@@ -14,7 +14,7 @@ export interface Group {
 }
 
 /** A group of at least this many is drawn as one ("thousands": a thousand still get their rows). */
-export const GROUP_FROM = 2000;
+const GROUP_FROM = 2000;
 
 /** Members that keep a row under their group's block: the ones whose error someone should read. */
 export const needsRow = (v: SourceView) => v.state === 'failed' || v.state === 'timed-out';
@@ -31,7 +31,10 @@ export function groupSources(sources: readonly SourceView[]): { groups: Group[];
     if (stem === undefined) continue;
     const key = `${view.kind}\u0000${stem}`;
     let group = byKey.get(key);
-    if (!group) byKey.set(key, (group = { stem, kind: view.kind, members: [], first: view.name, last: view.name }));
+    if (!group) {
+      group = { stem, kind: view.kind, members: [], first: view.name, last: view.name };
+      byKey.set(key, group);
+    }
     group.members.push(view);
     group.last = view.name;
   }

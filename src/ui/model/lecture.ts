@@ -37,7 +37,7 @@ const counted = (n: number, word: string) => `${count(n)} ${n === 1 ? word : plu
  * What the sources are, in a word: "connection" when they open connections (their notes say
  * so), else the stem their names share ("fetch-1.0s", "fetch-0.5s": "fetch"), else "source".
  */
-export function nounOf(sources: readonly SourceView[]): string {
+function nounOf(sources: readonly SourceView[]): string {
   if (sources.length > 0 && sources.every((v) => v.kind === 'database')) return 'connection';
   const stem = (name: string) => /^([a-z]{3,})[-_]/i.exec(name)?.[1]?.toLowerCase();
   const first = sources[0] && stem(sources[0].name);

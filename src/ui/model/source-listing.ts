@@ -37,10 +37,10 @@ interface Block {
 const cache = new Map<string, string | undefined>();
 
 /** A file of the package a lesson may show: only these two folders, plain names, never a path out. */
-export const SHOWABLE = /^src\/(sources|pipeline)\/[a-z][a-z0-9-]{0,40}\.ts$/;
+const SHOWABLE = /^src\/(sources|pipeline)\/[a-z][a-z0-9-]{0,40}\.ts$/;
 
 /** The text of one of the package's own source files, or undefined (not one, or not shipped). */
-export function packageText(path: string): string | undefined {
+function packageText(path: string): string | undefined {
   if (!SHOWABLE.test(path)) return undefined;
   if (!cache.has(path)) {
     let text: string | undefined;

@@ -51,7 +51,7 @@ export function coverage(intervals: readonly number[] | undefined, span: number,
 }
 
 /** When a source began to clean up: its cancel, or its close / cleanup note, whichever came first. */
-export function cleanupFrom(view: SourceView, stoppedAt?: number): number | undefined {
+function cleanupFrom(view: SourceView, stoppedAt?: number): number | undefined {
   const marks = view.marks;
   // An older recording has no cancelling events: the run's stop stands in for them.
   const stopped =
@@ -100,7 +100,7 @@ function niceStep(span: number, maxTicks: number): number {
 }
 
 /** "0", "250ms", "1.5s", "2m": short enough to sit under a tick. */
-export function tickLabel(ms: number): string {
+function tickLabel(ms: number): string {
   if (ms === 0) return '0';
   if (ms < 1000) return `${ms}ms`;
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(2))}s`;

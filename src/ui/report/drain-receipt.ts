@@ -1,5 +1,5 @@
-import { type Checkpoint, describeCheckpoint } from '../../pipeline/checkpoints.js';
 import type { SourceState } from '../../pipeline/events.js';
+import { type Checkpoint, describeCheckpoint } from '../../pipeline/persistence/checkpoints.js';
 import { safeText } from '../../util/sanitize.js';
 import { count, displayWidth, fit, stateLabel } from '../format.js';
 

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createStore } from '../../../src/ui/model/store.js';
 import { attachTextReporter } from '../../../src/ui/report/text-reporter.js';
+import { RAW_CONTROL } from '../../helpers/controls.js';
 import { Probe, run, testSource } from '../../helpers/sources.js';
 
 function capture() {
@@ -24,7 +25,7 @@ describe('text reporter', () => {
     await pipeline.done;
     assert.match(err.text(), /✔ ok done · 3 chunks · 6 records/);
     assert.match(err.text(), /✖ bad.*name failed · .* boom at 0/);
-    assert.doesNotMatch(err.text() + out.text(), /[\u0000-\u0008\u000b-\u001f]/);
+    assert.doesNotMatch(err.text() + out.text(), RAW_CONTROL);
     assert.match(out.text(), /^source\s+state\s+chunks\s+records/);
     assert.match(out.text(), /states\s+1 done · 1 failed · 0 timed out · 0 cancelled/);
     assert.match(out.text(), /records\s+6 read = 6 persisted \+ 0 dead-lettered \+ 0 dropped/);

@@ -1,35 +1,4 @@
 /**
- * Reasons a signal is aborted with. The pipeline classifies a stopped source by
- * `signal.reason.name`: 'TimeoutError' means timed out, anything else means cancelled.
- */
-export function timeoutReason(ms: number): DOMException {
-  return new DOMException(`timed out after ${formatSeconds(ms)}`, 'TimeoutError');
-}
-
-export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit' | 'EPIPE';
-
-const cancelMessages: Record<CancelKind, string> = {
-  user: 'cancelled by user',
-  deadline: 'cancelled at the run deadline',
-  SIGINT: 'interrupted (SIGINT)',
-  SIGTERM: 'terminated (SIGTERM)',
-  quit: 'stopped by user',
-  EPIPE: 'stopped: the output pipe was closed (EPIPE)',
-};
-
-export class CancelReason extends DOMException {
-  readonly kind: CancelKind;
-  constructor(kind: CancelKind) {
-    super(cancelMessages[kind], 'AbortError');
-    this.kind = kind;
-  }
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${+(ms / 1000).toFixed(2)}s`;
-}
-
-/**
  * One 'abort' listener per signal, however many waits it has. EventTarget listeners are costly
  * in Node 20: adding and removing one per sleep (what timers/promises does) made 10,000 sources
  * three times slower and twice as heavy. Here the waits on a signal form a linked list: joining

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createSources, loadSources } from '../../src/pipeline/config.js';
-import { type PlannedWrite, refuseOverlaps, runInputs } from '../../src/pipeline/output-guard.js';
-import { tempDir, writeFiles } from '../helpers/temp.js';
+import { createSources, loadSources } from '../../../src/pipeline/config.js';
+import { type PlannedWrite, refuseOverlaps, runInputs } from '../../../src/pipeline/persistence/output-guard.js';
+import { tempDir, writeFiles } from '../../helpers/temp.js';
 
 const out = (path: string, what = 'source "a"\'s records'): PlannedWrite => ({ path, flag: '--out out', what });
 const refused = (writes: PlannedWrite[], inputs: Parameters<typeof refuseOverlaps>[1], pattern: RegExp) =>

@@ -2,8 +2,8 @@ import { type Stats, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { describeError, IngestError } from '../errors.js';
-import { show } from './config.js';
+import { describeError, IngestError } from '../../errors.js';
+import { show } from '../config.js';
 
 /** In <out>/.checkpoints/. Not *.json: no source's checkpoint can have this name. */
 export const MANIFEST_FILE = 'outputs.manifest';

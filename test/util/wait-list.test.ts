@@ -1,23 +1,25 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { onAbort, untilAborted, WakingAbortController } from '../../src/util/abort.js';
 import { sleep } from '../../src/util/clock.js';
+import { onAbort, untilAborted, WakingAbortController } from '../../src/util/wait-list.js';
+import { mockTime } from '../helpers/mock-time.js';
 
 describe('abort wait list', () => {
-  it('an abort rejects pending sleeps of 0 and of 10 s with the reason, and they never resolve later', async () => {
+  it('an abort rejects pending sleeps of 0 and of 10 s with the reason at once, and leaves no immediate or timer behind', async () => {
+    // Settled promises cannot settle again: what could still go wrong later is a wake-up left armed.
+    const armed = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'Immediate').length;
+    const before = armed();
     const controller = new AbortController();
-    const settled: string[] = [];
-    const waits = [sleep(0, controller.signal), sleep(10_000, controller.signal)].map((p, i) =>
-      p.then(
-        () => settled.push(`resolved ${i}`),
-        (err) => settled.push(`rejected ${i}: ${(err as Error).message}`),
-      ),
-    );
+    const waits = [sleep(0, controller.signal), sleep(10_000, controller.signal)];
+    assert.equal(armed(), before + 2, 'an immediate for the 0, a timer for the 10 s');
     controller.abort(new Error('stop'));
-    await Promise.all(waits);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // past the immediate and any stray timer
-    assert.deepEqual(settled.sort(), ['rejected 0: stop', 'rejected 1: stop']);
+    assert.equal(armed(), before, 'nothing left to fire, or to keep the process alive');
+    const results = await Promise.allSettled(waits);
+    assert.deepEqual(
+      results.map((r) => r.status === 'rejected' && (r.reason as Error).message),
+      ['stop', 'stop'],
+    );
   });
 
   it('a callback that left the list is not called; the others are called once, in any order', () => {
@@ -33,9 +35,12 @@ describe('abort wait list', () => {
     assert.deepEqual(calls.sort(), ['a', 'c']);
   });
 
-  it('untilAborted and sleeps on one signal all reject when it aborts, including waits added after others woke', async () => {
+  it('untilAborted and sleeps on one signal all reject when it aborts, including waits added after others woke', async (t) => {
+    const time = mockTime(t);
     const controller = new AbortController();
-    await sleep(1, controller.signal); // joined and left the list
+    const first = sleep(1, controller.signal);
+    await time.pass(1);
+    await first; // joined and left the list
     const hung = untilAborted(controller.signal);
     const late = sleep(10_000, controller.signal);
     const reason = new DOMException('deadline', 'AbortError');

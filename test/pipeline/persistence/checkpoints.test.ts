@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CHECKPOINT_DIR, openCheckpoints } from '../../src/pipeline/checkpoints.js';
-import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js';
-import { startPipeline } from '../../src/pipeline/run.js';
-import { deadLetterFile } from '../../src/sinks/dead-letter.js';
-import { ndjsonSink } from '../../src/sinks/ndjson.js';
-import type { Sink } from '../../src/sinks/sink.js';
-import type { Source } from '../../src/sources/source.js';
-import { faultySink, plannedSource } from '../helpers/faults.js';
-import { tempDir } from '../helpers/temp.js';
+import { createEventBus, type PipelineEvent } from '../../../src/pipeline/events.js';
+import { CHECKPOINT_DIR, openCheckpoints } from '../../../src/pipeline/persistence/checkpoints.js';
+import { startPipeline } from '../../../src/pipeline/run.js';
+import { deadLetterFile } from '../../../src/sinks/dead-letter.js';
+import { ndjsonSink } from '../../../src/sinks/ndjson.js';
+import type { Sink } from '../../../src/sinks/sink.js';
+import type { Source } from '../../../src/sources/source.js';
+import { faultySink, plannedSource } from '../../helpers/faults.js';
+import { tempDir } from '../../helpers/temp.js';
 
 async function run(out: string, sources: Source[], sink: Sink, resume: boolean, during?: (events: PipelineEvent[]) => void) {
   const checkpoints = await openCheckpoints({ out, sink, resume, targets: sources.map((s) => ({ name: s.name, kind: s.kind, fingerprint: 'f' })) });

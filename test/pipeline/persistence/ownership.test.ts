@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { type FileToReset, MANIFEST_FILE, readOwnership } from '../../src/pipeline/ownership.js';
-import { tempDir, writeFiles } from '../helpers/temp.js';
+import { type FileToReset, MANIFEST_FILE, readOwnership } from '../../../src/pipeline/persistence/ownership.js';
+import { tempDir, writeFiles } from '../../helpers/temp.js';
 
 /** An --out with a manifest in .checkpoints/, as a run leaves it. */
 function outDir(files: Record<string, string> = {}) {

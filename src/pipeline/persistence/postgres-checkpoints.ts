@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { IngestError } from '../errors.js';
-import { type Database, inTransaction } from '../sinks/postgres/database.js';
-import type { Cursor } from '../sources/source.js';
+import { IngestError } from '../../errors.js';
+import { type Database, inTransaction } from '../../sinks/postgres/database.js';
+import type { Cursor } from '../../sources/source.js';
 import { CHECKPOINT_FORMAT, type Checkpoint, type CheckpointStore, type CheckpointTarget, skipped } from './checkpoints.js';
 
 interface Row {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { DEAD_LETTER_FILE, type DeadLetters, deadLetterFile, discardDeadLetters } from '../sinks/dead-letter.js';
-import { ndjsonSink } from '../sinks/ndjson.js';
-import { noneSink, type Sink } from '../sinks/sink.js';
-import { SQLITE_SIDECARS, sqliteSink } from '../sinks/sqlite.js';
-import type { Source } from '../sources/source.js';
+import { UsageError } from '../../errors.js';
+import { DEAD_LETTER_FILE, type DeadLetters, deadLetterFile, discardDeadLetters } from '../../sinks/dead-letter.js';
+import { ndjsonSink } from '../../sinks/ndjson.js';
+import { noneSink, type Sink } from '../../sinks/sink.js';
+import { SQLITE_SIDECARS, sqliteSink } from '../../sinks/sqlite.js';
+import type { Source } from '../../sources/source.js';
+import type { SourceConfig } from '../config.js';
 import { CHECKPOINT_DIR, type CheckpointStore, type CheckpointTarget, checkpointFile, openCheckpoints, sourceFingerprint } from './checkpoints.js';
-import type { SourceConfig } from './config.js';
 import type { PlannedWrite } from './output-guard.js';
 import { MANIFEST_FILE } from './ownership.js';
 
@@ -74,9 +74,9 @@ async function openDatabasePersistence(options: {
   run?: string;
 }): Promise<Persistence> {
   const [{ connectDatabase }, { ensureTables }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
-    import('../sinks/postgres/database.js'),
-    import('../sinks/postgres/tables.js'),
-    import('../sinks/postgres/sink.js'),
+    import('../../sinks/postgres/database.js'),
+    import('../../sinks/postgres/tables.js'),
+    import('../../sinks/postgres/sink.js'),
     import('./postgres-checkpoints.js'),
   ]);
   const db = await connectDatabase(options.db ?? {});
@@ -122,7 +122,9 @@ export function plannedWrites(options: { sink: SinkKind; out: string; names: str
   if (options.sink === 'none' || options.sink === 'postgres') return []; // nothing in --out
   const sink = createSink(options.sink, out);
   const writes: PlannedWrite[] = [];
-  const add = (what: string, ...paths: string[]) => paths.forEach((path) => writes.push({ path, flag, what }));
+  const add = (what: string, ...paths: string[]) => {
+    for (const path of paths) writes.push({ path, flag, what });
+  };
   if (options.sink === 'sqlite') add('the SQLite database', ...sink.files!('').flatMap((db) => [db, ...SQLITE_SIDECARS.map((s) => db + s)]));
   else for (const name of names) add(`source ${JSON.stringify(name)}'s records`, ...sink.files!(name));
   const deadLetters = join(out, DEAD_LETTER_FILE);

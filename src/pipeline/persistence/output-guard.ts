@@ -1,8 +1,8 @@
 import { lstatSync, readlinkSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { IngestError } from '../errors.js';
-import type { Source } from '../sources/source.js';
-import { DEFAULTS_FILE, type LoadedSources, show } from './config.js';
+import { IngestError } from '../../errors.js';
+import type { Source } from '../../sources/source.js';
+import { DEFAULTS_FILE, type LoadedSources, show } from '../config.js';
 
 /** A file the run may create, change or remove. */
 export interface PlannedWrite {
@@ -94,7 +94,10 @@ function placeFinder() {
   const dirs = new Map<string, string>();
   const realDir = (dir: string): string => {
     let real = dirs.get(dir);
-    if (real === undefined) dirs.set(dir, (real = locate(dir, 0).real));
+    if (real === undefined) {
+      real = locate(dir, 0).real;
+      dirs.set(dir, real);
+    }
     return real;
   };
   const idOf = (stats: Stats | undefined) => (stats?.isFile() ? `${stats.dev}:${stats.ino}` : undefined);
