@@ -106,8 +106,9 @@ export function storeWith(
       });
     }
   }
-  if (samples) samples.forEach(([rss, lag], i) => events.push({ type: 'metrics', t: 250 * i, rss, heapUsed: 30e6, loopLagP99Ms: lag, loopLagMaxMs: lag }));
-  else {
+  if (samples) {
+    for (const [i, [rss, lag]] of samples.entries()) events.push({ type: 'metrics', t: 250 * i, rss, heapUsed: 30e6, loopLagP99Ms: lag, loopLagMaxMs: lag });
+  } else {
     if (metrics)
       for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
     events.push({ type: 'metrics', t, rss: 140e6, heapUsed: 31e6, loopLagP99Ms: 2.4, loopLagMaxMs: 6 });
@@ -164,7 +165,10 @@ export function recordingControls(): Recorded {
   return {
     calls,
     stop: (kind) => void calls.push(`stop ${kind}`),
-    cancel: (name) => (calls.push(`cancel ${name}`), true),
+    cancel: (name) => {
+      calls.push(`cancel ${name}`);
+      return true;
+    },
     setConcurrency: (n) => void calls.push(`concurrency ${n}`),
     setPaused: (paused) => void calls.push(`paused ${paused}`),
     step: () => void calls.push('step'),

@@ -38,7 +38,9 @@ export interface MountedDashboard {
  */
 export function mountDashboard({ store, controls, replay, theme, stdout, stdin, forceExit }: MountOptions): MountedDashboard {
   let view: DashboardView = 'rows';
-  const onView = (shown: DashboardView) => void (view = shown);
+  const onView = (shown: DashboardView) => {
+    view = shown;
+  };
   const exit = () => {
     instance.unmount();
     forceExit();

@@ -265,7 +265,10 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
       }
       case 'blocking': {
         const view = byName.get(event.source);
-        if (view) addInterval((view.held ??= []), event.t, event.t + event.ms, HELD_PER_SOURCE);
+        if (view) {
+          view.held ??= [];
+          addInterval(view.held, event.t, event.t + event.ms, HELD_PER_SOURCE);
+        }
         addInterval(held, event.t, event.t + event.ms, HELD_RUN);
         state.heldMs += event.ms;
         break;
@@ -296,7 +299,10 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
         if (view) {
           view.lastNote = event.text;
           const mark = MARKS.find(([pattern]) => pattern.test(event.text))?.[1];
-          if (mark) (view.marks ??= {})[mark] ??= event.t;
+          if (mark) {
+            view.marks ??= {};
+            view.marks[mark] ??= event.t;
+          }
         }
         notes.push({ t: event.t, source: event.source, text: event.text });
         if (notes.length > NOTES) notes.shift();

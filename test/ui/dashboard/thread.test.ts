@@ -31,13 +31,19 @@ async function until(check: () => boolean, what: string, term: FakeTerminal) {
 }
 
 describe('dashboard thread', () => {
-  it('keys reach the run through the main thread and its answers come back as the footer\'s message; a second Ctrl-C leaves with the terminal restored', async () => {
+  it("keys reach the run through the main thread and its answers come back as the footer's message; a second Ctrl-C leaves with the terminal restored", async () => {
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 30);
     const stdin = fakeKeyboard();
     const recorded = recordingControls();
     let running = true;
-    const controls = { ...recorded, cancel: (name: string) => (recorded.cancel(name), running) };
+    const controls = {
+      ...recorded,
+      cancel: (name: string) => {
+        recorded.cancel(name);
+        return running;
+      },
+    };
     let forced = 0;
     const dashboard = startDashboard({
       store,
@@ -45,7 +51,9 @@ describe('dashboard thread', () => {
       stdout: term as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
       env: {},
-      forceExit: () => void (forced += 1),
+      forceExit: () => {
+        forced += 1;
+      },
     });
     const screen = () => stripAnsi(term.output);
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
@@ -85,7 +93,9 @@ describe('dashboard thread', () => {
       stdout: term as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
       env: {},
-      forceExit: () => void (forced += 1),
+      forceExit: () => {
+        forced += 1;
+      },
     });
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
     stdin.write('\u0003');
@@ -162,7 +172,10 @@ describe('dashboard thread', () => {
     bus.subscribe((event) => log.push({ event }));
     const term = new FakeTerminal(80, 24);
     const write = term.write.bind(term);
-    term.write = ((chunk: string, ...rest: never[]) => (log.push({ frame: stripAnsi(String(chunk)) }), write(chunk, ...rest))) as typeof term.write;
+    term.write = ((chunk: string, ...rest: never[]) => {
+      log.push({ frame: stripAnsi(String(chunk)) });
+      return write(chunk, ...rest);
+    }) as typeof term.write;
     const dashboard = startDashboard({
       store,
       controls: () => undefined,
