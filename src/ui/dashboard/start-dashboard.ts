@@ -204,7 +204,8 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     process.off('exit', onProcessExit);
     drain();
     if (!dead && touched) {
-      if (final) sendSnapshot(); // the summary's, whether or not one is on its way: messages keep their order
+      // The latest (with the summary, if final) even if one is on its way: messages keep their order.
+      sendSnapshot();
       send({ type: 'close', final });
       // See WorkerData.closed for why this one wait is synchronous.
       const answered = Atomics.wait(workerClosed, 0, 0, CLOSE_TIMEOUT_MS) !== 'timed-out';
