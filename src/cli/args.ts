@@ -7,10 +7,11 @@ import { LIMITS } from '../util/limits.js';
 import { packageRoot } from '../util/package-paths.js';
 import { parseDuration } from '../util/parse-duration.js';
 import { closest, didYouMean } from '../util/suggest.js';
+import { DEFAULTS } from './settings.js';
 
 export const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 
-/** What the command line asked for. Undefined means "not given": ingest.json may fill it. */
+/** What the command line asked for. Undefined means "not given": ingest.json may fill it (see resolveRunSettings). */
 export interface CliOptions {
   sources?: string;
   concurrency?: number;
@@ -55,11 +56,15 @@ const numberArg =
   };
 /** A PostgreSQL name: quoted where it is used, so any text will do, but not an empty or endless one. */
 const identifierArg = (flag: string) => (value: string) => {
-  if (value.length === 0 || Buffer.byteLength(value) > 63 || /[\u0000-\u001f]/.test(value)) {
+  if (value.length === 0 || Buffer.byteLength(value) > 63 || hasControlCharacter(value)) {
     throw new InvalidArgumentError(`${flag} takes a name of 1 to 63 bytes without control characters, got ${JSON.stringify(value.slice(0, 80))}`);
   }
   return value;
 };
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20) return true;
+  return false;
+}
 const pathArg = (flag: string) => (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, got an empty one`);
   return value;
@@ -73,7 +78,7 @@ const durationArg = (flag: string) => (value: string) => {
 const environment = `
 Environment:
   DATABASE_URL        the PostgreSQL server for --sink postgres when --db is not given (then PG* as psql)
-  INGEST_TUI_GRACE    how long a first Ctrl-C may drain before leaving anyway (default 5s)
+  INGEST_TUI_GRACE    how long a first Ctrl-C may drain before leaving anyway (default ${DEFAULTS.graceMs / 1000}s)
   NO_COLOR            no colours; FORCE_COLOR=1 colours even when they are not detected
   CI                  set (as CI services do): plain lines, never the dashboard
   TERM=dumb           plain lines, never the dashboard
@@ -120,13 +125,13 @@ export function parseCommandLine(
     .option('--sources <path>', 'a directory of *.json source files, or one file (default: the bundled demo)', pathArg('--sources'))
     .option(
       '-c, --concurrency <n>',
-      "sources run in parallel (default: the directory's ingest.json, else 4)",
+      `sources run in parallel (default: the directory's ingest.json, else ${DEFAULTS.concurrency})`,
       numberArg('--concurrency', 1, LIMITS.concurrency),
     )
     .option('--timeout <dur>', 'per-source timeout, e.g. 1.2s or 500ms', durationArg('--timeout'))
     .option('--deadline <dur>', 'whole-run deadline; sources still running then are cancelled', durationArg('--deadline'))
-    .option('--out <dir>', 'where sinks write', pathArg('--out'), 'ingest-out')
-    .addOption(new Option('--sink <kind>', 'where records go (default: ndjson)').choices(['ndjson', 'sqlite', 'postgres', 'none']))
+    .option('--out <dir>', 'where sinks write', pathArg('--out'), DEFAULTS.out)
+    .addOption(new Option('--sink <kind>', `where records go (default: ${DEFAULTS.sink})`).choices(['ndjson', 'sqlite', 'postgres', 'none']))
     .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
     .option('--db-schema <name>', "the schema for the tables (default: the URL's search_path, else public)", identifierArg('--db-schema'))
     .addOption(

@@ -13,10 +13,10 @@ import { createStore } from '../ui/model/store.js';
 import { attachJsonReporter } from '../ui/report/json-reporter.js';
 import { attachTextReporter } from '../ui/report/text-reporter.js';
 import { CancelReason } from '../util/cancel-reasons.js';
-import { parseDuration } from '../util/parse-duration.js';
 import { safeText } from '../util/sanitize.js';
 import { type CliOptions, parseCommandLine, version } from './args.js';
 import { watchBrokenPipes } from './broken-pipe.js';
+import { chooseRenderer, DEFAULTS, graceMs, resolveRunSettings, type Terminal } from './settings.js';
 
 function exitCodeFor(summary: Summary): number {
   return signalExitCode(summary.stoppedBy) ?? (summary.states.failed + summary.states['timed-out'] > 0 ? EXIT.failed : EXIT.ok);
@@ -25,15 +25,6 @@ function exitCodeFor(summary: Summary): number {
 const recordingWrite = (options: CliOptions): PlannedWrite[] =>
   options.record ? [{ path: resolve(options.record), flag: `--record ${options.record}`, what: 'the event recording' }] : [];
 
-/** How long a first Ctrl-C may drain before the process leaves anyway (INGEST_TUI_GRACE=2s). */
-function graceMs(): number {
-  const text = process.env.INGEST_TUI_GRACE;
-  if (text === undefined || text === '') return 5000;
-  const parsed = parseDuration(text);
-  if ('error' in parsed) throw new UsageError(`INGEST_TUI_GRACE: ${parsed.error}`);
-  return parsed.ms;
-}
-
 /**
  * `--json | head -1`: once the reader of stdout or stderr has gone, the run stops as on Ctrl-C
  * (in-flight chunks persisted, checkpoints moved, outputs closed) with nothing more printed, and
@@ -41,9 +32,9 @@ function graceMs(): number {
  */
 let stopOnBrokenPipe: (() => void) | undefined;
 const pipes = watchBrokenPipes(() => {
-  let grace = 5000;
+  let grace: number = DEFAULTS.graceMs;
   try {
-    grace = graceMs();
+    grace = graceMs(process.env);
   } catch {} // a bad INGEST_TUI_GRACE is reported by the run, not from in here
   setTimeout(() => process.exit(EXIT.EPIPE), grace).unref();
   stopOnBrokenPipe?.();
@@ -68,7 +59,9 @@ function onSignals(stop: (kind: 'SIGINT' | 'SIGTERM', repeated: boolean) => void
     process.on(signal, handler);
     return () => process.off(signal, handler);
   });
-  return () => handlers.forEach((off) => off());
+  return () => {
+    for (const off of handlers) off();
+  };
 }
 
 /**
@@ -80,7 +73,9 @@ function stderrLines() {
   const write = (text: string) => (held ? held.push(text) : process.stderr.write(text));
   return {
     stream: { write } as unknown as NodeJS.WritableStream,
-    hold: () => void (held = []),
+    hold() {
+      held = [];
+    },
     release() {
       const lines = held ?? [];
       held = undefined;
@@ -89,19 +84,7 @@ function stderrLines() {
   };
 }
 
-/**
- * Which view watches the run: --json and --ui say so; otherwise the dashboard is for a person at
- * a terminal, and logs, pipes, CI and TERM=dumb (a terminal that cannot draw it) get plain lines.
- */
-function rendererFor(options: CliOptions): 'dashboard' | 'plain' | 'json' {
-  if (options.json || options.ui === 'json') return 'json';
-  if (options.ui === false || options.ui === 'plain') return 'plain';
-  if (options.ui === 'dashboard') {
-    if (!process.stdout.isTTY) throw new UsageError('--ui dashboard needs a terminal: stdout is not one (use --ui plain or --ui json)');
-    return 'dashboard';
-  }
-  return process.stdout.isTTY && !isInCi && process.env.TERM !== 'dumb' ? 'dashboard' : 'plain';
-}
+const terminal = (): Terminal => ({ isTTY: process.stdout.isTTY === true, ci: isInCi, term: process.env.TERM });
 
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
 async function attachReporter(
@@ -111,7 +94,7 @@ async function attachReporter(
   controls: () => DashboardControls | undefined,
   notices: ReturnType<typeof stderrLines>,
 ): Promise<{ detach: () => void; ready?: Promise<void>; interactive?: boolean; dashboard?: Dashboard }> {
-  const renderer = rendererFor(options);
+  const renderer = chooseRenderer(options, terminal());
   if (renderer === 'json') return { detach: attachJsonReporter(bus) };
   if (renderer === 'dashboard') {
     // Loaded only here: headless runs never load React.
@@ -149,7 +132,7 @@ function stayOnTheEnd(dashboard: Dashboard | undefined, summary: Summary, lectur
 }
 
 async function run(options: CliOptions): Promise<number> {
-  const grace = graceMs(); // a bad value is refused before anything starts
+  const grace = graceMs(process.env); // a bad value is refused before anything starts
   const bus = createEventBus();
   const store = createStore();
   bus.subscribe(store.apply);
@@ -179,7 +162,11 @@ async function run(options: CliOptions): Promise<number> {
       try {
         await ready;
         // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
-        const player = startReplay(resolve(options.replay), bus.emit, { signal: replay.signal, speed: 1 / (options.slowmo ?? 1), pauseAtMoments: interactive });
+        const player = startReplay(resolve(options.replay), bus.emit, {
+          signal: replay.signal,
+          speed: 1 / (options.slowmo ?? DEFAULTS.slowmo),
+          pauseAtMoments: interactive,
+        });
         controls = { stop, setPaused: player.setPaused, step: player.step };
         const summary = await player.done;
         await stayOn(summary);
@@ -204,46 +191,22 @@ async function run(options: CliOptions): Promise<number> {
     ]);
     const { bundledFixtures, locateSources } = await import('./scenarios.js');
     const loaded = await loadSources(options.sources ? locateSources(options.sources) : bundledFixtures);
-    const defaults = loaded.defaults;
-    // --json's last line is the summary (scripts rely on it): the contrast is for people.
-    if (options.contrast && rendererFor(options) === 'json')
-      throw new UsageError("--contrast draws both ways for people (dashboard or --no-ui); with --json, run the contrast's flags as a second command");
-    if (options.contrast && !defaults.lesson?.contrast) {
-      throw new UsageError(
-        `--contrast: ${options.sources ?? 'the bundled demo'} has no "lesson": {"contrast": …} in its ingest.json (01-gather, 04-streaming and 05-blocking do)`,
-      );
-    }
+    const settings = resolveRunSettings(options, loaded.defaults);
     // A lecture scene's asyncio twin, shown in its lesson view (fixtures/lecture/NN/twin.py, twin.out).
-    const twin = defaults.lesson && loaded.directory ? await (await import('../pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
+    const twin = settings.lesson && loaded.directory ? await (await import('../pipeline/twin.js')).loadTwin(loaded.dir) : undefined;
     // "serve" in ingest.json: the offline server runs beside this run and stops with it, whatever happens.
-    await using server = defaults.serve ? await (await import('../serve/child.js')).startServeProcess(defaults.serve.port) : undefined;
+    await using server = settings.serve ? await (await import('../serve/child.js')).startServeProcess(settings.serve.port) : undefined;
     if (server) notices.stream.write(`ingest-tui: offline server at ${server.url} (pid ${server.pid}) for this run\n`);
-    const seed = options.seed ?? defaults.seed ?? 1;
-    const slowmo = options.slowmo ?? defaults.slowmo ?? 1;
+    const { seed, slowmo, out } = settings;
     const sources = createSources(loaded.configs, { seed, slowmo, serveUrl: server?.url });
-    // The directory's deadline and timeout belong to its simulated timeline: --slowmo stretches
-    // them with it (02-wait-timeout at --slowmo 3 still cancels only the straggler). Flags stay wall time.
-    const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
-    const out = resolve(options.out);
-    const sinkKind = options.sink ?? defaults.sink ?? 'ndjson';
     // Before anything is written: no output may land on what the run reads, nor --record on an output.
     refuseOverlaps(
-      [...plannedWrites({ sink: sinkKind, out, names: loaded.configs.map((c) => c.name), flag: `--out ${options.out}` }), ...recordingWrite(options)],
+      [...plannedWrites({ sink: settings.sink, out, names: loaded.configs.map((c) => c.name), flag: `--out ${options.out}` }), ...recordingWrite(options)],
       runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
     );
     await startRecording();
-    if ((options.db !== undefined || options.dbSchema !== undefined) && sinkKind !== 'postgres')
-      throw new UsageError('--db and --db-schema go with --sink postgres');
-    const persistence = await openPersistence({
-      sink: sinkKind,
-      out,
-      resume: options.resume === true,
-      configs: loaded.configs,
-      sources,
-      seed,
-      db: { url: options.db, schema: options.dbSchema },
-    });
-    const pool = options.offload || defaults.offload ? (await import('../pipeline/offload/pool.js')).createOffloadPool() : undefined;
+    const persistence = await openPersistence({ sink: settings.sink, out, resume: settings.resume, configs: loaded.configs, sources, seed, db: settings.db });
+    const pool = settings.offload ? (await import('../pipeline/offload/pool.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
       bus,
@@ -260,18 +223,18 @@ async function run(options: CliOptions): Promise<number> {
     const pipeline: PipelineRun = startPipeline(
       persistence.sources,
       {
-        concurrency: options.concurrency ?? defaults.concurrency ?? 4,
-        timeoutMs: options.timeout ?? stretched(defaults.timeout),
-        deadlineMs: options.deadline ?? stretched(defaults.deadline),
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        deadlineMs: settings.deadlineMs,
         sink: persistence.sink,
         deadLetters: persistence.deadLetters,
         checkpoints: persistence.checkpoints,
         out: persistence.where ?? out,
         transform: pool?.transform,
         transformAhead: pool && pool.threads * 4, // workers busy, and the writes behind them never hold the reads up
-        bufferAll: options.bufferAll,
-        lesson: defaults.lesson && { ...defaults.lesson, ...(twin ? { twin } : {}) },
-        pauseAt: interactive ? defaults.lesson?.pauseAt : undefined, // someone is there to resume
+        bufferAll: settings.bufferAll,
+        lesson: settings.lesson && { ...settings.lesson, ...(twin ? { twin } : {}) },
+        pauseAt: interactive ? settings.lesson?.pauseAt : undefined, // someone is there to resume
         version,
         // The run's time begins once the dashboard shows its sources: the class sees them start.
         holdUntil: dashboard?.painted,
@@ -295,24 +258,18 @@ async function run(options: CliOptions): Promise<number> {
     }
     // --contrast: the lecture's other way, from the same sources, writing nothing; q stops it (and leaves).
     const contrasted =
-      !options.contrast ||
+      !settings.contrast ||
       (await (
         await import('./contrast.js')
       ).runContrast({
         loaded,
-        lesson: defaults.lesson!,
+        lesson: settings.lesson!,
         seed,
         slowmo,
         serveUrl: server?.url,
         t: summary.wallMs,
         emit: bus.emit,
-        base: {
-          concurrency: options.concurrency ?? defaults.concurrency ?? 4,
-          timeoutMs: options.timeout ?? stretched(defaults.timeout),
-          deadlineMs: options.deadline ?? stretched(defaults.deadline),
-          bufferAll: options.bufferAll,
-          offload: options.offload || defaults.offload,
-        },
+        base: settings,
         setControls: (c) => (controls = c),
         onSignal: (stop) => onSignals(() => stop()),
       }));

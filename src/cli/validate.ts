@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { createSources, loadSources, show } from '../pipeline/config.js';
 import { safeText } from '../util/sanitize.js';
 import { bundledFixtures, locateSources } from './scenarios.js';
+import { DEFAULTS } from './settings.js';
 
 /**
  * `ingest-tui validate DIR`: everything a run checks before it starts, and no run: the files and
@@ -12,8 +13,8 @@ import { bundledFixtures, locateSources } from './scenarios.js';
 export async function validateSources(pathArg: string | undefined, write: (text: string) => void): Promise<number> {
   const loaded = await loadSources(pathArg ? locateSources(pathArg) : bundledFixtures);
   const sources = createSources(loaded.configs, {
-    seed: loaded.defaults.seed ?? 1,
-    slowmo: loaded.defaults.slowmo ?? 1,
+    seed: loaded.defaults.seed ?? DEFAULTS.seed,
+    slowmo: loaded.defaults.slowmo ?? DEFAULTS.slowmo,
     serveUrl: loaded.defaults.serve ? 'http://127.0.0.1:0' : undefined,
   });
   // A path a file source reads that is not there is caught here, not when the source starts.
@@ -31,7 +32,7 @@ export async function validateSources(pathArg: string | undefined, write: (text:
   for (const c of loaded.configs) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
   const d = loaded.defaults;
   const settings = [
-    `concurrency ${d.concurrency ?? 4}`,
+    `concurrency ${d.concurrency ?? DEFAULTS.concurrency}`,
     d.timeout !== undefined ? `timeout ${seconds(d.timeout)}` : undefined,
     d.deadline !== undefined ? `deadline ${seconds(d.deadline)}` : undefined,
     d.sink ? `sink ${d.sink}` : undefined,

@@ -77,7 +77,7 @@ export const lessonSchema = z.strictObject({
     .optional(),
 });
 
-/** Run defaults a sources directory may carry in ingest.json; command-line flags override them. */
+/** Run settings a sources directory may carry in ingest.json; a flag overrides each (cli/settings.ts, resolveRunSettings). */
 export const runDefaultsSchema = z.strictObject({
   $schema: z.string().max(500).optional(),
   /** One line for `ingest-tui list`. */

@@ -4,10 +4,11 @@ import type { DeadLetters } from '../sinks/dead-letter.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { type CancelKind, CancelReason, timeoutReason } from '../util/cancel-reasons.js';
-import { Clock, useClock } from '../util/clock.js';
+import { attachClock, Clock } from '../util/clock.js';
 import { onAbort, untilAborted, WakingAbortController } from '../util/wait-list.js';
 import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, SOURCE_STATES, type SourceResult, type SourceState, type Summary } from './events.js';
 import { startMetrics } from './metrics.js';
+import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
 import { type PausePoint, pauseDecider } from './pause-points.js';
 import { startInSlices } from './time-slices.js';
@@ -92,7 +93,13 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   const root = new AbortController();
   // One listener on the root for the whole run, not one per source: nothing to leak or remove.
   const running = new Map<string, AbortController>();
-  root.signal.addEventListener('abort', () => running.forEach((c) => c.abort(root.signal.reason)), { once: true });
+  root.signal.addEventListener(
+    'abort',
+    () => {
+      for (const controller of running.values()) controller.abort(root.signal.reason);
+    },
+    { once: true },
+  );
   const limit = pLimit(options.concurrency);
   const gate = createPauseGate();
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
@@ -157,15 +164,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     emit({ type: 'paused', t: now(), paused, ...(caption === undefined ? {} : { caption }) });
   }
 
-  /**
-   * Write one transformed chunk, then report it. This runs once per chunk for every source (a
-   * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
-   * chunks have no bad records and no checkpoint.
-   */
   const write = (source: Source, chunk: Chunk, { lines, bad }: Transformed) =>
     options.sink.write(source.name, { seq: chunk.seq, lines, rejected: bad, cursor: chunk.cursor });
 
-  /** `written`: the sink's write, when it was handed the chunk already (write-behind). */
+  /**
+   * Write one transformed chunk, then report it. This runs once per chunk for every source (a
+   * million times in a 100,000-source run), so it awaits only what is really asynchronous: most
+   * chunks have no bad records and no checkpoint. `written`: the sink's write, when it was handed
+   * the chunk already (write-behind).
+   */
   async function persist(source: Source, chunk: Chunk, transformed: Transformed, result: SourceResult, written?: Promise<void>) {
     const { seq } = chunk;
     const { lines, bad } = transformed;
@@ -193,35 +200,65 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   }
 
   /**
-   * --offload or a write-behind sink: the chunk's persist, queued after the source's previous one.
-   * The source reads on while its chunks are in the pool or being written; they are written in
-   * order, and nothing after a chunk that could not be persisted is (those count as dropped: a
-   * write-behind sink, handed them already, refuses to commit past a gap).
+   * Persists the chunk in its turn, through the source's ordered-writes window: it is in the
+   * worker pool (--offload), or the sink writes behind and is handed it now, in order, so that it
+   * can commit several together. Returns what to wait for before reading on (see OrderedWrites).
    */
-  function persistInTurn(
+  function persistAhead(
+    writes: OrderedWrites<Transformed>,
     source: Source,
     chunk: Chunk,
-    transformed: Promise<Transformed>,
+    transformed: Transformed | Promise<Transformed>,
     result: SourceResult,
-    before: Promise<void> | undefined,
-    written?: Promise<void>,
   ) {
-    const turn = (async () => {
-      await before;
-      await persist(source, chunk, await transformed, result, written);
-    })();
-    turn.catch(() => {}); // seen by the next turn or by the source's last wait, not unhandled meanwhile
-    return turn;
+    const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
+    written?.catch(() => {}); // awaited in its turn; not unhandled while it waits
+    return writes.add(transformed, (ready) => persist(source, chunk, ready, result, written), aheadFor(running.size));
+  }
+
+  /** A chunk's records go through the transform; a synchronous one held the loop meanwhile. */
+  function transformChunk(source: Source, chunk: Chunk) {
+    const heldFrom = now(); // run time, as every event's t
+    const began = performance.now();
+    const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
+    if (!(transformed instanceof Promise)) {
+      // Said when it is the lesson (a cpuCost) or long enough to show; a pool's (--offload) work
+      // is off the loop and says nothing.
+      const held = performance.now() - began;
+      if (source.cpuCostMs || held >= BLOCKING_SHOWN_MS) emit({ type: 'blocking', t: heldFrom, source: source.name, ms: Math.round(held) });
+    }
+    return transformed;
+  }
+
+  function readChunks(source: Source, signal: AbortSignal, timeoutMs: number | undefined, wallStart: number) {
+    const read = source.read({
+      signal,
+      resumeFrom: options.checkpoints?.resumeFrom(source.name),
+      note: (text) => emit({ type: 'note', t: now(), source: source.name, text }),
+      retry: (attempt, delayMs, reason) => {
+        retries += 1;
+        emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
+      },
+      timeoutAt: timeoutMs === undefined ? undefined : wallStart + timeoutMs, // wall time: what real I/O waits on
+    });
+    return options.bufferAll ? readToEnd(read) : read;
+  }
+
+  /**
+   * Where a source stops between two chunks. A cancel lands here: what is read is persisted, and
+   * a source cancelled while it sat at its yield hears it there, as asyncio's task hears
+   * CancelledError at its await. A pause holds it here, before its next pull.
+   */
+  async function stopOrPauseAtYield(chunks: AsyncGenerator<Chunk>, signal: AbortSignal) {
+    if (signal.aborted) await cancelAtYield(chunks, signal.reason);
+    await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
   }
 
   async function runSource(source: Source, result: SourceResult) {
-    if (root.signal.aborted) {
-      end(result, 'cancelled', root.signal.reason);
-      return;
-    }
+    if (root.signal.aborted) return end(result, 'cancelled', root.signal.reason);
     const controller = new WakingAbortController();
     const { signal } = controller;
-    useClock(signal, clock);
+    attachClock(signal, clock);
     running.set(source.name, controller);
     const timeoutMs = source.timeoutMs ?? options.timeoutMs;
     const clearTimer = timeoutMs === undefined ? undefined : clock.after(timeoutMs, () => controller.abort(timeoutReason(timeoutMs)));
@@ -236,83 +273,42 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
 
     let state: SourceState = 'done';
     let error: unknown;
-    /** --offload: this source's chunks not yet persisted, oldest first. */
-    let turns: Promise<void>[] | undefined;
+    /** Only once a chunk goes to the worker pool or a write-behind sink. */
+    let writes: OrderedWrites<Transformed> | undefined;
     try {
       if (holdingStart) await Promise.race([startLine, untilAborted(signal)]);
       if (gate.paused) await gate.wait(signal);
-      const read = source.read({
-        signal,
-        resumeFrom: options.checkpoints?.resumeFrom(source.name),
-        note: (text) => emit({ type: 'note', t: now(), source: source.name, text }),
-        retry: (attempt, delayMs, reason) => {
-          retries += 1;
-          emit({ type: 'retry', t: now(), source: source.name, attempt, delayMs, reason });
-        },
-        timeoutAt: timeoutMs === undefined ? undefined : wallStart + timeoutMs, // wall time: what real I/O waits on
-      });
-      const chunks = options.bufferAll ? readToEnd(read) : read;
-      let stopped: { error: unknown } | undefined;
-      try {
-        for await (const chunk of chunks) {
-          result.chunks += 1;
-          result.records += chunk.records.length;
-          result.bytes += chunk.bytes;
-          const heldFrom = now(); // run time, as every event's t
-          const began = performance.now();
-          const transformed = transform({ source: source.name, seq: chunk.seq, records: chunk.records, cpuCostMs: source.cpuCostMs });
-          if (!(transformed instanceof Promise)) {
-            // Synchronous: nothing else ran meanwhile. Said when it is the lesson (a cpuCost) or long
-            // enough to show; a pool's (--offload) work is off the loop and says nothing.
-            const held = performance.now() - began;
-            if (source.cpuCostMs || held >= BLOCKING_SHOWN_MS) emit({ type: 'blocking', t: heldFrom, source: source.name, ms: Math.round(held) });
-          }
-          if (transformed instanceof Promise || writeBehind) {
-            // In the worker pool, or written across a network: read on while it works and earlier
-            // chunks are written; wait for the oldest once enough are out. A write-behind sink gets
-            // the chunk now, in order, so that it can commit several of them together.
-            const ready = Promise.resolve(transformed);
-            ready.catch(() => {}); // awaited in its turn; not unhandled while it waits
-            const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
-            written?.catch(() => {}); // likewise
-            turns ??= [];
-            turns.push(persistInTurn(source, chunk, ready, result, turns.at(-1), written));
-            if (turns.length >= aheadFor(running.size)) await turns.shift();
-          } else {
-            await persist(source, chunk, transformed, result);
-          }
-          // What is read is persisted; after that, stop pulling. A source cancelled while it sat at
-          // its yield hears it there, as asyncio's task hears CancelledError at its await.
-          if (signal.aborted) await cancelAtYield(chunks, signal.reason);
-          if (gate.paused) await gate.wait(signal).catch((reason: unknown) => cancelAtYield(chunks, reason));
-        }
-      } catch (err) {
-        stopped = { error: err };
+      const chunks = readChunks(source, signal, timeoutMs, wallStart);
+      for await (const chunk of chunks) {
+        result.chunks += 1;
+        result.records += chunk.records.length;
+        result.bytes += chunk.bytes;
+        const transformed = transformChunk(source, chunk);
+        if (transformed instanceof Promise || writeBehind) {
+          writes ??= new OrderedWrites();
+          const oldest = persistAhead(writes, source, chunk, transformed, result);
+          if (oldest) await oldest; // the window is full
+        } else await persist(source, chunk, transformed, result);
+        if (signal.aborted || gate.paused) await stopOrPauseAtYield(chunks, signal);
       }
-      // Chunks read before the source ended, failed or was stopped are persisted all the same;
-      // the first error is the one the source reports.
-      try {
-        if (turns) await turns.at(-1); // the last turn waits for every one before it
-      } catch (err) {
-        stopped ??= { error: err };
-      }
-      if (stopped) throw stopped.error;
+      if (writes) await writes.drained();
     } catch (err) {
-      // The source's own `finally` has run by now; here the task learns why it stopped.
-      if (signal.aborted) {
-        state = (signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'timed-out' : 'cancelled';
-        error = signal.reason;
-      } else {
-        // A source may time out on its own terms too (an HTTP phase timeout): it says so by code.
-        state = err instanceof IngestError && err.code === 'E_TIMEOUT' ? 'timed-out' : 'failed';
-        error = err;
-      }
+      // Chunks read before the source failed or was stopped are persisted all the same; the
+      // source's own error is the one it reports. Its `finally` has run by now.
+      if (writes) await writes.settled();
+      error = signal.aborted ? signal.reason : err; // cancelled or timed out: the signal says why
+      state = stateAfter(error, signal.aborted);
     } finally {
       clearTimer?.();
       offCancelling();
       running.delete(source.name);
       result.ms = Math.round(runTime() - t0);
     }
+    await finishSource(source, result, state, error);
+  }
+
+  /** Its output closed and its checkpoint told; a source that was done but cannot close them failed. */
+  async function finishSource(source: Source, result: SourceResult, state: SourceState, error: unknown) {
     try {
       await options.sink.endSource(source.name);
     } catch (cause) {
@@ -440,6 +436,15 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
 
 /** A synchronous transform this long is reported as holding the loop even without a cpuCost. */
 const BLOCKING_SHOWN_MS = 20;
+
+/**
+ * How a source that stopped early ended: cancelled or timed out by its signal, or on its own
+ * error; a source may time out on its own terms too (an HTTP phase timeout), and says so by code.
+ */
+function stateAfter(error: unknown, aborted: boolean): SourceState {
+  if (aborted) return (error as Error | undefined)?.name === 'TimeoutError' ? 'timed-out' : 'cancelled';
+  return error instanceof IngestError && error.code === 'E_TIMEOUT' ? 'timed-out' : 'failed';
+}
 
 /** What a cancelling event says: 'timeout', or the kind of cancel ('user', 'deadline', 'SIGINT', …). */
 const reasonOf = (reason: unknown) =>

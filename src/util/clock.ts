@@ -111,7 +111,7 @@ const kClock = Symbol('clock');
 type WithClock = AbortSignal & { [kClock]?: Clock };
 
 /** Gives a signal (and so the source that holds it) a clock to sleep on. */
-export function useClock(signal: AbortSignal, clock: Clock): void {
+export function attachClock(signal: AbortSignal, clock: Clock): void {
   (signal as WithClock)[kClock] = clock;
 }
 

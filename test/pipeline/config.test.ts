@@ -43,9 +43,10 @@ describe('loadSources', () => {
   it('parses durations and applies defaults', async () => {
     const dir = writeFiles(tempDir(), { 'o.json': sim({ latency: '1.2s', timeout: '250ms' }) });
     const [config] = (await loadSources(dir)).configs;
-    assert.equal((config!.config as any).latency, 1200);
-    assert.equal(config!.config.timeout, 250);
-    assert.equal((config!.config as any).chunks, 10);
+    const simulated = config!.config as { timeout?: number; latency?: number; chunks?: number };
+    assert.equal(simulated.latency, 1200);
+    assert.equal(simulated.timeout, 250);
+    assert.equal(simulated.chunks, 10);
   });
 
   it('reads run defaults from ingest.json', async () => {

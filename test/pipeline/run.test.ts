@@ -133,7 +133,13 @@ describe('timeouts, cancellation and the deadline', () => {
     };
     const sink: Sink = { ...noneSink(), write: () => writing }; // chunk 0 is being written: the source sits at its yield
     const { pipeline, bus } = run([source], { sink });
-    bus.subscribe((e) => e.type === 'source-start' && setImmediate(() => (pipeline.cancel('parked'), release())));
+    bus.subscribe((e) => {
+      if (e.type !== 'source-start') return;
+      setImmediate(() => {
+        pipeline.cancel('parked');
+        release();
+      });
+    });
     const summary = await pipeline.done;
     assert.equal(summary.sources[0]!.state, 'cancelled');
     assert.deepEqual(heard, ['catch: cancelled by user', 'finally']);
@@ -377,7 +383,9 @@ describe('a write-behind sink (a database) is handed chunks while earlier ones c
     await sleep(20); // a fifth could have been handed over by now if the window let it
     assert.deepEqual(handed, [0, 1, 2, 3]);
     assert.equal(events.filter((e) => e.type === 'chunk').length, 0, 'none reported persisted before its commit');
-    const drain = setInterval(() => commits.splice(0).forEach((c) => c()), 1);
+    const drain = setInterval(() => {
+      for (const commit of commits.splice(0)) commit();
+    }, 1);
     const summary = await pipeline.done;
     clearInterval(drain);
     assert.deepEqual(handed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -388,7 +396,9 @@ describe('a write-behind sink (a database) is handed chunks while earlier ones c
     const { sink, commits } = slowCommits(2);
     const probe = new Probe();
     const { pipeline } = run([testSource('a', probe, { chunks: 10, delayMs: 1 })], { sink, transformAhead: 4 });
-    const drain = setInterval(() => commits.splice(0).forEach((c) => c()), 1);
+    const drain = setInterval(() => {
+      for (const commit of commits.splice(0)) commit();
+    }, 1);
     const summary = await pipeline.done;
     clearInterval(drain);
     const a = summary.sources[0]!;

@@ -4,7 +4,7 @@ import { type Batch, ChunkCollector } from '../../src/sources/chunks.js';
 import { database, databaseSchema } from '../../src/sources/database.js';
 import { lineChunks } from '../../src/sources/lines.js';
 import type { Chunk } from '../../src/sources/source.js';
-import { Clock, useClock } from '../../src/util/clock.js';
+import { attachClock, Clock } from '../../src/util/clock.js';
 import { mockTime } from '../helpers/mock-time.js';
 
 /** Every chunk `records` make, one byte each, the rest at the end included. */
@@ -100,7 +100,7 @@ describe('a chunk cut short by an abort', () => {
   it('database: aborted after 6 rows of chunks of 4, one chunk comes out, the connection closes, the abort goes on up', async (t: TestContext) => {
     const time = mockTime(t);
     const controller = new AbortController();
-    useClock(controller.signal, new Clock());
+    attachClock(controller.signal, new Clock());
     const reason = new DOMException('cancelled by a test', 'AbortError');
     const config = databaseSchema.parse({ name: 'db', kind: 'database', rows: 10, chunkRows: 4, connectDelay: '10ms', rowDelay: '10ms', closeDelay: '10ms' });
     const notes: string[] = [];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import { simulated, simulatedSchema } from '../../src/sources/simulated.js';
 import type { Chunk } from '../../src/sources/source.js';
-import { Clock, useClock } from '../../src/util/clock.js';
+import { attachClock, Clock } from '../../src/util/clock.js';
 import { mockTime } from '../helpers/mock-time.js';
 
 const make = (fields: Record<string, unknown>, seed = 1) =>
@@ -87,7 +87,7 @@ describe('simulated source: 02-wait-timeout, as in the lecture', () => {
   it('only the cancelled job cleans up: the finished ones end at their own times, the straggler after its cleanup', async (t: TestContext) => {
     const time = mockTime(t);
     const run = new AbortController();
-    useClock(run.signal, new Clock());
+    attachClock(run.signal, new Clock());
     const jobs = JSON.parse(readFileSync('fixtures/lecture/02-wait-timeout/jobs.json', 'utf8')) as Record<string, unknown>[];
     const ends: Record<string, { at: number; how: string; notes: string[] }> = {};
     const settled = jobs.map(async (fields) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it, mock } from 'node:test';
-import { Clock, MAX_TIMER_MS, sleep, useClock } from '../../src/util/clock.js';
+import { attachClock, Clock, MAX_TIMER_MS, sleep } from '../../src/util/clock.js';
 import { mockTime, settledYet } from '../helpers/mock-time.js';
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -87,7 +87,7 @@ describe('clock: sleeps', () => {
     const time = mockTime(t);
     const clock = new Clock();
     const signal = new AbortController().signal;
-    useClock(signal, clock);
+    attachClock(signal, clock);
     const release = clock.hold();
     const wait = sleep(0, signal); // even a zero wait: nothing simulated moves while time stands
     await time.pass(20_000);

@@ -145,7 +145,10 @@ export function pointLines(points: readonly { file: string; find: string; lines?
     const at = lines.findIndex((l) => l.includes(point.find));
     if (at < 0) continue;
     let shown = files.get(point.file);
-    if (!shown) files.set(point.file, (shown = new Map()));
+    if (!shown) {
+      shown = new Map();
+      files.set(point.file, shown);
+    }
     for (let i = at; i < Math.min(lines.length, at + (point.lines ?? 1)); i++) {
       const line = lines[i]!.replace(/\t/g, '  ');
       shown.set(i + 1, { no: i + 1, text: line, pause: isPause(line) });
