@@ -65,7 +65,7 @@ export interface RunOptions {
 }
 
 /** The longest holdUntil may hold a run's clock. */
-export const HOLD_BOUND_MS = 2000;
+const HOLD_BOUND_MS = 2000;
 
 export interface PipelineRun {
   /** Resolves with the summary once every source has ended and the sinks are closed. */

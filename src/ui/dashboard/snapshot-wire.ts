@@ -156,7 +156,6 @@ export function createReplicaStore() {
     },
   };
 }
-export type ReplicaStore = ReturnType<typeof createReplicaStore>;
 
 /**
  * A view with every field it will ever get, absent ones undefined: all views then share one
