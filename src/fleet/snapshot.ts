@@ -89,7 +89,8 @@ export async function readFleet(db: Database, run: string, options: { sources?: 
       error: r.error ?? undefined,
     }),
   );
-  const totals: FleetTotals = { sources: sources.length, states: {}, persisted: 0, deadLettered: 0, final: true };
+  // The open states always, at 0 too: a reader of --json sees "queued":0 rather than guessing from a missing key.
+  const totals: FleetTotals = { sources: sources.length, states: { queued: 0, running: 0 }, persisted: 0, deadLettered: 0, final: true };
   const workers = new Map<string, FleetWorkerRow>();
   for (const s of sources) {
     totals.states[s.state] = (totals.states[s.state] ?? 0) + 1;

@@ -119,7 +119,7 @@ describe('fleet feed (a real server)', () => {
     assert.equal(await a.allFinal(), true);
     assert.equal(await a.next(AbortSignal.timeout(10_000)), undefined);
     const totals = await b.totals();
-    assert.deepEqual(totals.totals.states, { done: 1, failed: 1 });
+    assert.deepEqual(totals.totals.states, { queued: 0, running: 0, done: 1, failed: 1 });
     assert.deepEqual(
       totals.workers.map((w) => [w.worker, w.holding, w.finished]),
       [[a.owner, 0, 2]],
