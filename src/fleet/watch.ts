@@ -30,7 +30,7 @@ export async function watchFleet(options: WatchOptions, io: WatchIo = { out: pro
   const db = await connectDatabase({ url: options.db, schema: options.schema, max: 1 });
   const stop = new AbortController();
   const tty = io.out.isTTY === true && !options.json;
-  const offKeys = tty ? listenForQuit(io.input, () => stop.abort('q')) : () => {};
+  const offKeys = tty ? listenForQuit(io.input, (key) => stop.abort(key)) : () => {};
   const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -86,13 +86,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** q (or Ctrl-C, which raw mode delivers as a key) ends the watch; the terminal is put back after. */
-function listenForQuit(input: NodeJS.ReadStream, quit: () => void): () => void {
+/** q, or Ctrl-C (which raw mode delivers as a key, and leaves with 130 as the signal would), ends the watch; the terminal is put back after. */
+function listenForQuit(input: NodeJS.ReadStream, quit: (key: 'q' | 'SIGINT') => void): () => void {
   if (!input.isTTY) return () => {};
   input.setRawMode(true);
   const onData = (data: Buffer) => {
     const text = data.toString('utf8');
-    if (text.includes('q') || text.includes('\x03')) quit();
+    if (text.includes('\x03')) quit('SIGINT');
+    else if (text.includes('q')) quit('q');
   };
   input.on('data', onData);
   input.resume();

@@ -61,6 +61,11 @@ describe('tables v2', () => {
       { table: 'ingest_records', key: 'PRIMARY KEY (run, source, seq, idx)' },
       { table: 'ingest_sources', key: 'PRIMARY KEY (run, source)' },
     ]);
+    // The claims' index of open sources, made for migrated tables as for new ones.
+    assert.deepEqual(await pg.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'ingest_sources' ORDER BY 1`), [
+      { indexname: 'ingest_sources_open' },
+      { indexname: 'ingest_sources_pkey' },
+    ]);
     // The same source name in another run is another row now, in every table.
     await pg.query(`INSERT INTO ingest_sources (run, source, kind, fingerprint) VALUES ('nightly', 'a', 'simulated', 'f1')`);
     await pg.query(`INSERT INTO ingest_records (run, source, seq, idx, record) VALUES ('nightly', 'a', 0, 0, '{"v":1}')`);
