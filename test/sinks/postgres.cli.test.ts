@@ -79,6 +79,11 @@ describe('--sink postgres (a real server)', () => {
       /the server refused the login \(28P01: password authentication failed/,
     );
     assert.match(await attempt(db.url.replace(/ingest_test_\w+/, 'no_such_db')), /database "no_such_db" does not exist/);
+    // libpq's empty host (a socket directory in the query), which WHATWG URLs refuse, and a password in the query.
+    assert.match(
+      await attempt('postgresql://someone:s3cret-pw@/x?host=/nonexistent-socket-dir&sslpassword=s3cret-pw'),
+      /^ingest-tui: --db postgresql:\/\/someone:\*\*\*@\/x\?host=\/nonexistent-socket-dir&sslpassword=\*\*\*: /,
+    );
   });
 
   it('hostile source names and schema go in quoted, never as SQL', async (t) => {
