@@ -47,7 +47,7 @@ function storeOf(n: number) {
 
 async function frameCost(n: number, key: string | undefined): Promise<number> {
   const store = storeOf(n);
-  const view = render(createElement(App, { store, controls: () => undefined, forceExit: () => {}, clock: () => store.getSnapshot().startedAtEpochMs + 1000 }));
+  const view = render(createElement(App, { store, forceExit: () => {}, clock: () => store.getSnapshot().startedAtEpochMs + 1000 }));
   Object.defineProperty(view.stdout, 'columns', { value: 120, configurable: true });
   Object.defineProperty(view.stdout, 'rows', { value: 40, configurable: true });
   view.stdout.emit('resize');

@@ -292,6 +292,13 @@ async function main(argv: string[]): Promise<number> {
       (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
       return EXIT.ok;
     }
+    if (invocation.command === 'fleet')
+      return await (await import('../fleet/watch.js')).watchFleet({
+        run: invocation.run,
+        db: invocation.db,
+        schema: invocation.dbSchema,
+        json: invocation.json,
+      });
     if (invocation.command === 'serve') return await (await import('../serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {

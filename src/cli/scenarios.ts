@@ -16,7 +16,7 @@ export interface Scenario {
 }
 
 /** Every bundled directory that holds source files, the demo first, with its one-line description. */
-export function bundledScenarios(root = bundledFixtures): Scenario[] {
+function bundledScenarios(root = bundledFixtures): Scenario[] {
   const found: Scenario[] = [];
   const visit = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true });

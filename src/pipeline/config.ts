@@ -18,7 +18,7 @@ const codeLines = z.array(z.string().max(80)).min(1).max(6);
  * The flags a lesson's contrast may set: the lecture's other way of doing the same work. A
  * whitelist: a contrast run writes nothing (its sink is none) and changes nothing else.
  */
-export const CONTRAST_FLAGS = ['-c', '--concurrency', '--offload', '--buffer-all'] as const;
+const CONTRAST_FLAGS = ['-c', '--concurrency', '--offload', '--buffer-all'] as const;
 
 /** `["-c", "1"]` → `{ concurrency: 1 }`; an error message for anything else. */
 export function parseContrastFlags(flags: readonly string[]): { concurrency?: number; offload?: true; bufferAll?: true } | { error: string } {
@@ -50,7 +50,7 @@ const contrastSchema = z
   });
 
 /** A lecture scenario's lesson: the overlay's text. One line each, so it fits a projector. */
-export const lessonSchema = z.strictObject({
+const lessonSchema = z.strictObject({
   title: line,
   js: line,
   asyncio: line,
@@ -295,7 +295,7 @@ function mainIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
   return main;
 }
 
-export function formatIssue(issue: z.core.$ZodIssue, at: string, schema?: z.ZodType): string {
+function formatIssue(issue: z.core.$ZodIssue, at: string, schema?: z.ZodType): string {
   const path = at + issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
@@ -353,7 +353,7 @@ function describeValue(value: unknown): string {
 }
 
 /** Source files and ingest.json describe sources, they do not hold data: a few megabytes at most. */
-export const MAX_SOURCE_FILE_BYTES = 8e6;
+const MAX_SOURCE_FILE_BYTES = 8e6;
 
 async function readJson(file: string, optional = false): Promise<unknown> {
   let text: string;

@@ -10,7 +10,9 @@ import { startMetrics } from './metrics.js';
 import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
 import { type PausePoint, pauseDecider } from './pause-points.js';
-import { arrayFeed, Lanes, type SourceFeed } from './scheduler.js';
+import { RunProgress } from './progress.js';
+import { arrayFeed, Lanes } from './scheduler.js';
+import type { SourceFeed } from './source-feed.js';
 import { SourceTable } from './source-table.js';
 import { type Transformed, type TransformFn, transformRecords } from './transform.js';
 
@@ -65,7 +67,7 @@ export interface RunOptions {
 }
 
 /** The longest holdUntil may hold a run's clock. */
-export const HOLD_BOUND_MS = 2000;
+const HOLD_BOUND_MS = 2000;
 
 export interface PipelineRun {
   /** Resolves with the summary once every source has ended and the sinks are closed. */
@@ -83,9 +85,9 @@ export interface PipelineRun {
  * Runs the sources, `concurrency` at a time: an array (listed in run-start), or a feed that hands
  * them out as lanes free (a fleet's database claims; run-start then lists none).
  */
-export function startPipeline(input: Source[] | SourceFeed<Source>, options: RunOptions, emitEvent: Emit): PipelineRun {
+export function startPipeline(input: Source[] | SourceFeed, options: RunOptions, emitEvent: Emit): PipelineRun {
   const sources = Array.isArray(input) ? input : undefined;
-  const feed = sources ? arrayFeed(sources) : (input as SourceFeed<Source>);
+  const feed: SourceFeed = sources ? arrayFeed(sources) : (input as SourceFeed);
   let startedAt = performance.now();
   /** Time the run stood paused, in all, and since when it stands: run time leaves it out. */
   let pausedMs = 0;
@@ -106,6 +108,7 @@ export function startPipeline(input: Source[] | SourceFeed<Source>, options: Run
     },
     { once: true },
   );
+  const progress = new RunProgress(sources ?? []);
   const gate = createPauseGate();
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
@@ -265,7 +268,7 @@ export function startPipeline(input: Source[] | SourceFeed<Source>, options: Run
 
   async function runSource(source: Source, index: number) {
     const result = newResult(source.name);
-    if (root.signal.aborted) return end(result, index, 'cancelled', root.signal.reason);
+    if (root.signal.aborted) return end(source, result, index, 'cancelled', root.signal.reason);
     const controller = new WakingAbortController();
     const { signal } = controller;
     attachClock(signal, clock);
@@ -293,6 +296,7 @@ export function startPipeline(input: Source[] | SourceFeed<Source>, options: Run
         result.chunks += 1;
         result.records += chunk.records.length;
         result.bytes += chunk.bytes;
+        progress.read(source, result, { chunks: 1, bytes: chunk.bytes });
         const transformed = transformChunk(source, chunk);
         if (transformed instanceof Promise || writeBehind) {
           writes ??= new OrderedWrites();
@@ -335,10 +339,11 @@ export function startPipeline(input: Source[] | SourceFeed<Source>, options: Run
         error = cause;
       }
     }
-    end(result, index, state, error);
+    end(source, result, index, state, error);
   }
 
-  function end(result: SourceResult, index: number, state: SourceState, error: unknown) {
+  function end(source: Source, result: SourceResult, index: number, state: SourceState, error: unknown) {
+    progress.ended(source, result);
     result.state = state;
     result.dropped = result.records - result.persisted - result.deadLettered;
     if (error !== undefined) result.error = describeError(error);
@@ -393,7 +398,7 @@ export function startPipeline(input: Source[] | SourceFeed<Source>, options: Run
       throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
     }
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
-    const metrics = startMetrics(emit, now, options.metricsIntervalMs);
+    const metrics = startMetrics(emit, now, options.metricsIntervalMs, () => progress.estimate(runTime(), options.deadlineMs));
     emitRunStart(metrics.baselineRssBytes);
     if (holdingStart) startTheClock();
     const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));

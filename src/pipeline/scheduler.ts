@@ -1,11 +1,12 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 /**
- * Where the sources come from, one at a time, as a slot frees. The array is the default; a fleet
- * of workers can implement it over a database (each `next` claims one unclaimed source), so a
- * queued source costs nothing here: it is only taken when a lane is free to run it.
+ * Where the lanes' items come from, one at a time, as a slot frees (SourceFeed in source-feed.ts
+ * is this over sources). The array is the default; a fleet of workers implements it over a
+ * database (each `next` claims one source), so a queued source costs nothing here: it is only
+ * taken when a lane is free to run it.
  */
-export interface SourceFeed<T> {
+export interface Feed<T> {
   /**
    * The next source, or undefined when there are none left. May answer synchronously (the array
    * does: no promise per source). `signal` aborts when the run stops: a feed that claims from
@@ -18,7 +19,7 @@ export interface SourceFeed<T> {
 }
 
 /** The sources of an array, in order: a cursor, nothing per source. */
-export function arrayFeed<T>(items: readonly T[]): SourceFeed<T> {
+export function arrayFeed<T>(items: readonly T[]): Feed<T> {
   let at = 0;
   return {
     size: items.length,
@@ -27,7 +28,7 @@ export function arrayFeed<T>(items: readonly T[]): SourceFeed<T> {
 }
 
 export interface LanesOptions<T> {
-  feed: SourceFeed<T>;
+  feed: Feed<T>;
   /** Runs one source; `index` counts the sources in the order they were taken (0, 1, 2, …). */
   run(item: T, index: number): Promise<void>;
   concurrency: number;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises'; // wall time; the run's clock has sleep()
 import { untilAborted } from '../util/wait-list.js';
 import type { Faults } from './faults.js';
 
@@ -30,7 +30,7 @@ export class PacedWriter {
       this.sent += part.length;
       if (this.rate !== undefined) {
         const due = (this.sent / this.rate) * 1000 - (performance.now() - this.started);
-        if (due > 0) await sleep(due, undefined, { signal: this.gone });
+        if (due > 0) await delay(due, undefined, { signal: this.gone });
       }
     }
   }
@@ -53,7 +53,7 @@ export function sendStatus(res: ServerResponse, faults: Faults): boolean {
 
 /** NDJSON lines with the line faults applied: torn records, a reset or a stall after N records. */
 export async function sendLines(res: ServerResponse, lines: Iterable<string>, faults: Faults, gone: AbortSignal) {
-  await sleep(faults.delayMs, undefined, { signal: gone });
+  await delay(faults.delayMs, undefined, { signal: gone });
   if (sendStatus(res, faults)) return;
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const out = new PacedWriter(res, faults.rate, gone);

@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import type { Lesson, PipelineEvent, SourceInfo, SourceState } from '../../src/pipeline/events.js';
 import { App } from '../../src/ui/components/App.js';
-import type { DashboardControls } from '../../src/ui/dashboard/controls.js';
+import { type DashboardControls, localControls } from '../../src/ui/dashboard/controls.js';
 import { createStore, type Store } from '../../src/ui/model/store.js';
 import { colorTheme, type Theme, ThemeContext } from '../../src/ui/theme.js';
 
@@ -106,8 +106,9 @@ export function storeWith(
       });
     }
   }
-  if (samples) samples.forEach(([rss, lag], i) => events.push({ type: 'metrics', t: 250 * i, rss, heapUsed: 30e6, loopLagP99Ms: lag, loopLagMaxMs: lag }));
-  else {
+  if (samples) {
+    for (const [i, [rss, lag]] of samples.entries()) events.push({ type: 'metrics', t: 250 * i, rss, heapUsed: 30e6, loopLagP99Ms: lag, loopLagMaxMs: lag });
+  } else {
     if (metrics)
       for (let i = 0; i < 8; i++) events.push({ type: 'metrics', t: 250 * i, rss: 100e6 + i * 5e6, heapUsed: 30e6, loopLagP99Ms: 1.5, loopLagMaxMs: 4 });
     events.push({ type: 'metrics', t, rss: 140e6, heapUsed: 31e6, loopLagP99Ms: 2.4, loopLagMaxMs: 6 });
@@ -164,7 +165,10 @@ export function recordingControls(): Recorded {
   return {
     calls,
     stop: (kind) => void calls.push(`stop ${kind}`),
-    cancel: (name) => (calls.push(`cancel ${name}`), true),
+    cancel: (name) => {
+      calls.push(`cancel ${name}`);
+      return true;
+    },
     setConcurrency: (n) => void calls.push(`concurrency ${n}`),
     setPaused: (paused) => void calls.push(`paused ${paused}`),
     step: () => void calls.push('step'),
@@ -190,7 +194,7 @@ export async function renderDashboard(
   const clock = () => startedAt + store.getSnapshot().t;
   const view = render(
     <ThemeContext.Provider value={theme}>
-      <App store={store} controls={() => controls} replay={replay} forceExit={forceExit} clock={clock} />
+      <App store={store} controls={localControls(() => controls)} replay={replay} forceExit={forceExit} clock={clock} />
     </ThemeContext.Provider>,
   );
   const resize = async (c: number, r: number) => {

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises'; // wall time; the run's clock has sleep()
 import { createEventBus, type PipelineEvent } from '../../src/pipeline/events.js';
 import { type RunOptions, startPipeline } from '../../src/pipeline/run.js';
 import { discardDeadLetters } from '../../src/sinks/dead-letter.js';
@@ -38,13 +38,13 @@ export function testSource(name: string, probe: Probe, o: TestSourceOptions = {}
       try {
         for (let seq = 0; seq < (o.chunks ?? 3); seq++) {
           if (seq === o.hangAt) await untilAborted(signal);
-          await sleep(o.delayMs ?? 5, undefined, { signal });
+          await delay(o.delayMs ?? 5, undefined, { signal });
           if (seq === o.failAt) throw new Error(`boom at ${seq}`);
           const records = Array.from({ length: o.records ?? 2 }, (_, index) => JSON.stringify({ name, seq, index }));
           yield { seq, records, bytes: records.join('\n').length, cursor: { seq: seq + 1 } };
         }
       } finally {
-        if (o.cleanupMs) await sleep(o.cleanupMs);
+        if (o.cleanupMs) await delay(o.cleanupMs);
         probe.running -= 1;
         probe.cleaned.push(name);
       }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arrayFeed, Lanes, type SourceFeed } from '../../src/pipeline/scheduler.js';
+import { arrayFeed, type Feed, Lanes } from '../../src/pipeline/scheduler.js';
 
 /** A run whose sources end when the test says: every start and end is an event in `log`. */
-function harness(names: string[], concurrency: number, feed: SourceFeed<string> = arrayFeed(names)) {
+function harness(names: string[], concurrency: number, feed: Feed<string> = arrayFeed(names)) {
   const log: string[] = [];
   const ends = new Map<string, () => void>();
   let running = 0;
@@ -104,7 +104,7 @@ describe('lanes pull sources from a feed', () => {
   it('takes from an asynchronous feed (a fleet claiming from a database) only as slots free', async () => {
     const claims: string[] = [];
     let left = names(4);
-    const feed: SourceFeed<string> = {
+    const feed: Feed<string> = {
       next: async () => {
         await Promise.resolve();
         const name = left[0];

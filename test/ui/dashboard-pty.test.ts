@@ -28,7 +28,7 @@ function assertFitsScreen(lines: string[], rows: number) {
 }
 
 describe('dashboard in a real terminal (tmux)', { skip }, () => {
-  it('shows the run, obeys c, +, p and ?, and q stops gracefully with exit 0', async () => {
+  it("shows the run, obeys c, +, p and ? and says the run's answers, and q stops gracefully with exit 0", async () => {
     const term = runInTerminal(['--sources', slowSources()], { columns: 100, rows: 30 });
     await term.waitForScreen(/5 sources: ▶ 2 running · 3 queued/);
     assertFitsScreen(await term.settledScreen(), 30);
@@ -38,8 +38,12 @@ describe('dashboard in a real terminal (tmux)', { skip }, () => {
     assert.match(text, /↑↓ select · c cancel/);
 
     term.keys('Down', 'c');
+    await term.waitForScreen(/cancelled slow-0001/); // the run's answer, in the footer
     await term.waitForScreen(/⊘ slow-0001 .*cancelled by user/);
+    term.keys('c');
+    await term.waitForScreen(/slow-0001 is not running: only running sources can be cancelled/);
     term.keys('+');
+    await term.waitForScreen(/concurrency now 3/);
     await term.waitForScreen(/concurrency 3 · 3 running/);
     term.keys('p');
     await term.waitForScreen(/⏸ paused/);

@@ -16,6 +16,7 @@ const { startDashboard } = await import('../../src/ui/dashboard/start-dashboard.
 const { storeWith, recordingControls } = await import('../helpers/dashboard.js');
 
 const CLEAR_TERMINAL = '\u001b[2J\u001b[3J\u001b[H';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a colour is an escape sequence, and that is what this looks for
 const COLOUR = /\u001b\[(3[0-9]|9[0-7])m/;
 const plan = [
   { name: 'orders', state: 'running' as const, chunks: 4, expected: { chunks: 10 } },
@@ -89,7 +90,8 @@ describe('dashboard on a terminal', () => {
       assert.ok(term.output.slice(mark).split(CLEAR_TERMINAL).length - 1 <= 1, `at most one clear when resized to ${columns}x${rows}`);
       mark = term.output.length;
       for (let i = 0; i < 5; i++) {
-        store.apply({ type: 'chunk', t: (t += 100), source: 'orders', seq: 10 + i, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
+        t += 100;
+        store.apply({ type: 'chunk', t, source: 'orders', seq: 10 + i, records: 10, bytes: 1000, persisted: 10, deadLettered: 0 });
         store.flush();
         await sleep(40);
       }

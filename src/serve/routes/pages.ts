@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises'; // wall time; the run's clock has sleep()
 import { LIMITS } from '../../util/limits.js';
 import { PacedWriter, sendStatus } from '../body.js';
 import { BadRequest, queryInt } from '../faults.js';
@@ -15,7 +15,7 @@ export const pagesRoute: Route = async ({ req, res, path, query, faults, gone })
   const pages = queryInt(query, 'pages', 1) ?? 5;
   const per = queryInt(query, 'per', 0, LIMITS.pageItems) ?? 20; // a page is built in memory whole
   if (!Number.isInteger(page) || page < 1 || page > pages) throw new BadRequest(`no page ${path.slice(7)} (pages 1-${pages})`);
-  await sleep(faults.delayMs, undefined, { signal: gone });
+  await delay(faults.delayMs, undefined, { signal: gone });
   if (sendStatus(res, faults)) return;
 
   if (page === queryInt(query, 'notJsonAt')) {

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as delay } from 'node:timers/promises'; // wall time; the run's clock has sleep()
 import { HTTPError, TimeoutError } from 'got';
 import { IngestError } from '../../errors.js';
 import type { SourceContext } from '../source.js';
@@ -33,7 +33,7 @@ export async function retryOrThrow(err: unknown, attempt: number, policy: RetryP
     throw new IngestError('E_SOURCE', `${reason}${tries}; the next try (in ${delayMs}ms${why}) would be past the source's timeout`, { cause: err });
   }
   ctx.retry?.(attempt, delayMs, reason);
-  await sleep(delayMs, undefined, { signal: ctx.signal });
+  await delay(delayMs, undefined, { signal: ctx.signal });
 }
 
 /** Exponential backoff with "equal jitter": between half and all of base·2^(attempt-1). */

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import type { DashboardControls } from '../dashboard/controls.js';
+import { type ControlChannel, localControls } from '../dashboard/controls.js';
 import { type DashboardView, useDashboardKeys } from '../hooks/use-dashboard-keys.js';
 import { useFlashMessage } from '../hooks/use-flash-message.js';
 import { useGroups } from '../hooks/use-groups.js';
@@ -28,7 +28,8 @@ import { Timeline, timelinePlan } from './Timeline.js';
 
 export interface AppProps {
   store: SnapshotSource;
-  controls: () => DashboardControls | undefined;
+  /** The run's controls; without them (a warm-up, a bench) every request is answered: no run. */
+  controls?: ControlChannel;
   replay?: boolean;
   /** Render nothing: the last frame before unmounting, so the summary replaces the dashboard. */
   hidden?: boolean;
@@ -58,13 +59,15 @@ function focusOf(sources: readonly SourceView[], selected: string | undefined): 
   return (selected === undefined ? undefined : sources.find((v) => v.name === selected)) ?? sources.find((v) => v.state === 'running') ?? sources[0];
 }
 
+const NO_RUN = localControls(() => undefined);
+
 /** Below this, the final picture would be cut to nothing useful: the usual views instead. */
 const FINALE_MIN_ROWS = 14;
 
 /** The notes pane takes what the rows leave free, after a blank line, up to ten lines. */
 const notesRoom = (free: number) => (free - 1 >= MIN_NOTES_ROWS ? Math.min(10, free - 1) : 0);
 
-export function App({ store, controls, replay, hidden, forceExit, clock = Date.now, onView }: AppProps) {
+export function App({ store, controls = NO_RUN, replay, hidden, forceExit, clock = Date.now, onView }: AppProps) {
   const snapshot = useSnapshot(store);
   const { columns, rows } = useTerminalSize();
   const [selected, setSelected] = useState<string>();

@@ -9,11 +9,11 @@ import type { SnapshotSource } from '../hooks/use-snapshot.js';
 import { focusOf } from '../model/lecture.js';
 import { createStore } from '../model/store.js';
 import { type Theme, ThemeContext } from '../theme.js';
-import type { DashboardControls } from './controls.js';
+import type { ControlChannel } from './controls.js';
 
 export interface MountOptions {
   store: SnapshotSource;
-  controls: () => DashboardControls | undefined;
+  controls: ControlChannel;
   replay: boolean;
   theme: Theme;
   stdout: NodeJS.WriteStream;
@@ -38,7 +38,9 @@ export interface MountedDashboard {
  */
 export function mountDashboard({ store, controls, replay, theme, stdout, stdin, forceExit }: MountOptions): MountedDashboard {
   let view: DashboardView = 'rows';
-  const onView = (shown: DashboardView) => void (view = shown);
+  const onView = (shown: DashboardView) => {
+    view = shown;
+  };
   const exit = () => {
     instance.unmount();
     forceExit();
@@ -53,7 +55,9 @@ export function mountDashboard({ store, controls, replay, theme, stdout, stdin, 
   // synchronously ahead of Ink's own handler means Ink repaints a frame that fits.
   const relayout = () => instance.rerender(tree(false));
   stdout.prependListener('resize', relayout);
-  const instance: Instance = render(tree(false), { stdout, stdin, exitOnCtrlC: false });
+  // Ink draws every commit (maxFps 0): the store's interval already paces the snapshots, and a
+  // key's frame need not wait for Ink's 30 fps window (see use-snapshot.ts).
+  const instance: Instance = render(tree(false), { stdout, stdin, exitOnCtrlC: false, maxFps: 0 });
 
   return {
     close(final) {
@@ -92,5 +96,5 @@ export function warmUp() {
   });
   store.apply({ type: 'metrics', t: 50, rss: 1e8, heapUsed: 5e7, loopLagP99Ms: 1, loopLagMaxMs: 1 });
   store.flush();
-  for (let i = 0; i < 3; i++) renderToString(<App store={store} controls={() => undefined} forceExit={() => {}} />, { columns: 120 });
+  for (let i = 0; i < 3; i++) renderToString(<App store={store} forceExit={() => {}} />, { columns: 120 });
 }

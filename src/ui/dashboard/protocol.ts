@@ -1,16 +1,20 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ControlAnswer, ControlRequest } from './controls.js';
 import type { SnapshotMessage } from './snapshot-wire.js';
 
 /**
  * What the main thread and the dashboard's worker say to each other. The main thread owns the
  * terminal (it writes the frames, sets raw mode, reads keys, hears resizes) and the run; the worker
  * owns React and Ink, so that turning a frame into text (10-15 ms at 120x40) is not event-loop lag
- * for the pipeline.
+ * for the pipeline. Neither waits for the other, but for the main thread's unmount (see WorkerData.closed).
  */
 export type ToWorker =
+  /** At most one is on its way at a time: the next is sent once the worker says `drawn`. */
   | SnapshotMessage
   | { type: 'keys'; data: string }
   | { type: 'resize'; columns: number; rows: number }
+  /** What came of a control the keys asked for: the dashboard says it in its footer. */
+  | { type: 'answer'; answer: ControlAnswer }
   /** Unmount; with `final`, a run that has its summary: hide the dashboard (the summary replaces it). */
   | { type: 'close'; final: boolean };
 
@@ -18,11 +22,13 @@ export type ToMain =
   /** Mounted and warmed up: the first frame will not take long. */
   | { type: 'ready' }
   | { type: 'out'; data: string }
+  /** The last snapshot has been drawn (its frame posted as `out` before this): the next may come. */
+  | { type: 'drawn' }
   /** The first frame that shows the run's sources has been posted (as `out`, just before this). */
   | { type: 'painted' }
   | { type: 'raw'; on: boolean }
-  /** A control the keys asked for; the answer comes back through the shared slots (see Slot). */
-  | { type: 'call'; id: number; op: ControlOp; arg?: string | number | boolean }
+  /** A key asked the run for something; the answer goes back as `answer`. */
+  | { type: 'control'; request: ControlRequest }
   /** The second Ctrl-C: the worker has unmounted, the process should leave now. */
   | { type: 'force-exit' }
   /**
@@ -31,22 +37,16 @@ export type ToMain =
    */
   | { type: 'closed'; picture: string; complete?: boolean };
 
-export type ControlOp = 'controls' | 'stop' | 'cancel' | 'setConcurrency' | 'setPaused' | 'step';
-
-/**
- * Int32 slots in a SharedArrayBuffer, for the two places that must not wait for the event loop:
- * the worker's control calls (cancel answers whether the source was running, synchronously) and
- * the main thread's unmount (it returns with the terminal restored, as Ink's own unmount did).
- */
-export const Slot = { closed: 0, answered: 1, result: 2 } as const;
-export const SLOTS = 3;
-
-/** Which controls exist (`controls` answers with these bits; 0: no run yet). */
-export const Has = { stop: 1, cancel: 2, setConcurrency: 4, setPaused: 8, step: 16, over: 32 } as const;
-
 export interface WorkerData {
   port: MessagePort;
-  slots: SharedArrayBuffer;
+  /**
+   * One Int32, set to 1 by the worker once it has unmounted and posted its last frame and
+   * `closed`. The main thread's unmount waits on it (Atomics.wait): it must return with the
+   * terminal restored and the summary's picture in hand, as Ink's own unmount did, and its callers
+   * cannot wait for the event loop (the CLI prints the summary and receipts right after it, and it
+   * also runs from process.on('exit')). The worker never waits for the main thread.
+   */
+  closed: SharedArrayBuffer;
   columns: number;
   rows: number;
   stdoutIsTTY: boolean;

@@ -4,13 +4,14 @@ import { entryPoint } from '../../util/package-paths.js';
 import { startWorker } from '../../util/worker.js';
 import type { Store } from '../model/store.js';
 import { formatSummary } from '../report/summary-table.js';
-import type { DashboardControls } from './controls.js';
-import { Has, SLOTS, Slot, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
+import { applyControl, type DashboardControls } from './controls.js';
+import { oneInFlight } from './one-in-flight.js';
+import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createSnapshotEncoder } from './snapshot-wire.js';
 
 export interface DashboardOptions {
   store: Store;
-  /** Read on every key press: the run may start after the dashboard does. */
+  /** Read for every request the keys make: the run may start after the dashboard does. */
   controls: () => DashboardControls | undefined;
   replay?: boolean;
   stdout?: NodeJS.WriteStream;
@@ -51,18 +52,20 @@ const SHOW_CURSOR = '\u001B[?25h';
  * React and Ink run in a worker thread (worker.ts): an Ink frame at 120x40 takes 10-15 ms
  * of CPU, nearly all of it turning text into terminal cells, and on the main thread every frame
  * was that much event-loop lag for the pipeline (1,000 sources: worst 250 ms window p99 of 20-30 ms
- * instead of ~5 ms). This thread keeps the terminal: it sends the worker each snapshot (packed,
- * ~0.1 ms for 1,000 sources), its keys and resizes, and writes the frames the worker sends back.
+ * instead of ~5 ms). This thread keeps the terminal and the run: it sends the worker the store's
+ * snapshots (packed: ~0.07 ms for 1,000 sources), one at a time, its keys and resizes, and the
+ * run's answers to the controls the keys asked for; it writes the frames the worker sends back.
  */
 export function startDashboard(options: DashboardOptions): Dashboard {
   const { store } = options;
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const slots = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  const closedSlot = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const workerClosed = new Int32Array(closedSlot);
   const { port1: port, port2 } = new MessageChannel();
   const workerData: WorkerData = {
     port: port2,
-    slots: slots.buffer as SharedArrayBuffer,
+    closed: closedSlot,
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
     stdoutIsTTY: stdout.isTTY === true,
@@ -118,45 +121,6 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     }
   }
 
-  /** A control call from the worker's keys, answered through the shared slots the worker waits on. */
-  function answer({ id, op, arg }: Extract<ToMain, { type: 'call' }>) {
-    let result = 0;
-    try {
-      const controls = options.controls();
-      switch (op) {
-        case 'controls':
-          result = !controls
-            ? 0
-            : Has.stop |
-              (controls.cancel ? Has.cancel : 0) |
-              (controls.setConcurrency ? Has.setConcurrency : 0) |
-              (controls.setPaused ? Has.setPaused : 0) |
-              (controls.step ? Has.step : 0) |
-              (controls.over ? Has.over : 0);
-          break;
-        case 'stop':
-          controls?.stop(arg as 'quit' | 'SIGINT');
-          break;
-        case 'cancel':
-          result = controls?.cancel?.(arg as string) ? 1 : 0;
-          break;
-        case 'setConcurrency':
-          controls?.setConcurrency?.(arg as number);
-          break;
-        case 'step':
-          controls?.step?.();
-          break;
-        case 'setPaused':
-          controls?.setPaused?.(arg as boolean);
-          break;
-      }
-    } finally {
-      Atomics.store(slots, Slot.result, result);
-      Atomics.store(slots, Slot.answered, id);
-      Atomics.notify(slots, Slot.answered);
-    }
-  }
-
   function handle(message: ToMain) {
     touched ||= message.type !== 'ready';
     switch (message.type) {
@@ -166,14 +130,18 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       case 'out':
         stdout.write(message.data);
         break;
+      case 'drawn':
+        if (!closed) snapshots.arrived();
+        break;
       case 'painted':
         isPainted(); // its frame was written just above
         break;
       case 'raw':
         setRawMode(message.on);
         break;
-      case 'call':
-        answer(message);
+      case 'control':
+        // Also while unmount drains what the worker posted last: the run may still be there to hear it.
+        send({ type: 'answer', answer: applyControl(options.controls(), message.request) });
         break;
       case 'closed':
         picture = message.picture;
@@ -191,7 +159,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
 
   /** Everything the worker has posted so far, handled now, in order (while this thread waits for it). */
   function drain() {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as ToMain);
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message);
   }
 
   const encode = createSnapshotEncoder();
@@ -199,8 +167,9 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     const { message, transfer } = encode(store.getSnapshot());
     send(message, transfer);
   };
-  const unsubscribe = store.subscribe(sendSnapshot);
-  sendSnapshot();
+  const snapshots = oneInFlight(sendSnapshot);
+  const unsubscribe = store.subscribe(snapshots.offer);
+  snapshots.offer();
   const resize = () => send({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 });
   stdout.on('resize', resize);
 
@@ -235,15 +204,13 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     process.off('exit', onProcessExit);
     drain();
     if (!dead && touched) {
-      if (final) sendSnapshot();
+      // The latest (with the summary, if final) even if one is on its way: messages keep their order.
+      sendSnapshot();
       send({ type: 'close', final });
-      // Its last render may ask for the controls and wait for this thread: answer while waiting.
-      const deadline = performance.now() + CLOSE_TIMEOUT_MS;
-      while (Atomics.load(slots, Slot.closed) === 0 && performance.now() < deadline) {
-        Atomics.wait(slots, Slot.closed, 0, 2);
-        drain();
-      }
-      if (Atomics.load(slots, Slot.closed) === 0) restore();
+      // See WorkerData.closed for why this one wait is synchronous.
+      const answered = Atomics.wait(workerClosed, 0, 0, CLOSE_TIMEOUT_MS) !== 'timed-out';
+      drain();
+      if (!answered) restore();
     }
     // Untouched: nothing to restore, and what it may still post is never written.
     port.close();

@@ -6,13 +6,13 @@ import { workerData } from 'node:worker_threads';
 import stripAnsi from 'strip-ansi';
 import { yieldToTheEventLoop } from '../../util/thread-priority.js';
 import { themeFor } from '../theme.js';
-import type { DashboardControls } from './controls.js';
+import { controlChannel } from './controls.js';
 import { mountDashboard, warmUp } from './mount.js';
-import { type ControlOp, Has, Slot, type ToMain, type ToWorker, type WorkerData } from './protocol.js';
+import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createReplicaStore } from './snapshot-wire.js';
 
-const { port, slots: shared, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay } = workerData as WorkerData;
-const slots = new Int32Array(shared);
+const data: WorkerData = workerData;
+const { port, closed, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay } = data;
 yieldToTheEventLoop(); // a frame can wait; the pipeline should not
 const post = (message: ToMain) => port.postMessage(message);
 
@@ -52,47 +52,14 @@ const stdin = Object.assign(new PassThrough(), {
   unref() {},
 }) as unknown as NodeJS.ReadStream;
 
-let calls = 0;
-/** A control on the main thread, answered synchronously (cancel says whether the source was running); -1 after 2 s without an answer. */
-function call(op: ControlOp, arg?: string | number | boolean): number {
-  const id = ++calls;
-  post({ type: 'call', id, op, arg });
-  const deadline = Date.now() + 2000;
-  for (let seen = Atomics.load(slots, Slot.answered); seen !== id; seen = Atomics.load(slots, Slot.answered)) {
-    const left = deadline - Date.now();
-    if (left <= 0) return -1;
-    Atomics.wait(slots, Slot.answered, seen, left);
-  }
-  return Atomics.load(slots, Slot.result);
-}
-
-function controls(): DashboardControls | undefined {
-  const has = call('controls');
-  if (has === 0) return undefined; // no run yet
-  // Without an answer (the main thread is stuck) assume a run that can at least be stopped.
-  const bits = has < 0 ? Has.stop : has;
-  return {
-    stop: (kind) => void call('stop', kind),
-    cancel: bits & Has.cancel ? (name) => call('cancel', name) === 1 : undefined,
-    setConcurrency: bits & Has.setConcurrency ? (n) => void call('setConcurrency', n) : undefined,
-    setPaused: bits & Has.setPaused ? (paused) => void call('setPaused', paused) : undefined,
-    step: bits & Has.step ? () => void call('step') : undefined,
-    over: (bits & Has.over) !== 0,
-  };
-}
+/** The keys' requests go to the run on the main thread; its answers come back as messages. */
+const controls = controlChannel((request) => post({ type: 'control', request }));
 
 const store = createReplicaStore();
-// Snapshots that arrive together (this thread was busy drawing) make one frame, of the latest.
-let pending: NodeJS.Immediate | undefined;
-const notify = () => {
-  clearImmediate(pending);
-  pending = undefined;
-  store.notify();
-};
 
 const dashboard = mountDashboard({
   store,
-  controls,
+  controls: controls.channel,
   replay,
   theme: themeFor({ NO_COLOR: noColor }),
   stdout,
@@ -107,7 +74,9 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'snapshot':
       store.apply(message);
-      pending ??= setImmediate(notify);
+      store.notify();
+      // React renders in a microtask and Ink writes the frame as it commits: by now both are done.
+      setImmediate(() => post({ type: 'drawn' }));
       break;
     case 'keys':
       stdin.write(message.data);
@@ -116,13 +85,16 @@ port.on('message', (message: ToWorker) => {
       Object.assign(stdout, { columns: message.columns, rows: message.rows });
       stdout.emit('resize');
       break;
+    case 'answer':
+      controls.answer(message.answer);
+      break;
     case 'close': {
-      if (pending) notify();
       const { picture, complete } = dashboard.close(message.final);
       post({ type: 'closed', picture, complete });
-      // The main thread waits on this slot, then reads what was posted.
-      Atomics.store(slots, Slot.closed, 1);
-      Atomics.notify(slots, Slot.closed);
+      // The main thread waits on this, then reads what was posted.
+      const slot = new Int32Array(closed);
+      Atomics.store(slot, 0, 1);
+      Atomics.notify(slot, 0);
       port.close();
       break;
     }

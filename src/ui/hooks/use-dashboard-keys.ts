@@ -1,7 +1,7 @@
 import { useInput, useStdin } from 'ink';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { safeText } from '../../util/sanitize.js';
-import type { DashboardControls } from '../dashboard/controls.js';
+import type { ControlAnswer, ControlChannel } from '../dashboard/controls.js';
 import type { SnapshotSource } from './use-snapshot.js';
 
 /** What fills the space between the header and the counts line. */
@@ -9,7 +9,7 @@ export type DashboardView = 'rows' | 'timeline' | 'lesson' | 'help';
 
 export interface KeyBindings {
   store: SnapshotSource;
-  controls: () => DashboardControls | undefined;
+  controls: ControlChannel;
   /** Names of the rows on screen, top to bottom: ↑/↓ move through these. */
   visible: readonly string[];
   selected: string | undefined;
@@ -25,10 +25,32 @@ export interface KeyBindings {
   forceExit(): void;
 }
 
+/** What the footer says of an answer; nothing where the screen shows it anyway (paused, stopping). */
+export function answerText(answer: ControlAnswer): string | undefined {
+  if (answer.outcome === 'no-run') return answer.op === 'stop' ? undefined : 'the run has not started yet';
+  if (answer.outcome === 'over') return 'the run is over: q leaves';
+  switch (answer.op) {
+    case 'stop':
+      return undefined;
+    case 'cancel': {
+      const name = safeText(answer.source, 40);
+      if (answer.outcome === 'not-offered') return 'nothing to cancel in a replay';
+      return answer.outcome === 'cancelled' ? `cancelled ${name}` : `${name} is not running: only running sources can be cancelled`;
+    }
+    case 'setConcurrency':
+      return answer.outcome === 'not-offered' ? 'the concurrency of a replay is what was recorded' : `concurrency now ${answer.concurrency}`;
+    case 'setPaused':
+      return answer.outcome === 'not-offered' ? 'nothing to pause yet' : undefined;
+    case 'step':
+      return answer.outcome === 'not-offered' ? 'nothing to step through yet' : undefined;
+  }
+}
+
 /**
  * The dashboard's keys. Ink reads stdin in raw mode, so Ctrl-C arrives here as a key rather
  * than as SIGINT (Ink's own exit on Ctrl-C is off): the first one stops the run gracefully,
- * a second one leaves at once, like the headless signal handler.
+ * a second one leaves at once, like the headless signal handler. A key that asks something of
+ * the run sends the request and goes on; the answer, when it comes, is a flash message.
  * Returns whether keys work at all (stdin must be a terminal).
  */
 export function useDashboardKeys(keys: KeyBindings): boolean {
@@ -40,17 +62,37 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
   // The snapshot lags the pipeline by up to one throttle interval: repeated presses build on
   // what was last asked for, not on a value the screen has not caught up with yet.
   const asked = useRef<{ concurrency?: number; paused?: boolean }>({});
+  const latest = useRef(keys);
+  latest.current = keys;
+  const { controls } = keys;
+
+  useEffect(
+    () =>
+      controls.onAnswer((answer) => {
+        const { say, forceExit } = latest.current;
+        if (answer.outcome === 'no-run' || answer.outcome === 'not-offered' || answer.outcome === 'over') {
+          // Not done: the next press starts again from what the screen shows.
+          if (answer.op === 'setConcurrency') asked.current.concurrency = undefined;
+          if (answer.op === 'setPaused') asked.current.paused = undefined;
+          if (answer.op === 'stop' && answer.outcome === 'no-run') {
+            stopping.current = false;
+            // Before the run has started there is nothing to clean up: Ctrl-C leaves at once.
+            if (answer.kind === 'SIGINT') return forceExit();
+          }
+        }
+        const text = answerText(answer);
+        if (text !== undefined) say(text);
+      }),
+    [controls],
+  );
 
   useInput(
     (input, key) => {
       const snap = keys.store.getSnapshot();
-      const controls = keys.controls();
       if (key.ctrl && input === 'c') {
-        // Before the run has started there is nothing to clean up: leave at once.
-        if (stopping.current || !controls) return keys.forceExit();
+        if (stopping.current) return keys.forceExit();
         stopping.current = true;
-        controls?.stop('SIGINT');
-        return;
+        return controls.send({ op: 'stop', kind: 'SIGINT' });
       }
       if (key.upArrow || key.downArrow) {
         const at = selected.current === undefined ? -1 : keys.visible.indexOf(selected.current);
@@ -60,20 +102,17 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
         return;
       }
       if (key.escape) return keys.closeView();
-      // The scene's final picture: the views still switch, the run's own keys have nothing left to do.
-      if (controls?.over && (key.rightArrow || key.pageDown || /[ncp+=_-]/.test(input))) return keys.say('the run is over: q leaves');
       // → (or n, or a presenter's clicker: PageDown): on to the next thing a source does, then pause.
       if (key.rightArrow || key.pageDown || input === 'n') {
-        if (!controls?.step) return keys.say('nothing to step through yet');
         asked.current.paused = undefined;
-        return controls.step();
+        return controls.send({ op: 'step' });
       }
       for (const ch of input) {
         switch (ch) {
           case 'q':
             if (!stopping.current) {
               stopping.current = true;
-              controls?.stop('quit');
+              controls.send({ op: 'stop', kind: 'quit' });
             }
             break;
           case '?':
@@ -90,29 +129,26 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
             keys.runTwin();
             break;
           case 'c': {
-            if (!controls?.cancel) return keys.say('nothing to cancel in a replay');
-            const name = selected.current;
-            if (name === undefined) return keys.say('select a source with ↑/↓ first, then press c');
-            if (!controls.cancel(name)) keys.say(`${safeText(name, 40)} is not running: only running sources can be cancelled`);
+            const source = selected.current;
+            if (source === undefined) return keys.say('select a source with ↑/↓ first, then press c');
+            controls.send({ op: 'cancel', source });
             break;
           }
           case '+':
           case '=':
           case '-':
           case '_': {
-            if (!controls?.setConcurrency) return keys.say('the concurrency of a replay is what was recorded');
             const current =
               asked.current.concurrency !== undefined && asked.current.concurrency !== snap.concurrency ? asked.current.concurrency : snap.concurrency;
             const next = Math.max(1, current + (ch === '+' || ch === '=' ? 1 : -1));
             asked.current.concurrency = next;
-            if (next !== current) controls.setConcurrency(next);
+            if (next !== current) controls.send({ op: 'setConcurrency', concurrency: next });
             break;
           }
           case 'p': {
-            if (!controls?.setPaused) return keys.say('nothing to pause yet');
             const paused = asked.current.paused !== undefined && asked.current.paused !== snap.paused ? asked.current.paused : snap.paused;
             asked.current.paused = !paused;
-            controls.setPaused(!paused);
+            controls.send({ op: 'setPaused', paused: !paused });
             break;
           }
           default:

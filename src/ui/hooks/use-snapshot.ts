@@ -5,8 +5,10 @@ import type { Snapshot, Store } from '../model/store.js';
 export type SnapshotSource = Pick<Store, 'getSnapshot' | 'subscribe'>;
 
 /**
- * The store's latest snapshot. The store notifies at most ~15 times a second however many chunks
- * arrive: that is the one place the dashboard's rendering is throttled.
+ * The store's latest snapshot. The store notifies at most 10 times a second however many chunks
+ * arrive, and that interval is the one place the dashboard's frames are paced: in the worker each
+ * snapshot is drawn as it arrives and Ink draws every commit (maxFps 0). A worker that falls
+ * behind is sent fewer snapshots, not slowed by a timer (one-in-flight.ts).
  */
 export function useSnapshot(store: SnapshotSource): Snapshot {
   return useSyncExternalStore(store.subscribe, store.getSnapshot);

@@ -8,7 +8,7 @@ export interface TerminalSize {
 
 /**
  * The terminal's size, read at every render (so a render forced right after a resize already
- * lays out the new size, see startDashboard) and re-rendering on resize by itself.
+ * lays out the new size, see mountDashboard) and re-rendering on resize by itself.
  */
 export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();

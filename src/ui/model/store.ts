@@ -51,6 +51,9 @@ export interface MetricsView {
   heapUsed: number;
   loopLagP99Ms: number;
   loopLagMaxMs: number;
+  /** The whole run's fraction done and time left, when the pipeline knows them (metrics events). */
+  progress?: number;
+  etaMs?: number;
 }
 
 export interface Note {
@@ -143,19 +146,11 @@ function compact(history: number[]) {
 /**
  * Reduces the event stream into a snapshot that views read. Events arrive thousands of times a
  * second; subscribers hear about them at most once per `intervalMs` (10 a second by default),
- * which is what keeps the dashboard calm and cheap. When the views are slow (a big terminal on a
- * busy machine: an Ink frame can take 10-20 ms of the event loop) notifications are spaced
- * further, so that views never take more than `1 / viewBudget` of the loop's time from the pipeline.
+ * which is what keeps the dashboard calm and cheap. This interval is the one place the
+ * dashboard's frames are paced (see use-snapshot.ts): it is on the pipeline's thread, before
+ * anything is built, packed or posted, so a frame it does not make costs the pipeline nothing.
  */
-export function createStore({
-  intervalMs = 100,
-  viewBudget = 10,
-  maxIntervalMs = 1000,
-}: {
-  intervalMs?: number;
-  viewBudget?: number;
-  maxIntervalMs?: number;
-} = {}) {
+export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) {
   const views: SourceView[] = [];
   const byName = new Map<string, SourceView>();
   const counts = Object.fromEntries(SOURCE_STATES.map((s) => [s, 0])) as Record<SourceState, number>;
@@ -187,8 +182,6 @@ export function createStore({
   let version = 0;
   let snapshot = build();
   let timer: NodeJS.Timeout | undefined;
-  /** How long the views took for the last notification, ms. */
-  let viewCost = 0;
 
   function build(): Snapshot {
     return {
@@ -208,12 +201,7 @@ export function createStore({
     timer = undefined;
     version += 1;
     snapshot = build();
-    const started = performance.now();
     for (const listener of listeners) listener(snapshot);
-    // React renders in a microtask queued by the listener: measure once it has run.
-    queueMicrotask(() => {
-      viewCost = performance.now() - started;
-    });
   }
 
   function setState(view: SourceView, next: SourceState) {
@@ -280,7 +268,10 @@ export function createStore({
       }
       case 'blocking': {
         const view = byName.get(event.source);
-        if (view) addInterval((view.held ??= []), event.t, event.t + event.ms, HELD_PER_SOURCE);
+        if (view) {
+          view.held ??= [];
+          addInterval(view.held, event.t, event.t + event.ms, HELD_PER_SOURCE);
+        }
         addInterval(held, event.t, event.t + event.ms, HELD_RUN);
         state.heldMs += event.ms;
         break;
@@ -311,7 +302,10 @@ export function createStore({
         if (view) {
           view.lastNote = event.text;
           const mark = MARKS.find(([pattern]) => pattern.test(event.text))?.[1];
-          if (mark) (view.marks ??= {})[mark] ??= event.t;
+          if (mark) {
+            view.marks ??= {};
+            view.marks[mark] ??= event.t;
+          }
         }
         notes.push({ t: event.t, source: event.source, text: event.text });
         if (notes.length > NOTES) notes.shift();
@@ -338,7 +332,14 @@ export function createStore({
         break;
       }
       case 'metrics':
-        state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
+        state.metrics = {
+          rss: event.rss,
+          heapUsed: event.heapUsed,
+          loopLagP99Ms: event.loopLagP99Ms,
+          loopLagMaxMs: event.loopLagMaxMs,
+          ...(event.progress === undefined ? {} : { progress: event.progress }),
+          ...(event.etaMs === undefined ? {} : { etaMs: event.etaMs }),
+        };
         state.baselineRss ??= event.rss; // a recording made before run-start carried it
         state.peakRss = Math.max(state.peakRss ?? 0, event.rss);
         state.maxLagMs = Math.max(state.maxLagMs, event.loopLagMaxMs);
@@ -387,7 +388,7 @@ export function createStore({
       case 'dead-letter':
         break;
     }
-    timer ??= setTimeout(flush, Math.min(maxIntervalMs, Math.max(intervalMs, viewCost * viewBudget)));
+    timer ??= setTimeout(flush, intervalMs);
   }
 
   return {

@@ -16,7 +16,8 @@ export function formatSummary(summary: Summary): string {
       `${fit(safeText(r.name), nameWidth)}  ${fit(stateLabel[r.state], 9)}  ${fit(count(r.chunks), 7, 'right')}  ${fit(count(r.records), 10, 'right')}  ${fit(bytes(r.bytes), 9, 'right')}  ${fit(duration(r.ms), 7, 'right')}  ${r.error ? safeText(r.error, 80) : ''}`.trimEnd(),
     );
   }
-  if (rows.length < summary.sources.length) lines.push(`… and ${count(summary.sources.length - rows.length)} more sources`);
+  const more = summary.sources.length - rows.length + (summary.sourcesOmitted ?? 0); // past 10,000 the done ones are not listed
+  if (more > 0) lines.push(`… and ${count(more)} more sources`);
   lines.push('', ...totalLines(summary));
   return `${lines.join('\n')}\n`;
 }
@@ -85,6 +86,7 @@ export function totalLines(summary: Summary, width?: number, { busy = true }: { 
 /** With many sources, what one costs: the lecture's "ten thousand connections, cheap in memory". */
 function perSource(summary: Summary): string {
   const grown = summary.peakRssBytes - summary.baselineRssBytes;
-  if (summary.sources.length < 100 || grown <= 0) return '';
-  return ` (+${bytes(grown)} for ${count(summary.sources.length)} sources ≈ ${bytes(grown / summary.sources.length)} each)`;
+  const sources = summary.sources.length + (summary.sourcesOmitted ?? 0);
+  if (sources < 100 || grown <= 0) return '';
+  return ` (+${bytes(grown)} for ${count(sources)} sources ≈ ${bytes(grown / sources)} each)`;
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PipelineEvent } from '../../../src/pipeline/events.js';
+import fc from 'fast-check';
+import { type PipelineEvent, SOURCE_STATES } from '../../../src/pipeline/events.js';
+import { FIELDS, packRow, STRIDE, unpackRow } from '../../../src/ui/dashboard/snapshot-fields.js';
 import { createReplicaStore, createSnapshotEncoder, type SnapshotMessage } from '../../../src/ui/dashboard/snapshot-wire.js';
-import { createStore, type Snapshot } from '../../../src/ui/model/store.js';
+import { createStore, type Snapshot, type SourceView } from '../../../src/ui/model/store.js';
 
 const lesson = { title: 'gather', js: 'Promise.all', asyncio: 'asyncio.gather', takeaway: 'x', view: 'timeline' as const };
 
@@ -170,5 +172,47 @@ describe('snapshot wire (store -> dashboard worker)', () => {
     assert.notEqual(heard[0], before, 'a new snapshot, so React renders');
     assert.equal(heard[0]!.sources[0], before.sources[0], 'the same view object, updated in place');
     assert.equal(heard[0]!.sources[0]!.state, 'running');
+  });
+
+  it('every field of the table comes back as it went, at any row: states, counts, fractions, absent times', () => {
+    const count = fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e15, noNaN: true }));
+    const optional = fc.option(count, { nil: undefined });
+    const fields = {
+      state: fc.constantFrom(...SOURCE_STATES),
+      chunks: count,
+      records: count,
+      bytes: count,
+      persisted: count,
+      deadLettered: count,
+      dropped: count,
+      ms: count,
+      startedAt: optional,
+      endedAt: optional,
+      retries: count,
+    };
+    assert.deepEqual(FIELDS.map(([key]) => key).sort(), Object.keys(fields).sort(), 'the table has the numbers this test makes');
+    const blank = (): SourceView => ({
+      name: 'a',
+      kind: 'simulated',
+      state: 'queued',
+      chunks: 0,
+      records: 0,
+      bytes: 0,
+      persisted: 0,
+      deadLettered: 0,
+      dropped: 0,
+      ms: 0,
+      retries: 0,
+    });
+    fc.assert(
+      fc.property(fc.record(fields, { requiredKeys: [] }), fc.nat(5), (numbers, row) => {
+        const sent = { ...blank(), ...numbers };
+        const table = new Float64Array((row + 1) * STRIDE);
+        packRow(sent, table, row * STRIDE);
+        const got = blank();
+        unpackRow(got, table, row * STRIDE);
+        for (const [key] of FIELDS) assert.equal(got[key], sent[key], key);
+      }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The dashboard draws in a worker thread; the main thread owns the terminal and the run. These
-// tests go through startDashboard with a fake terminal: keys, control answers, live updates,
-// leaving. Ink decides at import time whether it runs in CI; the worker inherits this env.
+// tests go through startDashboard with a fake terminal: keys, the run's answers on screen, live
+// updates, leaving. Ink decides at import time whether it runs in CI; the worker inherits this env.
 delete process.env.CI;
 delete process.env.CONTINUOUS_INTEGRATION;
 
@@ -31,11 +31,19 @@ async function until(check: () => boolean, what: string, term: FakeTerminal) {
 }
 
 describe('dashboard thread', () => {
-  it('keys reach the run through the main thread, answers come back (cancel), and a second Ctrl-C leaves with the terminal restored', async () => {
+  it("keys reach the run through the main thread and its answers come back as the footer's message; a second Ctrl-C leaves with the terminal restored", async () => {
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 30);
     const stdin = fakeKeyboard();
-    const controls = { ...recordingControls(), cancel: () => false };
+    const recorded = recordingControls();
+    let running = true;
+    const controls = {
+      ...recorded,
+      cancel: (name: string) => {
+        recorded.cancel(name);
+        return running;
+      },
+    };
     let forced = 0;
     const dashboard = startDashboard({
       store,
@@ -43,21 +51,28 @@ describe('dashboard thread', () => {
       stdout: term as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
       env: {},
-      forceExit: () => void (forced += 1),
+      forceExit: () => {
+        forced += 1;
+      },
     });
+    const screen = () => stripAnsi(term.output);
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
     assert.deepEqual(stdin.rawMode, [true], 'raw mode set on the real stdin');
     stdin.write('\u001b[B'); // ↓ selects orders
-    await until(() => /›▶ orders/.test(stripAnsi(term.output)), 'orders selected', term);
+    await until(() => /›▶ orders/.test(screen()), 'orders selected', term);
     stdin.write('c');
-    await until(() => stripAnsi(term.output).includes('orders is not running'), 'the run said no to the cancel, and the footer says so', term);
+    await until(() => screen().includes('cancelled orders'), 'the run cancelled orders, and the footer says so', term);
+    running = false;
+    stdin.write('c');
+    await until(() => screen().includes('orders is not running'), 'the run said no to the second cancel, and the footer says so', term);
     stdin.write('+');
+    await until(() => screen().includes('concurrency now 5'), 'the new limit, as the run was told it', term);
     stdin.write('p');
-    await until(() => controls.calls.length === 2, 'two more calls', term);
-    assert.deepEqual(controls.calls, ['concurrency 5', 'paused true']);
+    await until(() => controls.calls.length === 4, 'the pause reached the run', term);
+    assert.deepEqual(controls.calls, ['cancel orders', 'cancel orders', 'concurrency 5', 'paused true']);
     stdin.write('\u0003');
-    await until(() => controls.calls.length === 3, 'Ctrl-C stops the run', term);
-    assert.equal(controls.calls[2], 'stop SIGINT');
+    await until(() => controls.calls.length === 5, 'Ctrl-C stops the run', term);
+    assert.equal(controls.calls[4], 'stop SIGINT');
     assert.equal(forced, 0);
     stdin.write('\u0003');
     await until(() => forced === 1, 'the second Ctrl-C leaves', term);
@@ -65,6 +80,27 @@ describe('dashboard thread', () => {
     assert.ok(term.output.endsWith(SHOW_CURSOR), 'the cursor shown again, last');
     dashboard.unmount(); // the CLI's cleanup may still call it: nothing more happens
     assert.deepEqual(stdin.rawMode, [true, false]);
+  });
+
+  it('Ctrl-C before the run has started leaves at once: the run said there is nothing to stop', async () => {
+    const store = storeWith(plan);
+    const term = new FakeTerminal(100, 30);
+    const stdin = fakeKeyboard();
+    let forced = 0;
+    startDashboard({
+      store,
+      controls: () => undefined,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      env: {},
+      forceExit: () => {
+        forced += 1;
+      },
+    });
+    await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
+    stdin.write('\u0003');
+    await until(() => forced === 1, 'one Ctrl-C left', term);
+    assert.deepEqual(stdin.rawMode, [true, false], 'raw mode off before leaving');
   });
 
   it('a source that changes is redrawn: counts, then its end and error', async () => {
@@ -101,23 +137,29 @@ describe('dashboard thread', () => {
     dashboard.unmount();
   });
 
-  it('a key that arrives as the dashboard closes is answered while unmount waits for the worker (no 2 s stall)', async () => {
-    // A terminal's answer to Ink's start-up query can arrive just then, as keys: every key asks
-    // for the controls, and the worker waits for this thread, which waits for the worker to close.
+  it('a key pressed as the dashboard closes still reaches the run, and unmount does not wait on it (no 2 s stall)', async () => {
+    // A terminal's answer to Ink's start-up query can arrive just then, as keys. Keys once made
+    // the worker wait for this thread, while this thread waited for the worker to close.
     const store = storeWith(plan);
     const term = new FakeTerminal(100, 30);
     const stdin = fakeKeyboard();
-    let asked = 0;
-    const controls = () => ((asked += 1), recordingControls());
-    const dashboard = startDashboard({ store, controls, stdout: term as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, env: {} });
+    const controls = recordingControls();
+    const dashboard = startDashboard({
+      store,
+      controls: () => controls,
+      stdout: term as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      env: {},
+    });
     await until(() => term.output.includes('2 sources:'), 'the dashboard painted', term);
-    stdin.write('x');
+    stdin.write('+');
     await new Promise((resolve) => setImmediate(resolve)); // forwarded to the worker, not answered yet
     const started = performance.now();
     dashboard.unmount();
     const took = performance.now() - started;
-    assert.ok(took < 1500, `unmount took ${took.toFixed(0)} ms: the two threads waited on each other`);
-    assert.equal(asked, 1, 'the key asked for the controls, and was answered');
+    assert.deepEqual(controls.calls, ['concurrency 5'], 'the worker sent the request before it closed, and unmount handed it to the run');
+    assert.ok(took < 1500, `unmount took ${took.toFixed(0)} ms`);
+    assert.deepEqual(stdin.rawMode, [true, false]);
   });
 
   it("01-gather: the run's clock waits for the first frame with the sources; no fetch ends before it, and run time leaves the wait out", async () => {
@@ -130,7 +172,10 @@ describe('dashboard thread', () => {
     bus.subscribe((event) => log.push({ event }));
     const term = new FakeTerminal(80, 24);
     const write = term.write.bind(term);
-    term.write = ((chunk: string, ...rest: never[]) => (log.push({ frame: stripAnsi(String(chunk)) }), write(chunk, ...rest))) as typeof term.write;
+    term.write = ((chunk: string, ...rest: never[]) => {
+      log.push({ frame: stripAnsi(String(chunk)) });
+      return write(chunk, ...rest);
+    }) as typeof term.write;
     const dashboard = startDashboard({
       store,
       controls: () => undefined,
