@@ -348,8 +348,10 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     result.dropped = result.records - result.persisted - result.deadLettered;
     if (error !== undefined) result.error = describeError(error);
     table.set(index, result);
-    const { name, ...rest } = result;
-    emit({ type: 'source-end', t: now(), source: name, ...rest });
+    // Spelled out, in the result's order (a rest-and-spread here cost ~2 µs a source at a million).
+    const { name, chunks, records, bytes, persisted, deadLettered, dropped, ms } = result;
+    const event = { type: 'source-end' as const, t: now(), source: name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms };
+    emit(result.error === undefined ? event : { ...event, error: result.error });
   }
 
   /** Once the dashboard has shown the sources (or after the bound): the run's time begins. */

@@ -33,9 +33,16 @@ export class SourceTable {
     if (index >= this.states.length) this.grow(index + 1);
     this.names[index] = result.name;
     this.states[index] = stateCode.get(result.state)!;
-    for (const c of COUNTERS) this.columns[c][index] = result[c];
-    if (result.error === undefined) this.errors.delete(index);
-    else this.errors.set(index, result.error);
+    // Field by field, not a loop over the column names: this runs once per source, a million times.
+    const c = this.columns;
+    c.chunks[index] = result.chunks;
+    c.records[index] = result.records;
+    c.bytes[index] = result.bytes;
+    c.persisted[index] = result.persisted;
+    c.deadLettered[index] = result.deadLettered;
+    c.ms[index] = result.ms;
+    if (result.error !== undefined) this.errors.set(index, result.error);
+    else if (this.errors.size > 0) this.errors.delete(index);
     if (index >= this.rows) this.rows = index + 1;
   }
 
