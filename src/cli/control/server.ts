@@ -1,0 +1,172 @@
+import { chmodSync, statSync, unlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { IngestError } from '../../errors.js';
+import type { EventBus } from '../../pipeline/events.js';
+import { applyControl, type DashboardControls } from '../../ui/dashboard/controls.js';
+import { createStore } from '../../ui/model/store.js';
+import { jsonLine } from '../../util/sanitize.js';
+import { lineReader, MAX_VIEWER_LINE, PROTOCOL, parseLine, type RunMessage, viewerMessage } from './protocol.js';
+import { checkSocketPath, controlDirectory, ensureControlDirectory, socketName } from './socket-place.js';
+
+export interface ControlServer {
+  /** Where it listens (absolute). */
+  path: string;
+  /** Viewers connected now. */
+  readonly viewers: number;
+  /** Say goodbye to every viewer, stop listening and remove the socket. */
+  close(reason?: string): Promise<void>;
+}
+
+export interface ControlServerOptions {
+  /** --control PATH; undefined: a socket of its own in controlDirectory(). */
+  path?: string;
+  bus: EventBus;
+  /** The run's controls, read for every request (the run starts after the server does). */
+  controls: () => DashboardControls | undefined;
+  version: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Bytes a viewer may have waiting to be sent before it is dropped: a viewer that reads slower
+   * than the run talks is let go rather than buffered for (the run never waits for a viewer).
+   */
+  maxQueuedBytes?: number;
+  maxViewers?: number;
+}
+
+/** ~30,000 events: seconds of a busy run, far more than a viewer that is keeping up ever has waiting. */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+const MAX_VIEWERS = 32;
+/** How long a goodbye may take to reach a viewer at the end before its connection is cut. */
+const BYE_MS = 1000;
+
+interface Viewer {
+  socket: Socket;
+  /** Its bound: MAX_QUEUED_BYTES beyond the state it was sent on joining (a one-off, however large). */
+  limit: number;
+}
+
+/**
+ * `--control`: the run listens on a local Unix socket for `ingest-tui attach` (protocol.ts). Each
+ * viewer gets the state of the run as it joins, then every event as it happens, and may send the
+ * dashboard's control requests, answered to it alone (everyone sees their effect in the events).
+ * The run never waits for a viewer: events are serialised once, written without waiting, and a
+ * viewer whose unsent bytes pass its bound is disconnected. Nothing here can stop the run but a
+ * `stop` request.
+ */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const explicit = options.path !== undefined;
+  const path = explicit ? resolve(options.path!) : join(ensureControlDirectory(controlDirectory(options.env)), socketName());
+  checkSocketPath(path, explicit ? `--control ${options.path}` : '--control');
+  const maxQueued = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
+  const maxViewers = options.maxViewers ?? MAX_VIEWERS;
+
+  // The state a joining viewer starts from: this run's events folded as the dashboard's store
+  // folds them, flushed at the moment it joins, so it misses nothing and repeats nothing.
+  const store = createStore();
+  const unsubscribeStore = options.bus.subscribe(store.apply);
+  const viewers = new Set<Viewer>();
+  let closing = false;
+  let removed = false;
+  const line = (message: RunMessage) => `${jsonLine(message)}\n`;
+
+  function send(viewer: Viewer, text: string) {
+    if (viewer.socket.destroyed) return;
+    if (viewer.socket.writableLength > viewer.limit) return drop(viewer);
+    viewer.socket.write(text);
+  }
+  function drop(viewer: Viewer) {
+    viewers.delete(viewer);
+    viewer.socket.destroy(); // nothing more is queued for it: a goodbye would wait behind the backlog
+  }
+
+  const unsubscribeEvents = options.bus.subscribe((event) => {
+    if (viewers.size === 0) return;
+    const text = line({ type: 'event', event });
+    for (const viewer of viewers) send(viewer, text);
+  });
+
+  const server = createServer({ allowHalfOpen: false }, (socket) => {
+    socket.on('error', () => {}); // a viewer that vanished: its close follows
+    if (viewers.size >= maxViewers || closing) {
+      socket.end(line({ type: 'bye', reason: closing ? 'the run is ending' : `${maxViewers} viewers are attached already` }));
+      return;
+    }
+    store.flush();
+    const state = line({ type: 'state', snapshot: store.getSnapshot() });
+    const viewer: Viewer = { socket, limit: maxQueued + Buffer.byteLength(state) };
+    viewers.add(viewer);
+    socket.write(line({ type: 'hello', protocol: PROTOCOL, version: options.version, pid: process.pid }));
+    socket.write(state);
+    socket.on('close', () => viewers.delete(viewer));
+    const refuse = (reason: string) => {
+      viewers.delete(viewer);
+      socket.end(line({ type: 'bye', reason }));
+    };
+    const read = lineReader(
+      MAX_VIEWER_LINE,
+      (text) => {
+        if (!viewers.has(viewer)) return;
+        const parsed = parseLine(viewerMessage, text);
+        if (!parsed.ok) return refuse(`bad message (${parsed.error}); protocol ${PROTOCOL}`);
+        const { id, request } = parsed.value;
+        send(viewer, line({ type: 'answer', id, answer: applyControl(options.controls(), request) }));
+      },
+      () => refuse(`a line longer than ${MAX_VIEWER_LINE} bytes`),
+    );
+    socket.on('data', read);
+  });
+  server.on('error', () => {}); // after listening: nothing a viewer does can end the run
+
+  // The socket is made owner-only from the start (umask), then chmod'ed to say so plainly.
+  await new Promise<void>((done, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(new IngestError(err.code === 'EADDRINUSE' ? 'E_OVERWRITE' : 'E_USAGE', `--control: cannot listen at ${path} (${err.message})`, { cause: err })),
+    );
+    const umask = process.umask(0o177);
+    try {
+      server.listen(path, () => done());
+    } finally {
+      process.umask(umask);
+    }
+  });
+  chmodSync(path, 0o600);
+  const ours = statSync(path);
+  server.unref(); // the run decides when the process ends
+
+  /** Remove the socket, if what is at the path is still the one we made. */
+  function removeSocket() {
+    if (removed) return;
+    removed = true;
+    try {
+      const now = statSync(path);
+      if (now.ino === ours.ino && now.dev === ours.dev) unlinkSync(path);
+    } catch {}
+  }
+  // process.exit on the way (a second Ctrl-C, a broken pipe's timer): the socket goes all the same.
+  process.on('exit', removeSocket);
+
+  return {
+    path,
+    get viewers() {
+      return viewers.size;
+    },
+    async close(reason = 'the run has ended') {
+      if (closing) return;
+      closing = true;
+      unsubscribeEvents();
+      unsubscribeStore();
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      removeSocket();
+      process.off('exit', removeSocket);
+      const bye = line({ type: 'bye', reason });
+      for (const viewer of viewers) {
+        if (viewer.socket.writableLength > viewer.limit) viewer.socket.destroy();
+        else viewer.socket.end(bye);
+        setTimeout(() => viewer.socket.destroy(), BYE_MS).unref();
+      }
+      viewers.clear();
+      await closed;
+    },
+  };
+}
