@@ -33,6 +33,10 @@ const FINALE_KEYS = [
   'end · t · l · ? · q leave',
 ];
 const PAUSED_KEYS = ['paused: time stands still · p go on · → one step · t timeline · l lesson · q quit', 'paused · p go on · → step · t · l · q quit'];
+const ATTACHED_PAUSED_KEYS = [
+  'paused: time stands still · p go on · → one step · X stop the run · q leave',
+  'paused · p go on · → step · X stop run · q leave',
+];
 const REPLAY_KEYS = [
   'replay · ↑↓ select · p pause · → step · t timeline · l lesson · q quit · ? help',
   'replay · ↑↓ · p pause · → step · t timeline · l lesson · q quit · ? help',
@@ -51,7 +55,7 @@ export function Footer({ replay, attached, keysWork, stopping, paused, finished,
         : finished
           ? 'finished · writing the summary'
           : paused
-            ? fitting(PAUSED_KEYS, width - (message ? message.length + 2 : 0))
+            ? fitting(attached ? ATTACHED_PAUSED_KEYS : PAUSED_KEYS, width - (message ? message.length + 2 : 0))
             : stopping
               ? attached
                 ? `the run is stopping (${stopping}): its sources clean up, outputs flush · q leaves`
