@@ -162,7 +162,14 @@ export async function attach(given: string | undefined, io = { stdout: process.s
   });
   socket.on('close', () => leave());
 
+  // A signal (the terminal closing, kill) leaves as q does: the terminal restored, the run untouched.
+  const onSignal = () => {
+    left = true;
+    leave();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   await over;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
   socket.destroy();
   dashboard?.unmount(); // the summary replaces the dashboard when the run ended; else the last frame stays
   const summary = store.getSnapshot().summary;
