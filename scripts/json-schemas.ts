@@ -1,11 +1,15 @@
 // JSON Schemas of source files and ingest.json, generated from the zod schemas the CLI checks
 // them with (z.toJSONSchema), so that editors complete and check files that name them in
-// "$schema". Run by `npm run schemas`; test/schemas.test.ts fails when the committed ones are
-// out of date. The descriptions live here, not in the sources: those are shown on a projector.
+// "$schema"; and of the --json events, generated from the PipelineEvent type and its doc
+// comments (ts-json-schema-generator), for scripts that read them. Run by `npm run schemas`;
+// test/schemas.test.ts fails when the committed ones are out of date. The source fields'
+// descriptions live here, not in the sources: those are shown on a projector.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createGenerator } from 'ts-json-schema-generator';
 import { z } from 'zod';
 import { runDefaultsSchema } from '../src/pipeline/config.js';
+import { EVENTS_SCHEMA_VERSION } from '../src/pipeline/events.js';
 import { sourceKinds } from '../src/sources/registry.js';
 
 const DURATION = 'a duration: "250ms", "1.2s", "2m", "1h", "2d" (at most 24 days)';
@@ -108,7 +112,25 @@ export function generateSchemas(): { files: Record<string, string>; missing: str
   missing.push(...describe(ingest, FIELD_DESCRIPTIONS.ingest!).map((f) => `ingest.${f}`));
   Object.assign(ingest, { title: 'ingest-tui ingest.json', description: 'Run defaults of a sources directory; command-line flags override them.' });
   const text = (value: object) => `${JSON.stringify(value, null, 2)}\n`;
-  return { files: { 'source.schema.json': text(sourceFile), 'ingest.schema.json': text(ingest) }, missing };
+  return { files: { 'source.schema.json': text(sourceFile), 'ingest.schema.json': text(ingest), 'events.schema.json': text(eventsSchema()) }, missing };
+}
+
+/** One line of `--json` (and of a --record file): any of the PipelineEvent union. */
+function eventsSchema(): object {
+  const generator = createGenerator({
+    path: fileURLToPath(new URL('../src/pipeline/events.ts', import.meta.url)),
+    tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
+    type: 'PipelineEvent',
+    expose: 'none',
+    skipTypeCheck: true, // tsc checks the code; this only reads the types
+  });
+  const schema = generator.createSchema('PipelineEvent');
+  return {
+    $schema: schema.$schema,
+    title: 'ingest-tui --json event',
+    description: `One line of --json output or of a --record file (schemaVersion ${EVENTS_SCHEMA_VERSION} in run-start).`,
+    ...schema,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'E_OVERWRITE' // the run would overwrite a file it reads, or a file in --out it did not write
   | 'E_RECORD' // the --record file cannot be opened for writing
   | 'E_DATABASE' // the --db server cannot be reached, refuses the login, or has no such database
+  | 'E_FLEET' // a worker's sources or seed differ from its fleet run's, or no run has that name
   | 'E_TIMEOUT'; // a source timed out on its own terms (an HTTP phase), not on the pipeline's timer
 
 export class IngestError extends Error {
@@ -25,7 +26,16 @@ export class IngestError extends Error {
 }
 
 /** Codes the CLI reports like a configuration error: the message alone, exit code 2. */
-export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['E_USAGE', 'E_CONFIG', 'E_OUT_DIR', 'E_CHECKPOINT', 'E_OVERWRITE', 'E_RECORD', 'E_DATABASE']);
+export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'E_USAGE',
+  'E_CONFIG',
+  'E_OUT_DIR',
+  'E_CHECKPOINT',
+  'E_OVERWRITE',
+  'E_RECORD',
+  'E_DATABASE',
+  'E_FLEET',
+]);
 
 /** Configuration and usage errors: the CLI prints the message alone and exits 2. */
 export class ConfigError extends IngestError {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
 import { generateSchemas } from '../scripts/json-schemas.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir, writeFiles } from './helpers/temp.js';
@@ -25,5 +26,39 @@ describe('JSON Schemas of source files and ingest.json', () => {
     assert.equal(r.code, 0, r.stderr);
     const orders = JSON.parse(readFileSync('fixtures/orders.json', 'utf8')) as { $schema?: string };
     assert.equal(orders.$schema, '../schemas/source.schema.json');
+  });
+});
+
+describe('the JSON Schema of --json events', () => {
+  const schema = JSON.parse(readFileSync('schemas/events.schema.json', 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+  it('every line real runs print is valid, and the runs cover most kinds of event', async () => {
+    const seen = new Set<string>();
+    for (const args of [
+      ['--sources', 'fixtures/lecture/02-wait-timeout', '--json'],
+      ['--sources', 'fixtures/lecture/05-blocking', '--json'],
+      ['--sources', 'fixtures', '--json', '--sink', 'none', '--deadline', '3s'],
+    ]) {
+      const r = await runCli(args);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      for (const line of r.stdout.split('\n').filter(Boolean)) {
+        const event = JSON.parse(line) as { type: string };
+        seen.add(event.type);
+        assert.ok(validate(event), `${args.join(' ')}: ${line.slice(0, 300)}\n${JSON.stringify(validate.errors?.slice(0, 3))}`);
+      }
+    }
+    for (const type of ['run-start', 'source-start', 'chunk', 'note', 'dead-letter', 'source-end', 'metrics', 'blocking', 'stopping', 'cancelling', 'summary'])
+      assert.ok(seen.has(type), `no ${type} event was checked (seen: ${[...seen].join(', ')})`);
+  });
+
+  it('refuses what is not an event: an unknown type, a missing field, a field of the wrong type', () => {
+    for (const bad of [
+      { type: 'chunky', t: 0 },
+      { type: 'source-start', t: 0 },
+      { type: 'source-start', t: '0', source: 'a' },
+    ]) {
+      assert.equal(validate(bad), false, JSON.stringify(bad));
+    }
   });
 });

@@ -44,6 +44,7 @@ export type Invocation =
   | { command: 'list' }
   | { command: 'attach'; socket?: string }
   | { command: 'validate'; sources?: string }
+  | { command: 'fleet'; run: string; db?: string; dbSchema?: string; json: boolean }
   | { command: 'exit'; code: number };
 
 /** A number flag within its bounds (LIMITS), or a message that gives them. */
@@ -192,6 +193,18 @@ export function parseCommandLine(
     .description('the bundled scenarios (the demo, the lecture, http, many) with what each shows')
     .action(() => {
       invocation = { command: 'list' };
+    });
+
+  program
+    .command('fleet <name>')
+    .description("watch a fleet run's state in the database, per worker and per source, until every source is final (q to leave)")
+    .option('--db <url>', 'the PostgreSQL server (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
+    .option('--db-schema <name>', "the schema of the run's tables (default: the URL's search_path, else public)", identifierArg('--db-schema'))
+    .option('--json', 'one NDJSON line each time the run changes, instead of the picture')
+    .action((name: string, _options: unknown, command: Command) => {
+      // --db, --db-schema and --json are the run's options too: commander hands them to the program, wherever they stand.
+      const options = command.optsWithGlobals<{ db?: string; dbSchema?: string; json?: boolean }>();
+      invocation = { command: 'fleet', run: identifierArg('fleet NAME')(name), db: options.db, dbSchema: options.dbSchema, json: options.json === true };
     });
 
   program

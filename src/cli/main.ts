@@ -304,6 +304,13 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (invocation.command === 'attach') return await (await import('./control/attach.js')).attach(invocation.socket);
+    if (invocation.command === 'fleet')
+      return await (await import('../fleet/watch.js')).watchFleet({
+        run: invocation.run,
+        db: invocation.db,
+        schema: invocation.dbSchema,
+        json: invocation.json,
+      });
     if (invocation.command === 'serve') return await (await import('../serve/command.js')).serveCommand(invocation.port);
     return await run(invocation.options);
   } catch (err) {

@@ -156,7 +156,12 @@ export type PipelineEvent =
   | At<{ type: 'blocking'; source: string; ms: number }>
   | At<{ type: 'dead-letter'; source: string; seq: number; index: number; reason: string }>
   | At<{ type: 'source-end'; source: string; state: SourceState; ms: number; error?: string } & SourceCounts>
-  | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number }>
+  /**
+   * `progress`: the whole run's fraction done (0..1) and `etaMs` the run time left at the pace so
+   * far, both absent while too little is known (a source of unknown length still running; too
+   * early for an ETA). See pipeline/progress.ts.
+   */
+  | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number; progress?: number; etaMs?: number }>
   | At<{ type: 'concurrency'; concurrency: number }>
   /** `caption`: why it paused by itself (a lesson's key moment, or a step). */
   | At<{ type: 'paused'; paused: boolean; caption?: string }>

@@ -8,7 +8,7 @@ const RESOLUTION_MS = 10;
  * what the lecture's "blocking call freezes the loop" looks like in numbers: when something
  * synchronous runs for 200 ms, every timer, socket and render waits 200 ms.
  */
-export function startMetrics(emit: Emit, now: () => number, intervalMs = 250) {
+export function startMetrics(emit: Emit, now: () => number, intervalMs = 250, estimate: () => { progress?: number; etaMs?: number } = () => ({})) {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
   const baselineRssBytes = process.memoryUsage.rss();
@@ -24,7 +24,7 @@ export function startMetrics(emit: Emit, now: () => number, intervalMs = 250) {
     delay.reset();
     peakRssBytes = Math.max(peakRssBytes, rss);
     maxLoopLagMs = Math.max(maxLoopLagMs, loopLagMaxMs);
-    emit({ type: 'metrics', t: now(), rss, heapUsed, loopLagP99Ms, loopLagMaxMs });
+    emit({ type: 'metrics', t: now(), rss, heapUsed, loopLagP99Ms, loopLagMaxMs, ...estimate() });
   };
   const timer = setInterval(sample, intervalMs);
 

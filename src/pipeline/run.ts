@@ -11,6 +11,7 @@ import { startMetrics } from './metrics.js';
 import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
 import { type PausePoint, pauseDecider } from './pause-points.js';
+import { RunProgress } from './progress.js';
 import { startInSlices } from './time-slices.js';
 import { type Transformed, type TransformFn, transformRecords } from './transform.js';
 
@@ -101,6 +102,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
     { once: true },
   );
   const limit = pLimit(options.concurrency);
+  const progress = new RunProgress(sources);
   const gate = createPauseGate();
   // Simulated time, timeouts and the deadline run on the run's own clock, which can stand still.
   const clock = new Clock();
@@ -255,7 +257,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
   }
 
   async function runSource(source: Source, result: SourceResult) {
-    if (root.signal.aborted) return end(result, 'cancelled', root.signal.reason);
+    if (root.signal.aborted) return end(source, result, 'cancelled', root.signal.reason);
     const controller = new WakingAbortController();
     const { signal } = controller;
     attachClock(signal, clock);
@@ -283,6 +285,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
         result.chunks += 1;
         result.records += chunk.records.length;
         result.bytes += chunk.bytes;
+        progress.read(source, result, { chunks: 1, bytes: chunk.bytes });
         const transformed = transformChunk(source, chunk);
         if (transformed instanceof Promise || writeBehind) {
           writes ??= new OrderedWrites();
@@ -325,10 +328,11 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
         error = cause;
       }
     }
-    end(result, state, error);
+    end(source, result, state, error);
   }
 
-  function end(result: SourceResult, state: SourceState, error: unknown) {
+  function end(source: Source, result: SourceResult, state: SourceState, error: unknown) {
+    progress.ended(source, result);
     result.state = state;
     result.dropped = result.records - result.persisted - result.deadLettered;
     if (error !== undefined) result.error = describeError(error);
@@ -382,7 +386,7 @@ export function startPipeline(sources: Source[], options: RunOptions, emitEvent:
       throw new IngestError('E_OUT_DIR', `--out ${options.out ?? ''}: cannot write there (${describeError(cause)})`, { cause });
     }
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
-    const metrics = startMetrics(emit, now, options.metricsIntervalMs);
+    const metrics = startMetrics(emit, now, options.metricsIntervalMs, () => progress.estimate(runTime(), options.deadlineMs));
     emitRunStart(metrics.baselineRssBytes);
     if (holdingStart) startTheClock();
     const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { packageRoot } from '../util/package-paths.js';
 
 /** A scenario's Python asyncio program (twin.py) and what it printed when run here (twin.out). */
 export interface Twin {
@@ -26,4 +27,31 @@ export async function loadTwin(dir: string): Promise<Twin | undefined> {
   const text = (await readFile(join(dir, TWIN_OUTPUT), 'utf8')).slice(0, TWIN_MAX_BYTES);
   const recorded = text.replace(/\n+$/, '').split('\n').slice(0, TWIN_MAX_LINES);
   return { program, recorded };
+}
+
+const BUNDLED_SCENES = join(packageRoot, 'fixtures');
+
+/**
+ * How a recording names a twin: a bundled scene's by its place in the package
+ * (`fixtures/lecture/01-gather/twin.py`), so that the recording replays with `y` on any machine
+ * and says nothing about this one's directories; any other as it is.
+ */
+export function recordedProgram(program: string): string {
+  const inPackage = relative(packageRoot, program);
+  return inPackage.startsWith(`fixtures${sep}`) ? inPackage.split(sep).join('/') : program;
+}
+
+/**
+ * The twin a replayed recording may run with `y`: only a bundled scene's twin.py, found by what
+ * follows `fixtures/` in the recorded path (recorded here, or on another machine). A recording can
+ * come from anyone, and `y` runs what it names with python3.
+ */
+export function replayedProgram(program: string): string | undefined {
+  const slashed = `/${program.replaceAll('\\', '/')}`;
+  const at = slashed.lastIndexOf('/fixtures/');
+  if (at < 0) return undefined;
+  const path = resolve(BUNDLED_SCENES, slashed.slice(at + '/fixtures/'.length));
+  const inScenes = relative(BUNDLED_SCENES, path);
+  if (inScenes.startsWith('..') || isAbsolute(inScenes) || !path.endsWith(`${sep}${TWIN_PROGRAM}`)) return undefined;
+  return path;
 }

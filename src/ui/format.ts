@@ -94,3 +94,10 @@ export function shortCount(n: number): string {
 }
 /** Per second, short: "850/s", "12.5K/s". */
 export const perSecond = (n: number) => `${n < 10 && n > 0 ? n.toFixed(1) : shortCount(n)}/s`;
+
+/** The whole run's progress, for headers and progress lines: "42% · ETA 3.1s"; empty when unknown. */
+export function progressText(metrics: { progress?: number; etaMs?: number } | undefined): string {
+  if (metrics?.progress === undefined) return '';
+  const percent = `${Math.floor(metrics.progress * 100)}%`;
+  return metrics.etaMs === undefined ? percent : `${percent} · ETA ${duration(metrics.etaMs)}`;
+}

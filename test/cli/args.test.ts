@@ -27,3 +27,27 @@ describe('path flags', () => {
     if (defaults.command === 'run') assert.equal(defaults.options.out, 'ingest-out');
   });
 });
+
+describe('fleet NAME', () => {
+  it('takes the run, --db, --db-schema and --json wherever they stand', () => {
+    assert.deepEqual(parseCommandLine(['fleet', 'nightly', '--db', 'postgresql:///x', '--db-schema', 's', '--json'], quiet), {
+      command: 'fleet',
+      run: 'nightly',
+      db: 'postgresql:///x',
+      dbSchema: 's',
+      json: true,
+    });
+    assert.deepEqual(parseCommandLine(['--db', 'postgresql:///y', 'fleet', 'n'], quiet), {
+      command: 'fleet',
+      run: 'n',
+      db: 'postgresql:///y',
+      dbSchema: undefined,
+      json: false,
+    });
+  });
+
+  it('without a NAME, or with an empty one, is a usage error', () => {
+    assert.throws(() => parseCommandLine(['fleet'], quiet), /missing required argument 'name'/);
+    assert.throws(() => parseCommandLine(['fleet', ''], quiet), /fleet NAME takes a name of 1 to 63 bytes/);
+  });
+});

@@ -79,6 +79,11 @@ describe('--sink postgres (a real server)', () => {
       /the server refused the login \(28P01: password authentication failed/,
     );
     assert.match(await attempt(db.url.replace(/ingest_test_\w+/, 'no_such_db')), /database "no_such_db" does not exist/);
+    // libpq's empty host (a socket directory in the query), which WHATWG URLs refuse, and a password in the query.
+    assert.match(
+      await attempt('postgresql://someone:s3cret-pw@/x?host=/nonexistent-socket-dir&sslpassword=s3cret-pw'),
+      /^ingest-tui: --db postgresql:\/\/someone:\*\*\*@\/x\?host=\/nonexistent-socket-dir&sslpassword=\*\*\*: /,
+    );
   });
 
   it('hostile source names and schema go in quoted, never as SQL', async (t) => {
@@ -115,6 +120,30 @@ describe('--sink postgres (a real server)', () => {
     assert.equal(again.code, 0, again.stderr);
     const [{ all }] = (await db.query('SELECT count(*)::int AS all FROM ingest_records')) as [{ all: number }];
     assert.equal(all, 2 * 40 * 5);
+  });
+
+  it("a plain run lives in the default run: another run's rows under the same source names are left alone", async (t) => {
+    const db = await freshDatabase(t);
+    if (!db) return;
+    const dir = writeFiles(tempDir(), { 'a.json': [sim('a')] });
+    const first = await runCli(['--sources', dir, '--sink', 'postgres', '--db', db.url, '--no-ui']);
+    assert.equal(first.code, 0, first.stderr);
+    // A fleet run's rows for a source of the same name (as a fleet worker's sink writes them).
+    await db.query(
+      `INSERT INTO ingest_sources (run, source, kind, fingerprint, state, next_seq, persisted) VALUES ('nightly', 'a', 'simulated', 'f', 'done', 1, 1)`,
+    );
+    await db.query(`INSERT INTO ingest_records (run, source, seq, idx, record) VALUES ('nightly', 'a', 0, 0, '{"other":true}')`);
+    // A fresh (not resumed) plain run starts its own sources over, only in its own run.
+    const again = await runCli(['--sources', dir, '--sink', 'postgres', '--db', db.url, '--no-ui']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await db.query('SELECT run, count(*)::int AS n FROM ingest_records GROUP BY run ORDER BY run'), [
+      { run: 'default', n: 30 },
+      { run: 'nightly', n: 1 },
+    ]);
+    assert.deepEqual(await db.query(`SELECT run, state, next_seq FROM ingest_sources ORDER BY run`), [
+      { run: 'default', state: 'done', next_seq: 6 },
+      { run: 'nightly', state: 'done', next_seq: 1 },
+    ]);
   });
 
   it('--db without --sink postgres is a usage error', async () => {

@@ -73,7 +73,7 @@ async function openDatabasePersistence(options: {
   db?: { url?: string; schema?: string };
   run?: string;
 }): Promise<Persistence> {
-  const [{ connectDatabase }, { ensureTables }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
+  const [{ connectDatabase }, { ensureTables, DEFAULT_RUN }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
     import('../../sinks/postgres/database.js'),
     import('../../sinks/postgres/tables.js'),
     import('../../sinks/postgres/sink.js'),
@@ -83,7 +83,8 @@ async function openDatabasePersistence(options: {
   try {
     await ensureTables(db);
     const owner = workerId();
-    const checkpoints = await openPostgresCheckpoints({ db, owner, run: options.run ?? 'default', targets: options.targets, resume: options.resume });
+    const run = options.run ?? DEFAULT_RUN;
+    const checkpoints = await openPostgresCheckpoints({ db, owner, run, targets: options.targets, resume: options.resume });
     const sources = db.table('ingest_sources');
     const renew = setInterval(
       () => {
@@ -93,7 +94,7 @@ async function openDatabasePersistence(options: {
     );
     renew.unref();
     return {
-      sink: postgresSink(db, owner),
+      sink: postgresSink(db, owner, run),
       deadLetters: discardDeadLetters, // the sink commits them with the rows
       checkpoints,
       sources: checkpoints.skipDone(options.sources),
@@ -107,7 +108,7 @@ async function openDatabasePersistence(options: {
 }
 
 /** This process, as the owner of the sources it holds: host, pid and a random part (pids recur). */
-function workerId(): string {
+export function workerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 

@@ -40,8 +40,8 @@ export async function openPostgresCheckpoints(options: {
   await inTransaction(db, async (client) => {
     const { rows } = await client.query<Row>(
       `SELECT source, kind, fingerprint, state, cursor, owner, lease_until, (owner IS NOT NULL AND lease_until > now()) AS live_lease
-         FROM ${sources} WHERE source = ANY($1::text[]) FOR UPDATE`,
-      [names],
+         FROM ${sources} WHERE run = $1 AND source = ANY($2::text[]) FOR UPDATE`,
+      [run, names],
     );
     const byName = new Map(rows.map((r) => [r.source, r]));
     for (const target of targets) {
@@ -65,22 +65,23 @@ export async function openPostgresCheckpoints(options: {
     const fresh = targets.filter((t) => !known.has(t.name));
     if (fresh.length > 0) {
       const freshNames = fresh.map((t) => t.name);
-      await client.query(`DELETE FROM ${db.table('ingest_records')} WHERE source = ANY($1::text[])`, [freshNames]);
-      await client.query(`DELETE FROM ${db.table('ingest_dead_letters')} WHERE source = ANY($1::text[])`, [freshNames]);
+      await client.query(`DELETE FROM ${db.table('ingest_records')} WHERE run = $1 AND source = ANY($2::text[])`, [run, freshNames]);
+      await client.query(`DELETE FROM ${db.table('ingest_dead_letters')} WHERE run = $1 AND source = ANY($2::text[])`, [run, freshNames]);
       await client.query(
-        `INSERT INTO ${sources} (source, run, kind, fingerprint, owner, lease_until)
-         SELECT c.source, $1, c.kind, c.fingerprint, $2, now() + make_interval(secs => $3)
+        `INSERT INTO ${sources} (source, run, kind, fingerprint, owner, last_owner, lease_until, claims)
+         SELECT c.source, $1, c.kind, c.fingerprint, $2, $2, now() + make_interval(secs => $3), 1
            FROM unnest($4::text[], $5::text[], $6::text[]) AS c(source, kind, fingerprint)
-         ON CONFLICT (source) DO UPDATE SET
-           run = excluded.run, kind = excluded.kind, fingerprint = excluded.fingerprint, owner = excluded.owner,
+         ON CONFLICT (run, source) DO UPDATE SET
+           kind = excluded.kind, fingerprint = excluded.fingerprint, owner = excluded.owner, last_owner = excluded.owner,
            lease_until = excluded.lease_until, state = 'queued', next_seq = 0, cursor = NULL, persisted = 0,
-           dead_lettered = 0, error = NULL, updated_at = now()`,
+           dead_lettered = 0, error = NULL, claims = 1, updated_at = now()`,
         [run, owner, LEASE_SECONDS, freshNames, fresh.map((t) => t.kind), fresh.map((t) => t.fingerprint)],
       );
     }
     if (known.size > 0) {
       await client.query(
-        `UPDATE ${sources} SET run = $1, owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now() WHERE source = ANY($4::text[])`,
+        `UPDATE ${sources} SET owner = $2, last_owner = $2, lease_until = now() + make_interval(secs => $3), claims = claims + 1, updated_at = now()
+          WHERE run = $1 AND source = ANY($4::text[])`,
         [run, owner, LEASE_SECONDS, [...known.keys()]],
       );
     }
@@ -96,11 +97,10 @@ export async function openPostgresCheckpoints(options: {
       if (target) known.set(name, checkpointOf(target, cursor, false));
     },
     async finished(name, state) {
-      await db.pool.query(`UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE source = $1 AND owner = $2`, [
-        name,
-        owner,
-        state,
-      ]);
+      await db.pool.query(
+        `UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE run = $4 AND source = $1 AND owner = $2`,
+        [name, owner, state, run],
+      );
       const target = byName.get(name);
       if (target && state === 'done') known.set(name, checkpointOf(target, known.get(name)?.cursor as Cursor | undefined, true));
     },
@@ -114,7 +114,7 @@ export async function openPostgresCheckpoints(options: {
  * A worker of this machine whose process has ended (a kill -9, a crash) holds nothing, whatever its
  * lease says: --resume right after a crash need not wait for the lease. Owners are host:pid:random.
  */
-function ownerIsGone(owner: string): boolean {
+export function ownerIsGone(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
   try {

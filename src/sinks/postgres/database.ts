@@ -28,7 +28,10 @@ function redactUrl(url: string | undefined): string {
     for (const key of [...parsed.searchParams.keys()]) if (/pass/i.test(key)) parsed.searchParams.set(key, '***');
     return parsed.href;
   } catch {
-    return 'a database URL that does not parse';
+    // libpq takes URLs that WHATWG's parser refuses (an empty host: postgresql://u:pw@/db?host=/run);
+    // the password goes all the same, from the user info and the query.
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return 'a database URL that does not parse';
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@').replace(/([?&][^=&#]*pass[^=&#]*=)[^&#]*/gi, '$1***');
   }
 }
 

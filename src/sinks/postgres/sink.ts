@@ -24,9 +24,10 @@ const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\
  *
  * The checkpoint's UPDATE is also a fence: it moves only a row this worker holds (`owner`) and
  * only from the seq it expects. A worker that lost its sources (its lease ran out, another took
- * them over) commits nothing more: its chunk fails instead of doubling a record.
+ * them over) commits nothing more: its chunk fails instead of doubling a record. Every row carries
+ * the run (`run`: --fleet NAME, else DEFAULT_RUN), part of each table's key.
  */
-export function postgresSink(db: Database, owner: string): Sink {
+export function postgresSink(db: Database, owner: string, run: string): Sink {
   let queue: Pending[] = [];
   let writing = false;
   let scheduled = false;
@@ -65,9 +66,9 @@ export function postgresSink(db: Database, owner: string): Sink {
             SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
                 state = 'running', updated_at = now()
            FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
-          WHERE s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
+          WHERE s.run = $8 AND s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
       RETURNING s.source`,
-        [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b)],
+        [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b), run],
       );
       if (moved.rowCount !== names.length) {
         await c.query('ROLLBACK');
@@ -78,14 +79,15 @@ export function postgresSink(db: Database, owner: string): Sink {
       const rejected = batch.flatMap((p) => p.chunk.rejected.map((r) => ({ source: p.source, seq: p.chunk.seq, ...r })));
       if (rejected.length > 0) {
         await c.query(
-          `INSERT INTO ${tables.deadLetters} (source, seq, idx, reason, excerpt)
-           SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+          `INSERT INTO ${tables.deadLetters} (run, source, seq, idx, reason, excerpt)
+           SELECT $6, * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
           [
             rejected.map((r) => r.source),
             rejected.map((r) => r.seq),
             rejected.map((r) => r.index),
             rejected.map((r) => r.reason),
             rejected.map((r) => r.excerpt),
+            run,
           ],
         );
       }
@@ -98,10 +100,11 @@ export function postgresSink(db: Database, owner: string): Sink {
   }
 
   async function copyRows(c: pg.PoolClient, batch: Pending[]) {
-    const stream = c.query(copyFrom(`COPY ${tables.records} (source, seq, idx, record) FROM STDIN`));
+    const stream = c.query(copyFrom(`COPY ${tables.records} (run, source, seq, idx, record) FROM STDIN`));
     let text = '';
+    const runField = copyField(run);
     for (const { source, chunk } of batch) {
-      const name = copyField(source);
+      const name = `${runField}\t${copyField(source)}`;
       for (let idx = 0; idx < chunk.lines.length; idx++) {
         text += `${name}\t${chunk.seq}\t${idx}\t${copyField(chunk.lines[idx]!)}\n`;
         if (text.length >= 256 * 1024) {

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { safeText } from '../../util/sanitize.js';
-import { bytes, count, duration, perSecond, stateSymbol } from '../format.js';
+import { bytes, count, duration, perSecond, progressText, stateSymbol } from '../format.js';
 import { busyMs, type Snapshot } from '../model/store.js';
 import { useTheme } from '../theme.js';
 import { sparkline } from './bars.js';
@@ -63,6 +63,7 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
           {' · '}
           <Text color={theme.state.running}>{count(c.running)} running</Text>
           {` · ${count(c.queued)} queued · ${count(snapshot.sources.length - c.queued - c.running)}/${count(snapshot.sources.length)} finished`}
+          {!summary && progressText(snapshot.metrics) && <Text bold>{` · ${progressText(snapshot.metrics)}`}</Text>}
         </Text>
       )}
       {lines >= 4 && (

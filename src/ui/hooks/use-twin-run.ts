@@ -30,7 +30,11 @@ export function useTwinRun(program: string | undefined): [TwinRun, () => void] {
   useEffect(() => stop, [stop]);
 
   const toggle = useCallback(() => {
-    if (!program) return;
+    if (!program) {
+      // A replayed recording whose twin is not a bundled scene's: running what it names is refused.
+      setRun({ state: 'failed', lines: [], status: 'a replay runs only the twins of bundled scenes' });
+      return;
+    }
     if (child.current) {
       stop();
       setRun((r) => ({ ...r, state: 'failed', status: 'stopped' }));

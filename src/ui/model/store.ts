@@ -51,6 +51,9 @@ export interface MetricsView {
   heapUsed: number;
   loopLagP99Ms: number;
   loopLagMaxMs: number;
+  /** The whole run's fraction done and time left, when the pipeline knows them (metrics events). */
+  progress?: number;
+  etaMs?: number;
 }
 
 export interface Note {
@@ -329,7 +332,14 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
         break;
       }
       case 'metrics':
-        state.metrics = { rss: event.rss, heapUsed: event.heapUsed, loopLagP99Ms: event.loopLagP99Ms, loopLagMaxMs: event.loopLagMaxMs };
+        state.metrics = {
+          rss: event.rss,
+          heapUsed: event.heapUsed,
+          loopLagP99Ms: event.loopLagP99Ms,
+          loopLagMaxMs: event.loopLagMaxMs,
+          ...(event.progress === undefined ? {} : { progress: event.progress }),
+          ...(event.etaMs === undefined ? {} : { etaMs: event.etaMs }),
+        };
         state.baselineRss ??= event.rss; // a recording made before run-start carried it
         state.peakRss = Math.max(state.peakRss ?? 0, event.rss);
         state.maxLagMs = Math.max(state.maxLagMs, event.loopLagMaxMs);

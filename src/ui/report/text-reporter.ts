@@ -1,6 +1,6 @@
 import type { EventBus, PipelineEvent } from '../../pipeline/events.js';
 import { safeText } from '../../util/sanitize.js';
-import { bytes, count, duration, rate, stateLabel, stateSymbol } from '../format.js';
+import { bytes, count, duration, progressText, rate, stateLabel, stateSymbol } from '../format.js';
 import { busyMs, type Store } from '../model/store.js';
 import { formatSummary } from './summary-table.js';
 
@@ -29,10 +29,11 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     if (snap.sources.length === 0 || snap.summary) return;
     const c = snap.counts;
     const finished = c.done + c.failed + c['timed-out'] + c.cancelled;
+    const whole = progressText(snap.metrics);
     const lag = snap.metrics ? ` · rss ${bytes(snap.metrics.rss)} · lag p99 ${duration(snap.metrics.loopLagP99Ms)}` : '';
     say(
       snap.t,
-      `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
+      `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished${whole ? ` (${whole})` : ''} · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
     );
   }, options.progressEveryMs ?? 1000);
   progress.unref();
