@@ -109,6 +109,15 @@ const contrastResult = z.object({
   baselineRssBytes: count.optional(),
 });
 
+const metricsFields = {
+  rss: count,
+  heapUsed: count,
+  loopLagP99Ms: count,
+  loopLagMaxMs: count,
+  progress: z.number().min(0).max(1).optional(),
+  etaMs: count.optional(),
+};
+
 const at = <K extends string, T extends z.ZodRawShape>(type: K, shape: T) => z.object({ type: z.literal(type), t: count, ...shape });
 
 const event = z.discriminatedUnion('type', [
@@ -137,7 +146,7 @@ const event = z.discriminatedUnion('type', [
   at('blocking', { source: name, ms: count }),
   at('dead-letter', { source: name, seq: count, index: count, reason: text }),
   at('source-end', { source: name, state, ms: count, error: text.optional(), ...counts }),
-  at('metrics', { rss: count, heapUsed: count, loopLagP99Ms: count, loopLagMaxMs: count }),
+  at('metrics', { ...metricsFields }),
   at('concurrency', { concurrency: count }),
   at('paused', { paused: z.boolean(), caption: text.optional() }),
   at('stopping', { reason: text, force: z.literal(true).optional() }),
@@ -185,7 +194,7 @@ const snapshot = z.object({
   deadLettered: count,
   retries: count,
   finishedBusyMs: count,
-  metrics: z.object({ rss: count, heapUsed: count, loopLagP99Ms: count, loopLagMaxMs: count }).optional(),
+  metrics: z.object(metricsFields).optional(),
   baselineRss: count.optional(),
   peakRss: count.optional(),
   rssHistory: history,
@@ -243,8 +252,10 @@ export type RunMessage =
   | { type: 'bye'; reason: string };
 export type ViewerMessage = { type: 'control'; id: number; request: ControlRequest };
 
-// What the schemas accept is what the types say: a field added to one and not the other fails here.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// What the schemas accept is what the types say: a field added to one and not the other fails
+// here, optional ones included (every field made required, all the way down, before comparing).
+type Deep<T> = T extends readonly (infer U)[] ? Deep<U>[] : T extends object ? { [K in keyof T]-?: Deep<Exclude<T[K], undefined>> } : T;
+type Same<A, B> = [Deep<A>] extends [Deep<B>] ? ([Deep<B>] extends [Deep<A>] ? true : false) : false;
 const checks: [
   Same<z.output<typeof event>, PipelineEvent>,
   Same<z.output<typeof snapshot>, Snapshot>,
