@@ -86,7 +86,8 @@ Environment:
   NO_COLOR            no colours; FORCE_COLOR=1 colours even when they are not detected
   CI                  set (as CI services do): plain lines, never the dashboard
   TERM=dumb           plain lines, never the dashboard
-  DEBUG               set: a failure prints its stack trace too`;
+  DEBUG               set: a failure prints its stack trace too
+  XDG_RUNTIME_DIR     --control and attach keep their sockets in ingest-tui/ there (else in $TMPDIR/ingest-tui-UID)`;
 
 const examples = `
 Examples:
@@ -182,7 +183,7 @@ export function parseCommandLine(
   program
     .command('attach [socket]')
     .description(
-      'open the dashboard on a run started with --control (default: the one live socket of yours): c, +/-, p, → act on the run; X stops it; q leaves the viewer only',
+      "open the dashboard on a run started with --control (default: the one live socket of yours): c, +/-, p, → act on the run; X stops it; q leaves the viewer only. Without a terminal: the run's messages as NDJSON",
     )
     .action((socket?: string) => {
       invocation = { command: 'attach', socket };

@@ -147,6 +147,32 @@ describe('--control: a run others watch and steer over a local socket', () => {
     assert.equal(existsSync(sock), false);
   });
 
+  it('a run killed with -9 leaves its socket: attach passes over it, the next run removes it and nothing else', { timeout: 30_000 }, async (t) => {
+    const xdg = runtimeDir();
+    const env = { XDG_RUNTIME_DIR: xdg };
+    const dir = join(xdg, 'ingest-tui');
+    const killed = cli(t, ['--sources', longSources(), '--json', '--sink', 'none', '--control'], env);
+    await killed.waitFor(/control socket/);
+    killed.child.kill('SIGKILL');
+    await killed.result;
+    const left = join(dir, `run-${killed.child.pid}.sock`);
+    assert.ok(existsSync(left), 'kill -9 leaves no chance to clean up');
+    writeFileSync(join(dir, 'run-1.sock'), 'a file, not a socket: not ours to remove\n');
+    const none = await runCli(['attach'], { env });
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /no run is listening/);
+    const next = cli(t, ['--sources', longSources(), '--json', '--sink', 'none', '--control'], env);
+    await next.waitFor(/control socket/);
+    assert.equal(existsSync(left), false, "the dead run's socket is gone");
+    assert.ok(existsSync(join(dir, 'run-1.sock')));
+    // A signal while the run still loads its sources (before it handles signals itself): it ends
+    // by the signal, as it would have without --control, and its socket goes with it.
+    next.child.kill('SIGTERM');
+    const r = await next.result;
+    assert.ok(r.code === 143 || r.signal === 'SIGTERM', `${r.code} ${r.signal}`);
+    assert.equal(existsSync(join(dir, `run-${next.child.pid}.sock`)), false);
+  });
+
   it('refuses a path where something already is, exit 2, and leaves it as it was', async () => {
     const path = join(tempDir(), 'taken');
     writeFileSync(path, 'not ours\n');
@@ -177,7 +203,7 @@ describe('--control: a run others watch and steer over a local socket', () => {
       cli(t, ['--sources', longSources(), '--json', '--sink', 'none', '--control'], env),
       cli(t, ['--sources', longSources(), '--json', '--sink', 'none', '--control'], env),
     ];
-    for (const run of runs) await run.waitFor(/control socket/);
+    for (const run of runs) await run.waitFor(/"source-start"/); // running, its signal handlers in place
     const r = await runCli(['attach'], { env });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1);

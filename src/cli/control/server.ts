@@ -7,7 +7,7 @@ import { applyControl, type DashboardControls } from '../../ui/dashboard/control
 import { createStore } from '../../ui/model/store.js';
 import { jsonLine } from '../../util/sanitize.js';
 import { lineReader, MAX_VIEWER_LINE, PROTOCOL, parseLine, type RunMessage, viewerMessage } from './protocol.js';
-import { checkSocketPath, controlDirectory, ensureControlDirectory, socketName } from './socket-place.js';
+import { checkSocketPath, controlDirectory, ensureControlDirectory, removeLeftovers, socketName } from './socket-place.js';
 
 export interface ControlServer {
   /** Where it listens (absolute). */
@@ -39,6 +39,7 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 const MAX_VIEWERS = 32;
 /** How long a goodbye may take to reach a viewer at the end before its connection is cut. */
 const BYE_MS = 1000;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 interface Viewer {
   socket: Socket;
@@ -56,7 +57,13 @@ interface Viewer {
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const explicit = options.path !== undefined;
-  const path = explicit ? resolve(options.path!) : join(ensureControlDirectory(controlDirectory(options.env)), socketName());
+  let path: string;
+  if (explicit) path = resolve(options.path!);
+  else {
+    const dir = ensureControlDirectory(controlDirectory(options.env));
+    removeLeftovers(dir);
+    path = join(dir, socketName());
+  }
   checkSocketPath(path, explicit ? `--control ${options.path}` : '--control');
   const maxQueued = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
   const maxViewers = options.maxViewers ?? MAX_VIEWERS;
@@ -145,6 +152,19 @@ export async function startControlServer(options: ControlServerOptions): Promise
   }
   // process.exit on the way (a second Ctrl-C, a broken pipe's timer): the socket goes all the same.
   process.on('exit', removeSocket);
+  // A signal before the run has its own handlers (it is still loading its sources): what the
+  // signal would have done (the process ends by it), with the socket removed first. Once the run
+  // handles signals, this leaves them to it; its way out removes the socket.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
+    removeSocket();
+    offSignals();
+    process.kill(process.pid, signal);
+  };
+  const offSignals = () => {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
 
   return {
     path,
@@ -159,6 +179,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       const closed = new Promise<void>((done) => server.close(() => done()));
       removeSocket();
       process.off('exit', removeSocket);
+      offSignals();
       const bye = line({ type: 'bye', reason });
       for (const viewer of viewers) {
         if (viewer.socket.writableLength > viewer.limit) viewer.socket.destroy();

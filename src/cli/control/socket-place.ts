@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { IngestError } from '../../errors.js';
@@ -17,6 +17,37 @@ export function controlDirectory(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A socket's file name in the directory: one per run (process). */
 export const socketName = (pid = process.pid) => `run-${pid}.sock`;
+
+/**
+ * Sockets in the control directory left by runs of ours that died without cleaning up (kill -9, a
+ * crash): a socket named run-PID.sock whose process is gone. Only those are removed; anything
+ * else there stays as it is.
+ */
+export function removeLeftovers(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^run-(\d+)\.sock$/.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    const path = join(dir, name);
+    try {
+      if (lstatSync(path).isSocket()) unlinkSync(path);
+    } catch {}
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // someone else's: not ours to judge
+  }
+}
 
 /** A Unix socket's path must fit in sockaddr_un (108 bytes on Linux, 104 on macOS, with its NUL). */
 const MAX_SOCKET_PATH = 103;
