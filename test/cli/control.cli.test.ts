@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { CLI, parseEvents, runCli, startCli } from '../helpers/cli.js';
@@ -211,6 +212,42 @@ describe('--control: a run others watch and steer over a local socket', () => {
     for (const run of runs) run.child.kill('SIGTERM');
     for (const run of runs) assert.equal((await run.result).code, 143);
     assert.equal(existsSync(join(xdg, 'ingest-tui', `run-${runs[0]!.child.pid}.sock`)), false, 'SIGTERM removes the socket too');
+  });
+});
+
+/** A stand-in for a run at `path` that says `lines` to whoever connects, then hangs up. */
+async function fakeRun(t: TestContext, lines: string[]) {
+  const path = join(tempDir(), 'fake.sock');
+  const server = createServer((socket) => socket.end(lines.map((l) => `${l}\n`).join('')));
+  t.after(() => server.close());
+  await new Promise<void>((done) => server.listen(path, done));
+  return path;
+}
+
+describe('attach: what a run sends is checked before use', () => {
+  const hello = (protocol = 1) => JSON.stringify({ type: 'hello', protocol, version: '9.9.9', pid: 1 });
+
+  it('a run of another protocol: one line, exit 1', async (t) => {
+    const r = await runCli(['attach', await fakeRun(t, [hello(2)])]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^ingest-tui: attach: the run speaks control protocol 2, this attach speaks 1/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('escape sequences and invalid messages never reach the terminal as they are', async (t) => {
+    const evil = '\u001b]0;pwned\u0007\u001b[2J\u009b31m';
+    const raw = (text: string) => [...text].some((c) => c === '\u001b' || c === '\u0007' || c === '\u009b');
+    const note = JSON.stringify({ type: 'event', event: { type: 'note', t: 1, source: evil, text: evil } });
+    const bye = await runCli(['attach', await fakeRun(t, [hello(), note, JSON.stringify({ type: 'bye', reason: evil })])]);
+    assert.equal(bye.code, 1);
+    assert.match(bye.stderr, /the run went away before its end \(/);
+    assert.match(bye.stdout, /"type":"note"/, 'printed, escaped');
+    assert.equal(raw(bye.stdout + bye.stderr), false);
+    const bad = await runCli(['attach', await fakeRun(t, [hello(), JSON.stringify({ type: 'event', event: { type: 'note', t: 1, source: evil } })])]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /does not understand \(event\.text/);
+    assert.equal(bad.stdout, '');
+    assert.equal(raw(bad.stderr), false);
   });
 });
 
