@@ -240,7 +240,7 @@ describe('attach: what a run sends is checked before use', () => {
     const note = JSON.stringify({ type: 'event', event: { type: 'note', t: 1, source: evil, text: evil } });
     const bye = await runCli(['attach', await fakeRun(t, [hello(), note, JSON.stringify({ type: 'bye', reason: evil })])]);
     assert.equal(bye.code, 1);
-    assert.match(bye.stderr, /the run went away before its end \(/);
+    assert.match(bye.stderr, /the run let this viewer go before its end \(/);
     assert.match(bye.stdout, /"type":"note"/, 'printed, escaped');
     assert.equal(raw(bye.stdout + bye.stderr), false);
     const bad = await runCli(['attach', await fakeRun(t, [hello(), JSON.stringify({ type: 'event', event: { type: 'note', t: 1, source: evil } })])]);

@@ -103,6 +103,8 @@ export async function attach(given: string | undefined, io = { stdout: process.s
   let problem: string | undefined;
   let bye: string | undefined;
   let left = false;
+  /** Without a terminal: the lines of one read, written at once (a write per event cannot keep up with a busy run). */
+  const printed: string[] = [];
 
   const { startDashboard } = interactive ? await import('../../ui/dashboard/start-dashboard.js') : { startDashboard: undefined };
   let leave = () => {};
@@ -132,7 +134,7 @@ export async function attach(given: string | undefined, io = { stdout: process.s
         return fail(`the run speaks control protocol ${message.protocol}, this attach speaks ${PROTOCOL} (use the same ingest-tui version)`);
       greeted = true;
     }
-    if (!interactive && message.type !== 'hello') io.stdout.write(`${jsonLine(message)}\n`);
+    if (!interactive && message.type !== 'hello') printed.push(jsonLine(message));
     switch (message.type) {
       case 'state':
         store.restore(localTwin(message.snapshot));
@@ -167,7 +169,12 @@ export async function attach(given: string | undefined, io = { stdout: process.s
     },
     () => fail(`the run sent a line longer than ${MAX_RUN_LINE} bytes`),
   );
-  socket.on('data', read);
+  socket.on('data', (data: Buffer) => {
+    read(data);
+    if (printed.length === 0) return;
+    io.stdout.write(`${printed.join('\n')}\n`);
+    printed.length = 0;
+  });
   socket.on('error', (err) => {
     problem ??= err.message;
   });
@@ -190,6 +197,10 @@ export async function attach(given: string | undefined, io = { stdout: process.s
   }
   if (left) return EXIT.ok;
   if (summary) return runExitCode(summary);
-  process.stderr.write(`ingest-tui: attach: the run went away before its end${bye ? ` (${safeText(bye, 300)})` : ''}\n`);
+  process.stderr.write(
+    bye
+      ? `ingest-tui: attach: the run let this viewer go before its end (${safeText(bye, 300)})\n`
+      : 'ingest-tui: attach: the connection closed before the run ended (the run was killed, or let this viewer go for falling too far behind)\n',
+  );
   return EXIT.failed;
 }

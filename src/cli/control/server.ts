@@ -34,8 +34,14 @@ export interface ControlServerOptions {
   maxViewers?: number;
 }
 
-/** ~30,000 events: seconds of a busy run, far more than a viewer that is keeping up ever has waiting. */
-const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/**
+ * ~200,000 events. A viewer that keeps up can still have megabytes waiting: a run of 10,000
+ * sources at concurrency 2,000 emits ~100,000 events a second in bursts of several hundred ms
+ * (its loop is that busy), and a burst is queued before the loop gets to write any of it (4 MiB
+ * dropped viewers that were reading fine). The bytes are shared: every viewer is handed the same
+ * Buffer of an event, so what viewers have waiting is at most this much, not this much each.
+ */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 const MAX_VIEWERS = 32;
 /** How long a goodbye may take to reach a viewer at the end before its connection is cut. */
 const BYE_MS = 1000;
@@ -77,10 +83,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let removed = false;
   const line = (message: RunMessage) => `${jsonLine(message)}\n`;
 
-  function send(viewer: Viewer, text: string) {
+  function send(viewer: Viewer, bytes: Buffer | string) {
     if (viewer.socket.destroyed) return;
     if (viewer.socket.writableLength > viewer.limit) return drop(viewer);
-    viewer.socket.write(text);
+    viewer.socket.write(bytes);
   }
   function drop(viewer: Viewer) {
     viewers.delete(viewer);
@@ -89,8 +95,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
   const unsubscribeEvents = options.bus.subscribe((event) => {
     if (viewers.size === 0) return;
-    const text = line({ type: 'event', event });
-    for (const viewer of viewers) send(viewer, text);
+    const bytes = Buffer.from(line({ type: 'event', event })); // encoded once, for every viewer
+    for (const viewer of viewers) send(viewer, bytes);
   });
 
   const server = createServer({ allowHalfOpen: false }, (socket) => {
