@@ -143,7 +143,7 @@ async function run(options: CliOptions): Promise<number> {
   const control = options.control
     ? await (await import('./control/server.js')).startControlServer({ ...controlPlace(options.control), bus, controls: () => controls, version })
     : undefined;
-  if (control) process.stderr.write(`ingest-tui: control socket ${control.path} (watch and steer it: ingest-tui attach ${control.path})\n`);
+  if (control) process.stderr.write(`ingest-tui: control socket ${safeText(control.path)} (watch and steer it: ingest-tui attach ${safeText(control.path)})\n`);
   // run-start says where (a replayed one: where this process listens, not where the recorded one did).
   const emit: Emit = (event) => bus.emit(event.type === 'run-start' && (control || event.control) ? { ...event, control: control?.path } : event);
   const notices = stderrLines();
