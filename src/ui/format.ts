@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
-import stringWidth from 'string-width';
 import type { SourceState } from '../pipeline/events.js';
 
 /**
@@ -50,6 +50,19 @@ export const stateSymbol: Record<SourceState, string> = {
 };
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+let widthOf: ((text: string) => number) | undefined;
+/**
+ * string-width, loaded the first time text is not printable ASCII: loading it builds an
+ * Intl.Segmenter (10-20 ms of ICU), which a headless run with plain names never needs. Bundled,
+ * esbuild turns the literal require() into string-width's lazy initialiser (the bundle's banner
+ * defines require); from source (tsx, the tests) there is no require, and Node's loads it.
+ */
+function stringWidth(text: string): number {
+  widthOf ??= ((typeof require === 'function' ? require('string-width') : createRequire(import.meta.url)('string-width')) as typeof import('string-width'))
+    .default;
+  return widthOf(text);
+}
 
 /** The cells text takes in a terminal: "日本" takes 4, "👍" 2, "é" (e + U+0301) 1. */
 export const displayWidth = (text: string) => (PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text));

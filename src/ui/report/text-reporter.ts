@@ -33,7 +33,7 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     const lag = snap.metrics ? ` · rss ${bytes(snap.metrics.rss)} · lag p99 ${duration(snap.metrics.loopLagP99Ms)}` : '';
     say(
       snap.t,
-      `${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished${whole ? ` (${whole})` : ''} · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
+      `${whole ? `${whole} · ` : ''}${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
     );
   }, options.progressEveryMs ?? 1000);
   progress.unref();
