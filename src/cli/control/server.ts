@@ -101,10 +101,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
   const server = createServer({ allowHalfOpen: false }, (socket) => {
     socket.on('error', () => {}); // a viewer that vanished: its close follows
-    if (viewers.size >= maxViewers || closing) {
-      socket.end(line({ type: 'bye', reason: closing ? 'the run is ending' : `${maxViewers} viewers are attached already` }));
-      return;
-    }
+    /** Goodbye, and the connection cut soon whether or not the other end reads it. */
+    const goodbye = (reason: string) => {
+      socket.end(line({ type: 'bye', reason }));
+      setTimeout(() => socket.destroy(), BYE_MS).unref();
+    };
+    if (viewers.size >= maxViewers || closing) return goodbye(closing ? 'the run is ending' : `this run takes at most ${maxViewers} viewers at once`);
     store.flush();
     const state = line({ type: 'state', snapshot: store.getSnapshot() });
     const viewer: Viewer = { socket, limit: maxQueued + Buffer.byteLength(state) };
@@ -114,7 +116,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socket.on('close', () => viewers.delete(viewer));
     const refuse = (reason: string) => {
       viewers.delete(viewer);
-      socket.end(line({ type: 'bye', reason }));
+      goodbye(reason);
     };
     const read = lineReader(
       MAX_VIEWER_LINE,

@@ -24,9 +24,9 @@ function event(i: number): PipelineEvent {
   return { type: 'chunk', t, source, seq: i, records: 10, bytes: 100 + i, persisted: 9, deadLettered: 1 };
 }
 
-async function serve({ maxQueuedBytes, controls }: { maxQueuedBytes?: number; controls?: DashboardControls } = {}) {
+async function serve({ maxQueuedBytes, maxViewers, controls }: { maxQueuedBytes?: number; maxViewers?: number; controls?: DashboardControls } = {}) {
   const bus = createEventBus();
-  const server = await startControlServer({ path: join(tempDir(), 'c.sock'), bus, controls: () => controls, version: 'test', maxQueuedBytes });
+  const server = await startControlServer({ path: join(tempDir(), 'c.sock'), bus, controls: () => controls, version: 'test', maxQueuedBytes, maxViewers });
   return { bus, server };
 }
 
@@ -85,6 +85,19 @@ describe('control server', () => {
     );
     slow.resume(); // what it had received, then the end
     await new Promise((done) => (slowClosed ? done(undefined) : slow.on('close', done)));
+    await server.close();
+  });
+
+  it('turns away a viewer past the limit, with a goodbye that says so; the others stay', async () => {
+    const { bus, server } = await serve({ maxViewers: 1 });
+    const first = await controlClient(server.path);
+    await first.waitFor((m) => m.type === 'state');
+    const second = await controlClient(server.path);
+    assert.match((await second.waitFor((m) => m.type === 'bye')).reason, /at most 1 viewers/);
+    await second.closed;
+    bus.emit(runStart);
+    await first.waitForEvent((e) => e.type === 'run-start');
+    assert.equal(server.viewers, 1);
     await server.close();
   });
 
