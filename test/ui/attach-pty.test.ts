@@ -56,6 +56,9 @@ describe('attach: the dashboard on a run elsewhere (tmux)', { skip }, () => {
     // A second viewer stops the run with X; it ends as q at its own terminal would end it.
     const second = runInTerminal(['attach', sock], { columns: 110, rows: 30 });
     await second.waitForScreen(/attached · /);
+    // It joined late: what happened before it came is on its screen (the state it was sent).
+    await second.waitForScreen(/⊘ slow-0001 .*cancelled by user/);
+    await second.waitForScreen(/concurrency 3 · 3 running/);
     second.keys('X');
     const summary = await watcher.waitForEvent((e) => e.type === 'summary', 'summary');
     assert.equal(summary.stoppedBy, 'quit');
