@@ -31,6 +31,8 @@ export interface CliOptions {
   contrast?: boolean;
   record?: string;
   replay?: string;
+  /** --control [SOCKET]: listen for `attach` there (true: a socket of its own in the private default directory). */
+  control?: string | true;
   /** --sink postgres: the server's URL (else $DATABASE_URL, else libpq's PG* variables). */
   db?: string;
   dbSchema?: string;
@@ -40,6 +42,7 @@ export type Invocation =
   | { command: 'run'; options: CliOptions }
   | { command: 'serve'; port: number }
   | { command: 'list' }
+  | { command: 'attach'; socket?: string }
   | { command: 'validate'; sources?: string }
   | { command: 'fleet'; run: string; db?: string; dbSchema?: string; json: boolean }
   | { command: 'exit'; code: number };
@@ -83,7 +86,8 @@ Environment:
   NO_COLOR            no colours; FORCE_COLOR=1 colours even when they are not detected
   CI                  set (as CI services do): plain lines, never the dashboard
   TERM=dumb           plain lines, never the dashboard
-  DEBUG               set: a failure prints its stack trace too`;
+  DEBUG               set: a failure prints its stack trace too
+  XDG_RUNTIME_DIR     --control and attach keep their sockets in ingest-tui/ there (else in $TMPDIR/ingest-tui-UID)`;
 
 const examples = `
 Examples:
@@ -93,6 +97,9 @@ Examples:
   $ ingest-tui --sources fixtures/lecture/01-gather    a lecture scenario, settings from its ingest.json
   $ ingest-tui -c 8 --timeout 2s --deadline 10s --out /tmp/out
   $ ingest-tui serve --port 8787                       offline HTTP server for the http fixtures
+  $ ingest-tui --sources fixtures --no-ui --control &  a headless run others can watch and steer...
+  $ ingest-tui attach                                  ...from another terminal (q leaves, X stops the run)
+  $ ingest-tui --json > run.ndjson; ingest-tui --replay - < run.ndjson
 
 Exit codes: 0 all done (or cancelled by the deadline), 1 a source failed or timed out,
 2 bad usage or configuration, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
@@ -155,7 +162,12 @@ export function parseCommandLine(
     .option('--buffer-all', 'contrast mode: read each source to the end before persisting (watch memory climb)')
     .option('--contrast', "a lecture scene: then run it the other way (its lesson's contrast: -c 1, --offload, --buffer-all) and show both on one time axis")
     .option('--record <file>', 'save the event stream to a file', pathArg('--record'))
-    .option('--replay <file>', 'play a recorded event stream back in the dashboard', pathArg('--replay'))
+    .option('--replay <file>', 'play a recorded event stream back in the dashboard (- reads it from stdin)', pathArg('--replay'))
+    .option(
+      '--control [socket]',
+      'listen on a local socket (owner-only) so `ingest-tui attach` can watch and steer this run; default: one in $XDG_RUNTIME_DIR/ingest-tui, else in the temp directory',
+      pathArg('--control'),
+    )
     .addHelpText('after', `${environment}\n${examples}`)
     .action((options: CliOptions) => {
       invocation = { command: 'run', options };
@@ -166,6 +178,15 @@ export function parseCommandLine(
     .description('check a sources directory (or file) without running it: files, fields, names, paths; exit 0 or 2')
     .action((path?: string) => {
       invocation = { command: 'validate', sources: path };
+    });
+
+  program
+    .command('attach [socket]')
+    .description(
+      "open the dashboard on a run started with --control (default: the one live socket of yours): c, +/-, p, → act on the run; X stops it; q leaves the viewer only. Without a terminal: the run's messages as NDJSON",
+    )
+    .action((socket?: string) => {
+      invocation = { command: 'attach', socket };
     });
 
   program

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import isInCi from 'is-in-ci';
 import { describeError, IngestError, USAGE_CODES, UsageError } from '../errors.js';
 import { EXIT, signalExitCode } from '../exit-codes.js';
-import { createEventBus, type EventBus, type Summary } from '../pipeline/events.js';
+import { createEventBus, type Emit, type EventBus, type Summary } from '../pipeline/events.js';
 import type { PlannedWrite } from '../pipeline/persistence/output-guard.js';
-import { recordEvents, startReplay } from '../pipeline/recording.js';
+import { recordEvents, STDIN, startReplay } from '../pipeline/recording.js';
 import { type PipelineRun, startPipeline } from '../pipeline/run.js';
 import type { DashboardControls } from '../ui/dashboard/controls.js';
 import type { Dashboard } from '../ui/dashboard/start-dashboard.js';
@@ -84,6 +84,8 @@ function stderrLines() {
   };
 }
 
+const controlPlace = (control: string | true) => (control === true ? {} : { path: control });
+
 const terminal = (): Terminal => ({ isTTY: process.stdout.isTTY === true, ci: isInCi, term: process.env.TERM });
 
 /** The run's reporter: `ready` settles when it can watch a run without slowing it down. */
@@ -137,6 +139,13 @@ async function run(options: CliOptions): Promise<number> {
   const store = createStore();
   bus.subscribe(store.apply);
   let controls: DashboardControls | undefined;
+  // --control: a local socket for `ingest-tui attach`, listening before the run says anything.
+  const control = options.control
+    ? await (await import('./control/server.js')).startControlServer({ ...controlPlace(options.control), bus, controls: () => controls, version })
+    : undefined;
+  if (control) process.stderr.write(`ingest-tui: control socket ${safeText(control.path)} (watch and steer it: ingest-tui attach ${safeText(control.path)})\n`);
+  // run-start says where (a replayed one: where this process listens, not where the recorded one did).
+  const emit: Emit = (event) => bus.emit(event.type === 'run-start' && (control || event.control) ? { ...event, control: control?.path } : event);
   const notices = stderrLines();
   // The dashboard's thread loads Ink while this one loads the sources; the run waits for it.
   const { detach, ready, interactive = false, dashboard } = await attachReporter(options, bus, store, () => controls, notices);
@@ -150,7 +159,8 @@ async function run(options: CliOptions): Promise<number> {
   try {
     if (options.replay) {
       if (options.contrast) throw new UsageError('--contrast runs the scene a second way: it goes with --sources, not --replay');
-      if (options.record)
+      const replayed = options.replay === STDIN ? STDIN : resolve(options.replay);
+      if (options.record && replayed !== STDIN)
         (await import('../pipeline/persistence/output-guard.js')).refuseOverlaps(recordingWrite(options), [
           { path: resolve(options.replay), what: '--replay plays' },
         ]);
@@ -162,7 +172,7 @@ async function run(options: CliOptions): Promise<number> {
       try {
         await ready;
         // --slowmo 2 plays it at half speed; p, → and the lesson's key moments work as in a run.
-        const player = startReplay(resolve(options.replay), bus.emit, {
+        const player = startReplay(replayed, emit, {
           signal: replay.signal,
           speed: 1 / (options.slowmo ?? DEFAULTS.slowmo),
           pauseAtMoments: interactive,
@@ -240,7 +250,7 @@ async function run(options: CliOptions): Promise<number> {
         holdUntil: dashboard?.painted,
         slowmo,
       },
-      bus.emit,
+      emit,
     );
     controls = pipeline;
     // A broken pipe at the summary itself has nothing left to stop.
@@ -278,6 +288,7 @@ async function run(options: CliOptions): Promise<number> {
     return exitCodeFor(summary);
   } finally {
     detach();
+    await control?.close();
     await stopRecording?.();
   }
 }
@@ -292,6 +303,7 @@ async function main(argv: string[]): Promise<number> {
       (await import('./scenarios.js')).listScenarios((text) => process.stdout.write(text));
       return EXIT.ok;
     }
+    if (invocation.command === 'attach') return await (await import('./control/attach.js')).attach(invocation.socket);
     if (invocation.command === 'fleet')
       return await (await import('../fleet/watch.js')).watchFleet({
         run: invocation.run,

@@ -148,6 +148,8 @@ export type PipelineEvent =
       startedAt?: string;
       /** The run's clock stands still (run time 0) until `clock-start`: the dashboard is painting its first frame. */
       clockHeld?: true;
+      /** --control: the socket where `ingest-tui attach` can watch and steer this run. */
+      control?: string;
     }>
   /** The run's clock began to run (after run-start's `clockHeld`): the sources were on screen. */
   | At<{ type: 'clock-start' }>

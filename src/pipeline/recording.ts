@@ -62,7 +62,7 @@ export interface Replay {
 }
 
 /**
- * --replay FILE with the dashboard's teaching keys: `p` holds the replay's clock, → steps from
+ * --replay FILE (or STDIN) with the dashboard's teaching keys: `p` holds the replay's clock, → steps from
  * event to event, and a recorded lesson's key moments (`pauseAt`) pause it by themselves when
  * `pauseAtMoments` (someone is there to resume it). The recording's own pauses are not replayed:
  * its times already leave them out.
@@ -104,6 +104,9 @@ export function startReplay(
   };
 }
 
+/** `--replay -`: the recording comes from stdin (`cat run.ndjson | ingest-tui --replay -`). */
+export const STDIN = '-';
+
 /**
  * --replay FILE: plays a recording back at its original pace (or `speed` times faster: `--slowmo
  * 2` is speed 0.5), so a lecture demo works with no network and no luck. Its waits are on `clock`,
@@ -117,12 +120,14 @@ async function replayEvents(
   const start = clock.now();
   let lineNo = 0;
   let summary: Extract<PipelineEvent, { type: 'summary' }> | undefined;
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const input = path === STDIN ? process.stdin : createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  const where = path === STDIN ? 'stdin' : path;
   try {
     for await (const line of lines) {
       lineNo += 1;
       if (!line.trim()) continue;
-      const event = parseEvent(path, lineNo, line);
+      const event = parseEvent(where, lineNo, line);
       const wait = event.t / speed - (clock.now() - start);
       if (wait > 1 || clock.held) await clock.sleep(Math.max(0, wait), signal); // held: nothing plays
       emit(event);
@@ -132,7 +137,7 @@ async function replayEvents(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigError(`${path}: no such file (--replay)`, { cause: err });
     throw err;
   }
-  if (!summary) throw new ConfigError(`${path}: the recording has no summary line (was the recorded run interrupted?)`);
+  if (!summary) throw new ConfigError(`${where}: the recording has no summary line (was the recorded run interrupted?)`);
   return summary;
 }
 

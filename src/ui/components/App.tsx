@@ -31,6 +31,8 @@ export interface AppProps {
   /** The run's controls; without them (a warm-up, a bench) every request is answered: no run. */
   controls?: ControlChannel;
   replay?: boolean;
+  /** A viewer of a run elsewhere (`ingest-tui attach`): q and Ctrl-C leave it, X stops the run. */
+  attached?: boolean;
   /** Render nothing: the last frame before unmounting, so the summary replaces the dashboard. */
   hidden?: boolean;
   forceExit(): void;
@@ -67,7 +69,7 @@ const FINALE_MIN_ROWS = 14;
 /** The notes pane takes what the rows leave free, after a blank line, up to ten lines. */
 const notesRoom = (free: number) => (free - 1 >= MIN_NOTES_ROWS ? Math.min(10, free - 1) : 0);
 
-export function App({ store, controls = NO_RUN, replay, hidden, forceExit, clock = Date.now, onView }: AppProps) {
+export function App({ store, controls = NO_RUN, replay, attached, hidden, forceExit, clock = Date.now, onView }: AppProps) {
   const snapshot = useSnapshot(store);
   const { columns, rows } = useTerminalSize();
   const [selected, setSelected] = useState<string>();
@@ -110,11 +112,13 @@ export function App({ store, controls = NO_RUN, replay, hidden, forceExit, clock
     runTwin: view === 'lesson' ? (snapshot.lesson?.twin ? toggleTwin : () => say('no twin.py beside this scenario')) : undefined,
     say,
     forceExit,
+    attached,
   });
   if (hidden || !plan.aggregate || snapshot.sources.length === 0) return null;
   const footer = plan.footer && (
     <Footer
       replay={replay}
+      attached={attached}
       keysWork={keysWork}
       stopping={snapshot.stopping}
       paused={snapshot.paused}
@@ -143,7 +147,7 @@ export function App({ store, controls = NO_RUN, replay, hidden, forceExit, clock
         <Header snapshot={snapshot} now={now} rates={rates} lines={plan.headerLines} replay={replay} width={width} />
       )}
       {headerLines > 0 && focus !== undefined && <LectureHeader snapshot={snapshot} now={now} lines={headerLines} replay={replay} width={width} />}
-      {view === 'help' && <HelpOverlay rows={body} replay={replay} />}
+      {view === 'help' && <HelpOverlay rows={body} replay={replay} attached={attached} />}
       {view === 'lesson' && (
         <LessonOverlay
           lesson={snapshot.lesson}

@@ -17,12 +17,23 @@ const KEYS: Array<[string, string]> = [
   ['? / Esc', 'show / hide this help (Esc: back to the rows)'],
 ];
 
+/** Attached to a run elsewhere: leaving is the viewer's, stopping is the run's. */
+const ATTACHED: Record<string, [string, string]> = {
+  q: ['q', 'leave this viewer; the run goes on (so do other viewers)'],
+  'Ctrl-C': ['X', 'stop the run itself gracefully, as q at its own terminal'],
+};
+
 /** Replaces the source rows while open, in the same number of lines or fewer. */
-export function HelpOverlay({ rows, replay }: { rows: number; replay?: boolean }) {
+export function HelpOverlay({ rows, replay, attached }: { rows: number; replay?: boolean; attached?: boolean }) {
   const theme = useTheme();
   const lines = [
-    <Text key="title" wrap="truncate" bold color={theme.accent}>{`Keys${replay ? ' (a replay: c, + and - do nothing)' : ''}`}</Text>,
-    ...KEYS.map(([key, what]) => (
+    <Text
+      key="title"
+      wrap="truncate"
+      bold
+      color={theme.accent}
+    >{`Keys${replay ? ' (a replay: c, + and - do nothing)' : attached ? ' (attached: they act on the run; Ctrl-C leaves too)' : ''}`}</Text>,
+    ...KEYS.map((entry) => (attached ? (ATTACHED[entry[0]] ?? entry) : entry)).map(([key, what]) => (
       <Text key={key} wrap="truncate">
         <Text bold>{`  ${key.padEnd(9)}`}</Text>
         {what}

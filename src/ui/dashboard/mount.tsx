@@ -15,6 +15,7 @@ export interface MountOptions {
   store: SnapshotSource;
   controls: ControlChannel;
   replay: boolean;
+  attached?: boolean;
   theme: Theme;
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
@@ -36,7 +37,7 @@ export interface MountedDashboard {
  * the main thread's). It draws nothing until the run announces its sources, so a config error
  * prints on a clean screen. Ctrl-C reaches the app as a key (raw mode): the app stops the run gracefully.
  */
-export function mountDashboard({ store, controls, replay, theme, stdout, stdin, forceExit }: MountOptions): MountedDashboard {
+export function mountDashboard({ store, controls, replay, attached, theme, stdout, stdin, forceExit }: MountOptions): MountedDashboard {
   let view: DashboardView = 'rows';
   const onView = (shown: DashboardView) => {
     view = shown;
@@ -47,7 +48,7 @@ export function mountDashboard({ store, controls, replay, theme, stdout, stdin, 
   };
   const tree = (hidden: boolean) => (
     <ThemeContext.Provider value={theme}>
-      <App store={store} controls={controls} replay={replay} hidden={hidden} forceExit={exit} onView={onView} />
+      <App store={store} controls={controls} replay={replay} attached={attached} hidden={hidden} forceExit={exit} onView={onView} />
     </ThemeContext.Provider>
   );
   // Ink repaints the current frame on resize before React has re-rendered for the new size; when

@@ -54,4 +54,6 @@ export interface WorkerData {
   /** The NO_COLOR the theme goes by (themeFor). */
   noColor: string | undefined;
   replay: boolean;
+  /** `ingest-tui attach`: the run is elsewhere (q leaves the viewer, X stops the run). */
+  attached: boolean;
 }

@@ -4,7 +4,7 @@ import { entryPoint } from '../../util/package-paths.js';
 import { startWorker } from '../../util/worker.js';
 import type { Store } from '../model/store.js';
 import { formatSummary } from '../report/summary-table.js';
-import { applyControl, type DashboardControls } from './controls.js';
+import { applyControl, type ControlAnswer, type ControlRequest, type DashboardControls } from './controls.js';
 import { oneInFlight } from './one-in-flight.js';
 import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createSnapshotEncoder } from './snapshot-wire.js';
@@ -14,6 +14,13 @@ export interface DashboardOptions {
   /** Read for every request the keys make: the run may start after the dashboard does. */
   controls: () => DashboardControls | undefined;
   replay?: boolean;
+  /**
+   * Controls somewhere else (`ingest-tui attach`: the run behind a socket): requests go to
+   * `request`, which answers when it can; `controls` is then not read.
+   */
+  request?: (request: ControlRequest, answer: (answer: ControlAnswer) => void) => void;
+  /** A viewer attached to a run elsewhere: q and Ctrl-C leave it (forceExit), X stops the run. */
+  attached?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   env?: NodeJS.ProcessEnv;
@@ -72,6 +79,7 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     stdinIsTTY: stdin.isTTY === true,
     noColor: (options.env ?? process.env).NO_COLOR,
     replay: options.replay === true,
+    attached: options.attached === true,
   };
   // A frame is a few MB of short-lived garbage; with V8's default young generation (up to 48 MB)
   // the worker's heap grew by ~40 MB during a 10,000-source run, which the header's "per source"
@@ -141,7 +149,8 @@ export function startDashboard(options: DashboardOptions): Dashboard {
         break;
       case 'control':
         // Also while unmount drains what the worker posted last: the run may still be there to hear it.
-        send({ type: 'answer', answer: applyControl(options.controls(), message.request) });
+        if (options.request) options.request(message.request, (answer) => closed || send({ type: 'answer', answer }));
+        else send({ type: 'answer', answer: applyControl(options.controls(), message.request) });
         break;
       case 'closed':
         picture = message.picture;

@@ -12,7 +12,7 @@ import type { ToMain, ToWorker, WorkerData } from './protocol.js';
 import { createReplicaStore } from './snapshot-wire.js';
 
 const data: WorkerData = workerData;
-const { port, closed, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay } = data;
+const { port, closed, columns, rows, stdoutIsTTY, stdinIsTTY, noColor, replay, attached } = data;
 yieldToTheEventLoop(); // a frame can wait; the pipeline should not
 const post = (message: ToMain) => port.postMessage(message);
 
@@ -61,6 +61,7 @@ const dashboard = mountDashboard({
   store,
   controls: controls.channel,
   replay,
+  attached,
   theme: themeFor({ NO_COLOR: noColor }),
   stdout,
   stdin,

@@ -23,6 +23,8 @@ export interface KeyBindings {
   runTwin?(): void;
   /** Ctrl-C a second time: leave now, without waiting for cleanup. */
   forceExit(): void;
+  /** A viewer attached to a run elsewhere: q and Ctrl-C leave the viewer at once (forceExit), X stops the run. */
+  attached?: boolean;
 }
 
 /** What the footer says of an answer; nothing where the screen shows it anyway (paused, stopping). */
@@ -90,6 +92,7 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
     (input, key) => {
       const snap = keys.store.getSnapshot();
       if (key.ctrl && input === 'c') {
+        if (keys.attached) return keys.forceExit();
         if (stopping.current) return keys.forceExit();
         stopping.current = true;
         return controls.send({ op: 'stop', kind: 'SIGINT' });
@@ -110,7 +113,15 @@ export function useDashboardKeys(keys: KeyBindings): boolean {
       for (const ch of input) {
         switch (ch) {
           case 'q':
+            if (keys.attached) return keys.forceExit();
             if (!stopping.current) {
+              stopping.current = true;
+              controls.send({ op: 'stop', kind: 'quit' });
+            }
+            break;
+          case 'X':
+            // Attached: stop the run itself, as q does at its own terminal. Elsewhere X is nothing.
+            if (keys.attached && !stopping.current) {
               stopping.current = true;
               controls.send({ op: 'stop', kind: 'quit' });
             }

@@ -391,8 +391,36 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
     timer ??= setTimeout(flush, intervalMs);
   }
 
+  /**
+   * Start from another store's snapshot (an attached viewer joining a run): the views, counts and
+   * histories as they were there, then events apply on top as usual. Listeners hear it at once.
+   */
+  function restore(from: Snapshot) {
+    views.length = 0;
+    byName.clear();
+    for (const source of from.sources) {
+      const view: SourceView = { ...source, ...(source.held ? { held: [...source.held] } : {}), ...(source.marks ? { marks: { ...source.marks } } : {}) };
+      views.push(view);
+      byName.set(view.name, view);
+    }
+    Object.assign(counts, from.counts);
+    const { version: _version, sources: _sources, counts: _counts, rssHistory: rss, lagHistory: lag, notes: fromNotes, held: fromHeld, ...rest } = from;
+    state = { ...rest };
+    const refill = <T>(list: T[], from: readonly T[]) => {
+      list.length = 0;
+      for (const item of from) list.push(item);
+    };
+    refill(rssHistory, rss);
+    refill(lagHistory, lag);
+    refill(notes, fromNotes);
+    refill(held, fromHeld);
+    inLastEntry = state.historyStep; // the last entry counts as full: the next sample starts one
+    flush();
+  }
+
   return {
     apply,
+    restore,
     getSnapshot: () => snapshot,
     subscribe(listener: (snapshot: Snapshot) => void) {
       listeners.add(listener);
