@@ -86,6 +86,7 @@ const summaryFields = {
   maxLoopLagMs: count,
   stoppedBy: name.optional(),
   sources: z.array(sourceResult),
+  sourcesOmitted: count.optional(),
 };
 const summary = z.object(summaryFields);
 
