@@ -158,6 +158,11 @@ export class Lanes<T> {
         try {
           const next = this.options.feed.next(this.options.signal);
           item = next instanceof Promise ? await next : next;
+        } catch (error) {
+          // A feed that claims from elsewhere stops claiming when the run stops (its next rejects
+          // with the signal's reason): nothing more to take, not a failure.
+          if (!this.options.signal.aborted) throw error;
+          item = undefined;
         } finally {
           this.pendingTakes -= 1;
         }

@@ -126,6 +126,34 @@ describe('lanes pull sources from a feed', () => {
     assert.deepEqual(claims, names(4));
   });
 
+  it('a feed that rejects once the run stops ends the lanes, it does not fail them', async () => {
+    const stop = new AbortController();
+    const ran: string[] = [];
+    let handed = 0;
+    const feed: Feed<string> = {
+      next: (signal) =>
+        signal.aborted
+          ? Promise.reject(signal.reason)
+          : new Promise((resolve, reject) => {
+              if (handed++ === 0) return resolve('first');
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+            }),
+    };
+    const lanes = new Lanes<string>({
+      feed,
+      concurrency: 2,
+      signal: stop.signal,
+      run: async (name) => {
+        ran.push(name);
+      },
+    });
+    await lanes.start();
+    await settle();
+    stop.abort(new Error('stopped'));
+    await lanes.done;
+    assert.deepEqual(ran, ['first']);
+  });
+
   it('an empty feed is done at once', async () => {
     const h = harness([], 3);
     await h.lanes.start();
