@@ -2,8 +2,8 @@
 // stand-ins for its terminal streams. See start-dashboard.ts for the main thread's half.
 import './react-production.js';
 import { PassThrough, Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { workerData } from 'node:worker_threads';
-import stripAnsi from 'strip-ansi';
 import { yieldToTheEventLoop } from '../../util/thread-priority.js';
 import { themeFor } from '../theme.js';
 import { controlChannel } from './controls.js';
@@ -23,7 +23,7 @@ let painted = false;
  * visible text once the replica has them is that frame.
  */
 function paintedTheSources(text: string) {
-  if (painted || store.getSnapshot().sources.length === 0 || stripAnsi(text).trim() === '') return;
+  if (painted || store.getSnapshot().sources.length === 0 || stripVTControlCharacters(text).trim() === '') return;
   painted = true;
   post({ type: 'painted' });
 }

@@ -50,6 +50,7 @@ export function useTwinRun(program: string | undefined): [TwinRun, () => void] {
     };
     // -u: unbuffered, so its lines arrive as it prints them; cwd: the scenario's directory.
     const proc = spawn('python3', ['-u', program], {
+      windowsHide: true,
       cwd: dirname(program),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: TWIN_RUN_LIMIT_MS,
