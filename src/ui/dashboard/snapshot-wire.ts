@@ -1,5 +1,5 @@
 import { type Lesson, SOURCE_STATES, type Summary } from '../../pipeline/events.js';
-import type { Note, Snapshot, SourceView } from '../model/store.js';
+import { type Note, queuedView, type Snapshot, type SourceView } from '../model/store.js';
 import { packRow, STRIDE, unpackRow } from './snapshot-fields.js';
 
 /**
@@ -128,7 +128,7 @@ export function createReplicaStore() {
   function apply(message: SnapshotMessage) {
     if (message.added) {
       const { names, kinds, expected } = message.added;
-      for (const [i, name] of names.entries()) views.push(replicaView(name, kinds[i]!, expected[i]));
+      for (const [i, name] of names.entries()) views.push(queuedView(name, kinds[i]!, expected[i]));
     }
     const { table } = message;
     for (let i = 0; i < views.length; i++) unpackRow(views[i]!, table, i * STRIDE);
@@ -154,35 +154,5 @@ export function createReplicaStore() {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-  };
-}
-
-/**
- * A view with every field it will ever get, absent ones undefined: all views then share one
- * shape. Spread from an info object, each had a shape of its own (V8), and unpacking 100,000 of
- * them took 120-200 ms a frame instead of a few.
- */
-function replicaView(name: string, kind: string, expected: SourceView['expected']): SourceView {
-  return {
-    name,
-    kind,
-    expected,
-    state: 'queued',
-    chunks: 0,
-    records: 0,
-    bytes: 0,
-    persisted: 0,
-    deadLettered: 0,
-    dropped: 0,
-    ms: 0,
-    retries: 0,
-    startedAt: undefined,
-    endedAt: undefined,
-    error: undefined,
-    lastNote: undefined,
-    cancellingAt: undefined,
-    cancelReason: undefined,
-    held: undefined,
-    marks: undefined,
   };
 }

@@ -227,20 +227,7 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
           ...(event.clockHeld ? { starting: true } : {}),
         };
         for (const s of event.sources) {
-          const view: SourceView = {
-            name: s.name,
-            kind: s.kind,
-            expected: s.expected,
-            state: 'queued',
-            chunks: 0,
-            records: 0,
-            bytes: 0,
-            persisted: 0,
-            deadLettered: 0,
-            dropped: 0,
-            ms: 0,
-            retries: 0,
-          };
+          const view = queuedView(s.name, s.kind, s.expected);
           views.push(view);
           byName.set(s.name, view);
           counts.queued += 1;
@@ -437,4 +424,34 @@ export function busyMs(snapshot: Snapshot, now = snapshot.t): number {
   let busy = snapshot.finishedBusyMs;
   for (const view of snapshot.sources) if (view.state === 'running' && view.startedAt !== undefined) busy += now - view.startedAt;
   return busy;
+}
+
+/**
+ * A view with every field it will ever get, absent ones undefined: all views then share one
+ * shape. Spread from an info object, each had a shape of its own (V8), and unpacking 100,000 of
+ * them took 120-200 ms a frame instead of a few.
+ */
+export function queuedView(name: string, kind: string, expected: SourceView['expected']): SourceView {
+  return {
+    name,
+    kind,
+    expected,
+    state: 'queued',
+    chunks: 0,
+    records: 0,
+    bytes: 0,
+    persisted: 0,
+    deadLettered: 0,
+    dropped: 0,
+    ms: 0,
+    retries: 0,
+    startedAt: undefined,
+    endedAt: undefined,
+    error: undefined,
+    lastNote: undefined,
+    cancellingAt: undefined,
+    cancelReason: undefined,
+    held: undefined,
+    marks: undefined,
+  };
 }
