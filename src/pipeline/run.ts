@@ -130,6 +130,8 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
   const transformAhead = Math.max(1, options.transformAhead ?? 4);
   // A sink whose write is a round trip (a database's commit) is written behind the reads.
   const writeBehind = options.sink.writeBehind === true;
+  // Shared by as many sources as may run at once, not as many as have started so far: the first
+  // of 40 starting together must not take the whole window before the others are there.
   const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   // A queued source costs nothing here (the feed holds it); a finished one is a row of numbers.
   const table = new SourceTable(feed.size);
@@ -225,7 +227,11 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
   ) {
     const written = transformed instanceof Promise ? undefined : write(source, chunk, transformed);
     written?.catch(() => {}); // awaited in its turn; not unhandled while it waits
-    return writes.add(transformed, (ready) => persist(source, chunk, ready, result, written), aheadFor(running.size));
+    return writes.add(
+      transformed,
+      (ready) => persist(source, chunk, ready, result, written),
+      aheadFor(Math.max(running.size, Math.min(concurrency, feed.size ?? concurrency))),
+    );
   }
 
   /** A chunk's records go through the transform; a synchronous one held the loop meanwhile. */
