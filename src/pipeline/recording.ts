@@ -7,7 +7,7 @@ import { LIMITS } from '../util/limits.js';
 import { jsonLine } from '../util/sanitize.js';
 import type { EventBus, PipelineEvent } from './events.js';
 import { pauseDecider } from './pause-points.js';
-import { recordedProgram, replayedProgram } from './twin.js';
+import { onlyBundledTwin, portableTwin } from './twin.js';
 
 /**
  * --record FILE: the event stream as NDJSON, exactly what --json prints. The file is opened
@@ -23,7 +23,7 @@ export async function recordEvents(path: string, bus: EventBus, flag = `--record
   const unsubscribe = bus.subscribe((event) => {
     // Caught in the chain: a rejected write must not become an unhandled rejection between events.
     writes = writes
-      .then(() => (failure ? undefined : file.write(`${jsonLine(portable(event))}\n`)))
+      .then(() => (failure ? undefined : file.write(`${jsonLine(event.type === 'run-start' ? portableTwin(event) : event)}\n`)))
       .catch((err: unknown) => {
         failure ??= err;
       });
@@ -36,21 +36,6 @@ export async function recordEvents(path: string, bus: EventBus, flag = `--record
     });
     if (failure) throw new IngestError('E_SINK', `${flag}: cannot write (${describeError(failure)}); the recording is incomplete`, { cause: failure });
   };
-}
-
-/** A recorded lesson names its twin the way any machine can replay it (see twin.ts). */
-function portable(event: PipelineEvent): PipelineEvent {
-  const twin = event.type === 'run-start' ? event.lesson?.twin : undefined;
-  if (event.type !== 'run-start' || !twin) return event;
-  return { ...event, lesson: { ...event.lesson!, twin: { ...twin, program: recordedProgram(twin.program) } } };
-}
-
-/** A replayed lesson's twin runs only if it is a bundled scene's; otherwise its recorded output still shows. */
-function local(event: PipelineEvent): PipelineEvent {
-  const twin = event.type === 'run-start' ? event.lesson?.twin : undefined;
-  if (event.type !== 'run-start' || !twin) return event;
-  const program = replayedProgram(twin.program);
-  return { ...event, lesson: { ...event.lesson!, twin: { ...twin, program: program ?? '' } } };
 }
 
 export interface Replay {
@@ -89,7 +74,7 @@ export function startReplay(
     if (event.type === 'paused') return;
     t = event.t;
     if (event.type === 'run-start' && options.pauseAtMoments) pauses = pauseDecider(event.lesson?.pauseAt);
-    emit(local(event));
+    emit(event.type === 'run-start' ? onlyBundledTwin(event) : event);
     const caption = event.type === 'metrics' ? undefined : pauses.after(event);
     if (caption !== undefined) setPaused(true, caption);
   };

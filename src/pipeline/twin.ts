@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../util/package-paths.js';
+import type { Lesson } from './events.js';
 
 /** A scenario's Python asyncio program (twin.py) and what it printed when run here (twin.out). */
 export interface Twin {
@@ -55,3 +56,19 @@ export function replayedProgram(program: string): string | undefined {
   if (inScenes.startsWith('..') || isAbsolute(inScenes) || !path.endsWith(`${sep}${TWIN_PROGRAM}`)) return undefined;
   return path;
 }
+
+/** `from` (a run-start, a snapshot) with its lesson's twin program changed by `change`. */
+function withTwinProgram<T extends { lesson?: Lesson }>(from: T, change: (program: string) => string): T {
+  const twin = from.lesson?.twin;
+  if (!twin) return from;
+  return { ...from, lesson: { ...from.lesson!, twin: { ...twin, program: change(twin.program) } } };
+}
+
+/** For a recording: the twin named so that any machine can replay it. */
+export const portableTwin = <T extends { lesson?: Lesson }>(from: T): T => withTwinProgram(from, recordedProgram);
+
+/**
+ * From a recording or a control socket: `y` may run only a bundled scene's twin.py (empty: it
+ * runs nothing; the recorded output still shows).
+ */
+export const onlyBundledTwin = <T extends { lesson?: Lesson }>(from: T): T => withTwinProgram(from, (program) => replayedProgram(program) ?? '');

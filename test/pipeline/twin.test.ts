@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { recordedProgram, replayedProgram } from '../../src/pipeline/twin.js';
+import { onlyBundledTwin, portableTwin, recordedProgram, replayedProgram } from '../../src/pipeline/twin.js';
 import { packageRoot } from '../../src/util/package-paths.js';
 
 const gather = join(packageRoot, 'fixtures/lecture/01-gather/twin.py');
@@ -29,5 +30,25 @@ describe('a twin in a recording', () => {
     ]) {
       assert.equal(replayedProgram(hostile), undefined, hostile);
     }
+  });
+});
+
+const lesson = (program: string) => ({ lesson: { title: 't', js: 'j', asyncio: 'a', takeaway: 'k', twin: { program, recorded: ['out'] } } });
+
+describe("a lesson's twin from a recording or a control socket", () => {
+  it("lets y run only a bundled scene's twin, whatever program the run names", () => {
+    assert.equal(onlyBundledTwin(lesson('/home/someone/evil.py')).lesson.twin.program, '');
+    assert.equal(onlyBundledTwin(lesson('/x/fixtures/../../evil/twin.py')).lesson.twin.program, '');
+    const bundled = onlyBundledTwin(lesson('/elsewhere/fixtures/lecture/01-gather/twin.py')).lesson.twin.program;
+    assert.match(bundled, /fixtures\/lecture\/01-gather\/twin\.py$/);
+    assert.ok(existsSync(bundled));
+    assert.deepEqual(onlyBundledTwin(lesson('/a/b.py')).lesson.twin.recorded, ['out'], 'its recorded output still shows');
+  });
+
+  it('records a bundled twin by its place in the package; a lesson without a twin is left as it is', () => {
+    assert.equal(portableTwin(lesson(gather)).lesson.twin.program, 'fixtures/lecture/01-gather/twin.py');
+    const bare = { lesson: { title: 't', js: 'j', asyncio: 'a', takeaway: 'k' } };
+    assert.equal(portableTwin(bare), bare);
+    assert.equal(onlyBundledTwin(bare), bare);
   });
 });

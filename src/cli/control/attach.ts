@@ -3,8 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { IngestError } from '../../errors.js';
 import { EXIT, signalExitCode } from '../../exit-codes.js';
-import type { Lesson, Summary } from '../../pipeline/events.js';
-import { replayedProgram } from '../../pipeline/twin.js';
+import type { Summary } from '../../pipeline/events.js';
+import { onlyBundledTwin } from '../../pipeline/twin.js';
 import type { ControlAnswer, ControlRequest } from '../../ui/dashboard/controls.js';
 import { createStore } from '../../ui/model/store.js';
 import { jsonLine, safeText } from '../../util/sanitize.js';
@@ -63,16 +63,6 @@ async function chooseSocket(given: string | undefined): Promise<string> {
   if (live.length === 1) return live[0]!;
   if (live.length === 0) throw new IngestError('E_USAGE', `attach: no run is listening in ${dir} (start one with --control, or give attach its socket)`);
   throw new IngestError('E_USAGE', `attach: ${live.length} runs are listening, name one: ${live.join(' ')}`);
-}
-
-/**
- * `y` in the lesson view runs the lesson's twin with python3: from a socket, as from a recording,
- * only a bundled scene's twin.py may run (the recorded output still shows for any other).
- */
-export function localTwin<T extends { lesson?: Lesson }>(from: T): T {
-  const twin = from.lesson?.twin;
-  if (!twin) return from;
-  return { ...from, lesson: { ...from.lesson!, twin: { ...twin, program: replayedProgram(twin.program) ?? '' } } };
 }
 
 /** The exit code the run itself leaves with (main.ts): the viewer that saw it to the end says the same. */
@@ -137,10 +127,10 @@ export async function attach(given: string | undefined, io = { stdout: process.s
     if (!interactive && message.type !== 'hello') printed.push(jsonLine(message));
     switch (message.type) {
       case 'state':
-        store.restore(localTwin(message.snapshot));
+        store.restore(onlyBundledTwin(message.snapshot));
         break;
       case 'event':
-        store.apply(message.event.type === 'run-start' ? localTwin(message.event) : message.event);
+        store.apply(message.event.type === 'run-start' ? onlyBundledTwin(message.event) : message.event);
         if (message.event.type === 'summary') store.flush();
         break;
       case 'answer':
