@@ -27,7 +27,7 @@ const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\
  * them over) commits nothing more: its chunk fails instead of doubling a record. Every row carries
  * the run (`run`: --fleet NAME, else DEFAULT_RUN), part of each table's key.
  */
-export function postgresSink(db: Database, owner: string, run: string): Sink {
+export function postgresSink(db: Database, owner: string, run: string, options: { onLost?: (source: string) => void } = {}): Sink {
   let queue: Pending[] = [];
   let writing = false;
   let scheduled = false;
@@ -126,13 +126,16 @@ export function postgresSink(db: Database, owner: string, run: string): Sink {
           const gone = new Set(lost);
           for (const p of batch) {
             if (!gone.has(p)) p.resolve();
-            else
+            else {
+              // Before the chunk fails: the pipeline stops the source as handed on, not as failed.
+              options.onLost?.(p.source);
               p.reject(
                 new IngestError(
                   'E_SINK',
                   `${p.source} is no longer this worker's in ${db.where} (its lease ran out and another worker holds it): nothing committed`,
                 ),
               );
+            }
           }
         },
         (cause) => {
