@@ -176,8 +176,11 @@ export type PipelineEvent =
     }>
   /** The run's clock began to run (after run-start's `clockHeld`): the sources were on screen. */
   | At<{ type: 'clock-start' }>
-  /** `kind`: for a source run-start did not list (a fleet worker's claim); `takenFrom`: the fleet worker that held it before. */
-  | At<{ type: 'source-start'; source: string; kind?: string; takenFrom?: string }>
+  /**
+   * `kind` and `expected`: for a source run-start did not list (a fleet worker's claim);
+   * `takenFrom`: the fleet worker that held it before.
+   */
+  | At<{ type: 'source-start'; source: string; kind?: string; expected?: SourceInfo['expected']; takenFrom?: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>
   | At<{ type: 'note'; source: string; text: string }>

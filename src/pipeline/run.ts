@@ -345,7 +345,14 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
   function emitSourceStart(source: Source) {
     if (sources) return emit({ type: 'source-start', t: now(), source: source.name });
     const takenFrom = feed.takenFrom?.(source.name);
-    emit({ type: 'source-start', t: now(), source: source.name, kind: source.kind, ...(takenFrom ? { takenFrom } : {}) });
+    emit({
+      type: 'source-start',
+      t: now(),
+      source: source.name,
+      kind: source.kind,
+      ...(source.expected ? { expected: source.expected } : {}),
+      ...(takenFrom ? { takenFrom } : {}),
+    });
   }
 
   /** Its output closed and its checkpoint told; a source that was done but cannot close them failed. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { parseEvents, runCli, startCli } from '../helpers/cli.js';
+import { fleetKillResumeRound, referenceRun } from '../helpers/fleet-kill-resume.js';
+import { writeKillResumeSources } from '../helpers/kill-resume.js';
 import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 
@@ -69,7 +71,7 @@ describe('--fleet NAME: workers sharing one run through PostgreSQL (the built CL
     assert.equal(got.sum, (await reference(t, dir)).sum, 'the same records as one process alone');
   });
 
-  it('Ctrl-C hands a worker\'s sources on at once: another finishes them from their committed cursor, nothing lost or doubled', async (t) => {
+  it("Ctrl-C hands a worker's sources on at once: another finishes them from their committed cursor, nothing lost or doubled", async (t) => {
     const pg = await freshDatabase(t);
     if (!pg) return;
     const dir = sourcesDir({ count: 4, chunks: 12, latency: '60ms' });
@@ -133,6 +135,16 @@ describe('--fleet NAME: workers sharing one run through PostgreSQL (the built CL
     assert.equal(result.code, 0, result.stderr);
     const got = await records(pg);
     assert.equal(got.n, got.distinct);
+  });
+
+  it('the kill loop, fleet mode: three workers, two of them stopped at random moments (SIGKILL or SIGINT) and replaced: 0 lost, 0 doubled', async (t) => {
+    const pg = await freshDatabase(t);
+    if (!pg) return;
+    const sources = writeKillResumeSources(tempDir('ingest-fleet-kill-'));
+    const reference = await referenceRun(sources, pg.url);
+    const r = await fleetKillResumeRound({ sources, url: pg.url, run: RUN, reference, kills: 2, stopAfterMs: [150, 900] });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual([r.lost, r.doubled, r.wrong, r.found], [0, 0, 0, reference.size], r.stops.join(', '));
   });
 
   it('refused with one line and exit 2: without --sink postgres, with --resume, or with other sources or another --seed than the run', async (t) => {

@@ -150,7 +150,7 @@ const event = z.discriminatedUnion('type', [
     fleet: fleetInfo.optional(),
   }),
   at('clock-start', {}),
-  at('source-start', { source: name, kind: name.optional(), takenFrom: name.optional() }),
+  at('source-start', { source: name, kind: name.optional(), expected, takenFrom: name.optional() }),
   at('chunk', { source: name, seq: count, records: count, bytes: count, persisted: count, deadLettered: count }),
   at('retry', { source: name, attempt: count, delayMs: count, reason: text }),
   at('note', { source: name, text }),

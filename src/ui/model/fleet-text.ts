@@ -7,10 +7,11 @@ import type { Snapshot } from './store.js';
  * (`fleet NAME` watches it), and this says how far it is and who else works on it.
  */
 export function fleetText(fleet: NonNullable<Snapshot['fleet']>): string {
-  const name = `fleet ${safeText(fleet.run, 64)} (worker ${safeText(fleet.worker, 80)})`;
+  const name = `fleet ${safeText(fleet.run, 64)}`;
+  const me = `this worker ${safeText(fleet.worker, 80)}`;
   const t = fleet.totals;
-  if (!t) return name;
+  if (!t) return `${name} · ${me}`;
   const open = (t.states.queued ?? 0) + (t.states.running ?? 0);
   const workers = t.workers.filter((w) => w.holding > 0).length;
-  return `${name}: ${count(t.sources - open)}/${count(t.sources)} final · ${count(workers)} worker${workers === 1 ? '' : 's'} holding · ${count(t.persisted)} persisted`;
+  return `${name}: ${count(t.sources - open)}/${count(t.sources)} final · ${count(workers)} worker${workers === 1 ? '' : 's'} holding · ${count(t.persisted)} persisted · ${me}`;
 }

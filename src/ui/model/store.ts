@@ -243,7 +243,7 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
         for (const s of event.sources) announce(s.name, s.kind, s.expected);
         break;
       case 'source-start': {
-        const view = byName.get(event.source) ?? (event.kind === undefined ? undefined : announce(event.source, event.kind));
+        const view = byName.get(event.source) ?? (event.kind === undefined ? undefined : announce(event.source, event.kind, event.expected));
         if (view) {
           if (event.takenFrom !== undefined) view.lastNote = `taken over from ${event.takenFrom}`;
           setState(view, 'running');
