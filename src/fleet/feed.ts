@@ -6,6 +6,7 @@ import type { CheckpointTarget } from '../pipeline/persistence/checkpoints.js';
 import { ownerIsGone } from '../pipeline/persistence/postgres-checkpoints.js';
 import type { SourceFeed } from '../pipeline/source-feed.js';
 import { type Database, inTransaction } from '../sinks/postgres/database.js';
+import { lockInOrder } from '../sinks/postgres/lock-order.js';
 import type { Cursor, Source } from '../sources/source.js';
 import { onAbort } from '../util/wait-list.js';
 import { leaseMs as checkLease } from './lease.js';
@@ -46,12 +47,24 @@ export interface FleetOptions {
   leaseMs?: number;
 }
 
+/** A finish() waiting for its transaction. */
+interface Finishing {
+  name: string;
+  state: string;
+  error: string | undefined;
+  resolve(written: boolean): void;
+  reject(reason: unknown): void;
+}
+
 /** A lane waiting in next(). */
 interface Asking {
   resolve(source: Source | undefined): void;
   reject(reason: unknown): void;
   off(): void;
 }
+
+/** How long a look at this host's gone workers holds (see goneOwners). */
+const GONE_TTL_MS = 1000;
 
 /** How long the claims wait before looking again after the server failed to answer, then give up. */
 const CLAIM_RETRIES = [500, 1000, 2000, 4000];
@@ -205,8 +218,20 @@ export class FleetFeed implements SourceFeed {
     return claims;
   }
 
-  /** Owners of this host holding sources of the run whose process has ended (kill -9): they hold nothing. */
+  private gone: { owners: string[]; at: number } | undefined;
+
+  /**
+   * Owners of this host holding sources of the run whose process has ended (kill -9): they hold
+   * nothing. Looked up at most every GONE_TTL_MS: claims come many times a second.
+   */
   private async goneOwners(): Promise<string[]> {
+    if (this.gone && performance.now() - this.gone.at < GONE_TTL_MS) return this.gone.owners;
+    const owners = await this.lookUpGoneOwners();
+    this.gone = { owners, at: performance.now() };
+    return owners;
+  }
+
+  private async lookUpGoneOwners(): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ owner: string }>(
       `SELECT DISTINCT owner FROM ${this.table} WHERE run = $1 AND state = 'running' AND owner LIKE $2 AND lease_until >= now()`,
       [this.run, `${hostname().replace(/[\\%_]/g, '\\$&')}:%`],
@@ -377,8 +402,9 @@ export class FleetFeed implements SourceFeed {
   async renew(): Promise<{ held: string[]; lost: string[] }> {
     try {
       const { rows } = await this.db.pool.query<{ source: string }>(
-        `UPDATE ${this.table} SET lease_until = now() + make_interval(secs => $3)
-          WHERE run = $1 AND owner = $2 AND state = 'running' RETURNING source`,
+        `WITH ${lockInOrder(this.table, "run = $1 AND owner = $2 AND state = 'running'")}
+         UPDATE ${this.table} AS s SET lease_until = now() + make_interval(secs => $3)
+           FROM locked WHERE s.run = locked.run AND s.source = locked.source RETURNING s.source`,
         [this.run, this.owner, this.leaseMs / 1000],
       );
       this.renewError = undefined;
@@ -402,8 +428,9 @@ export class FleetFeed implements SourceFeed {
     if (names.length === 0) return [];
     const released = await inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ source: string }>(
-        `UPDATE ${this.table} SET state = 'queued', owner = NULL, lease_until = NULL, updated_at = now()
-          WHERE run = $1 AND owner = $2 AND state = 'running' AND source = ANY($3::text[]) RETURNING source`,
+        `WITH ${lockInOrder(this.table, "run = $1 AND owner = $2 AND state = 'running' AND source = ANY($3::text[])")}
+         UPDATE ${this.table} AS s SET state = 'queued', owner = NULL, lease_until = NULL, updated_at = now()
+           FROM locked WHERE s.run = locked.run AND s.source = locked.source RETURNING s.source`,
         [this.run, this.owner, names],
       );
       if (rows.length > 0) await this.notify(client); // delivered at commit, not before
@@ -416,19 +443,49 @@ export class FleetFeed implements SourceFeed {
   /**
    * A source's final state (done, failed, timed-out, ...), written only if this worker still holds
    * it; false when it had lost it. Announced: the last one wakes every waiting worker to leave.
+   * Sources ending together share one transaction (one commit, one notification): a fleet of
+   * short sources would otherwise spend a commit's flush on each.
    */
-  async finish(name: string, state: string, error?: string): Promise<boolean> {
-    if ((OPEN_STATES as readonly string[]).includes(state)) throw new TypeError(`finish() takes a final state, got ${state}`);
+  finish(name: string, state: string, error?: string): Promise<boolean> {
+    if ((OPEN_STATES as readonly string[]).includes(state)) return Promise.reject(new TypeError(`finish() takes a final state, got ${state}`));
     this.claims.delete(name);
-    return inTransaction(this.db, async (client) => {
-      const { rowCount } = await client.query(
-        `UPDATE ${this.table} SET state = $4, error = $5, owner = NULL, lease_until = NULL, updated_at = now()
-          WHERE run = $1 AND source = $2 AND owner = $3`,
-        [this.run, name, this.owner, state, error ?? null],
-      );
-      if (rowCount) await this.notify(client);
-      return rowCount === 1;
+    return new Promise((resolve, reject) => {
+      this.finishing.push({ name, state, error, resolve, reject });
+      void this.writeFinishes();
     });
+  }
+
+  private finishing: Finishing[] = [];
+  private writingFinishes = false;
+
+  private async writeFinishes() {
+    if (this.writingFinishes) return;
+    this.writingFinishes = true;
+    try {
+      while (this.finishing.length > 0) {
+        await new Promise((turn) => setImmediate(turn)); // the sources ending in this turn of the loop go together
+        const batch = this.finishing.splice(0);
+        try {
+          const written = await inTransaction(this.db, async (client) => {
+            const { rows } = await client.query<{ source: string }>(
+              `WITH ${lockInOrder(this.table, 'run = $1 AND owner = $2 AND source = ANY($3::text[])')}
+               UPDATE ${this.table} AS s SET state = f.state, error = f.error, owner = NULL, lease_until = NULL, updated_at = now()
+                 FROM locked, unnest($3::text[], $4::text[], $5::text[]) AS f(source, state, error)
+                WHERE s.run = locked.run AND s.source = locked.source AND f.source = s.source
+            RETURNING s.source`,
+              [this.run, this.owner, batch.map((f) => f.name), batch.map((f) => f.state), batch.map((f) => f.error ?? null)],
+            );
+            if (rows.length > 0) await this.notify(client);
+            return new Set(rows.map((r) => r.source));
+          });
+          for (const f of batch) f.resolve(written.has(f.name));
+        } catch (err) {
+          for (const f of batch) f.reject(err);
+        }
+      }
+    } finally {
+      this.writingFinishes = false;
+    }
   }
 
   /** Whether every source of the run is in a final state. */

@@ -78,12 +78,15 @@ async function openDatabasePersistence(options: {
   targets: CheckpointTarget[];
   db?: { url?: string; schema?: string };
 }): Promise<Persistence> {
-  const [{ connectDatabase }, { ensureTables, DEFAULT_RUN }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
-    import('../../sinks/postgres/database.js'),
-    import('../../sinks/postgres/tables.js'),
-    import('../../sinks/postgres/sink.js'),
-    import('./postgres-checkpoints.js'),
-  ]);
+  const [{ connectDatabase }, { ensureTables, DEFAULT_RUN }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }, { lockInOrder }] = await Promise.all(
+    [
+      import('../../sinks/postgres/database.js'),
+      import('../../sinks/postgres/tables.js'),
+      import('../../sinks/postgres/sink.js'),
+      import('./postgres-checkpoints.js'),
+      import('../../sinks/postgres/lock-order.js'),
+    ],
+  );
   const db = await connectDatabase(options.db ?? {});
   try {
     await ensureTables(db);
@@ -93,7 +96,13 @@ async function openDatabasePersistence(options: {
     const sources = db.table('ingest_sources');
     const renew = setInterval(
       () => {
-        db.pool.query(`UPDATE ${sources} SET lease_until = now() + make_interval(secs => $2) WHERE owner = $1`, [owner, LEASE_SECONDS]).catch(() => {});
+        db.pool
+          .query(
+            `WITH ${lockInOrder(sources, 'owner = $1')}
+             UPDATE ${sources} AS s SET lease_until = now() + make_interval(secs => $2) FROM locked WHERE s.run = locked.run AND s.source = locked.source`,
+            [owner, LEASE_SECONDS],
+          )
+          .catch(() => {});
       },
       (LEASE_SECONDS * 1000) / 3,
     );

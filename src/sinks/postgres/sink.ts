@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { describeError, IngestError } from '../../errors.js';
 import type { Sink, SinkChunk } from '../sink.js';
 import type { Database } from './database.js';
+import { lockInOrder } from './lock-order.js';
 
 interface Pending {
   source: string;
@@ -62,11 +63,12 @@ export function postgresSink(db: Database, owner: string, run: string, options: 
     await c.query('BEGIN');
     try {
       const moved = await c.query<{ source: string }>(
-        `UPDATE ${tables.sources} AS s
+        `WITH ${lockInOrder(tables.sources, 'run = $8 AND source = ANY($2::text[])')}
+         UPDATE ${tables.sources} AS s
             SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
                 state = 'running', updated_at = now()
-           FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
-          WHERE s.run = $8 AND s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
+           FROM locked, unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
+          WHERE s.run = locked.run AND s.source = locked.source AND c.source = s.source AND s.owner = $1 AND s.next_seq = c.seq
       RETURNING s.source`,
         [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b), run],
       );
