@@ -468,10 +468,12 @@ export class FleetFeed implements SourceFeed {
         try {
           const written = await inTransaction(this.db, async (client) => {
             const { rows } = await client.query<{ source: string }>(
-              `WITH ${lockInOrder(this.table, 'run = $1 AND owner = $2 AND source = ANY($3::text[])')}
-               UPDATE ${this.table} AS s SET state = f.state, error = f.error, owner = NULL, lease_until = NULL, updated_at = now()
-                 FROM locked, unnest($3::text[], $4::text[], $5::text[]) AS f(source, state, error)
-                WHERE s.run = locked.run AND s.source = locked.source AND f.source = s.source
+              `WITH ${lockInOrder(this.table, 's.run = $1 AND s.owner = $2 AND s.source = f.source', {
+                from: 'unnest($3::text[], $4::text[], $5::text[]) AS f(source, state, error)',
+                columns: 'f.state, f.error',
+              })}
+               UPDATE ${this.table} AS s SET state = locked.state, error = locked.error, owner = NULL, lease_until = NULL, updated_at = now()
+                 FROM locked WHERE s.run = locked.run AND s.source = locked.source
             RETURNING s.source`,
               [this.run, this.owner, batch.map((f) => f.name), batch.map((f) => f.state), batch.map((f) => f.error ?? null)],
             );
