@@ -40,7 +40,7 @@ export async function openPostgresCheckpoints(options: {
   await inTransaction(db, async (client) => {
     const { rows } = await client.query<Row>(
       `SELECT source, kind, fingerprint, state, cursor, owner, lease_until, (owner IS NOT NULL AND lease_until > now()) AS live_lease
-         FROM ${sources} WHERE run = $1 AND source = ANY($2::text[]) FOR UPDATE`,
+         FROM ${sources} WHERE run = $1 AND source = ANY($2::text[]) ORDER BY source FOR UPDATE`,
       [run, names],
     );
     const byName = new Map(rows.map((r) => [r.source, r]));
