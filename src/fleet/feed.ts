@@ -7,6 +7,7 @@ import { ownerIsGone } from '../pipeline/persistence/postgres-checkpoints.js';
 import type { SourceFeed } from '../pipeline/source-feed.js';
 import { type Database, inTransaction } from '../sinks/postgres/database.js';
 import { lockInOrder } from '../sinks/postgres/lock-order.js';
+import { sourceEnds } from '../sinks/postgres/source-ends.js';
 import type { Cursor, Source } from '../sources/source.js';
 import { onAbort } from '../util/wait-list.js';
 import { leaseMs as checkLease } from './lease.js';
@@ -47,15 +48,6 @@ export interface FleetOptions {
   leaseMs?: number;
 }
 
-/** A finish() waiting for its transaction. */
-interface Finishing {
-  name: string;
-  state: string;
-  error: string | undefined;
-  resolve(written: boolean): void;
-  reject(reason: unknown): void;
-}
-
 /** A lane waiting in next(). */
 interface Asking {
   resolve(source: Source | undefined): void;
@@ -88,6 +80,7 @@ export class FleetFeed implements SourceFeed {
   private readonly table: string;
   private readonly byName: Map<string, Source>;
   private readonly claims = new Map<string, Claim>();
+  private readonly ends: ReturnType<typeof sourceEnds>;
   private renewTimer: NodeJS.Timeout | undefined;
   private listener: pg.PoolClient | undefined;
   /** Bumped on every notification for this run: a wait that began before it does not sleep. */
@@ -106,6 +99,7 @@ export class FleetFeed implements SourceFeed {
     this.leaseMs = checkLease(options.leaseMs);
     this.table = options.db.table('ingest_sources');
     this.byName = new Map(options.sources.map((s) => [s.name, s]));
+    this.ends = sourceEnds(options.db, options.run, options.owner, (client) => this.notify(client));
   }
 
   /**
@@ -449,43 +443,7 @@ export class FleetFeed implements SourceFeed {
   finish(name: string, state: string, error?: string): Promise<boolean> {
     if ((OPEN_STATES as readonly string[]).includes(state)) return Promise.reject(new TypeError(`finish() takes a final state, got ${state}`));
     this.claims.delete(name);
-    return new Promise((resolve, reject) => {
-      this.finishing.push({ name, state, error, resolve, reject });
-      void this.writeFinishes();
-    });
-  }
-
-  private finishing: Finishing[] = [];
-  private writingFinishes = false;
-
-  private async writeFinishes() {
-    if (this.writingFinishes) return;
-    this.writingFinishes = true;
-    try {
-      while (this.finishing.length > 0) {
-        await new Promise((turn) => setImmediate(turn)); // the sources ending in this turn of the loop go together
-        const batch = this.finishing.splice(0);
-        try {
-          const written = await inTransaction(this.db, async (client) => {
-            const { rows } = await client.query<{ source: string }>(
-              `WITH ${lockInOrder(this.table, 'run = $1 AND owner = $2 AND source = ANY($3::text[])')}
-               UPDATE ${this.table} AS s SET state = f.state, error = f.error, owner = NULL, lease_until = NULL, updated_at = now()
-                 FROM locked, unnest($3::text[], $4::text[], $5::text[]) AS f(source, state, error)
-                WHERE s.run = locked.run AND s.source = locked.source AND f.source = s.source
-            RETURNING s.source`,
-              [this.run, this.owner, batch.map((f) => f.name), batch.map((f) => f.state), batch.map((f) => f.error ?? null)],
-            );
-            if (rows.length > 0) await this.notify(client);
-            return new Set(rows.map((r) => r.source));
-          });
-          for (const f of batch) f.resolve(written.has(f.name));
-        } catch (err) {
-          for (const f of batch) f.reject(err);
-        }
-      }
-    } finally {
-      this.writingFinishes = false;
-    }
+    return this.ends.end(name, state, error);
   }
 
   /** Whether every source of the run is in a final state. */

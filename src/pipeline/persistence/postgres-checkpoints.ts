@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { IngestError } from '../../errors.js';
 import { type Database, inTransaction } from '../../sinks/postgres/database.js';
+import { sourceEnds } from '../../sinks/postgres/source-ends.js';
 import type { Cursor } from '../../sources/source.js';
 import { CHECKPOINT_FORMAT, type Checkpoint, type CheckpointStore, type CheckpointTarget, skipped } from './checkpoints.js';
 
@@ -88,6 +89,7 @@ export async function openPostgresCheckpoints(options: {
   });
 
   const byName = new Map(targets.map((t) => [t.name, t]));
+  const ends = sourceEnds(db, run, owner);
   return {
     dir: `${db.where}, table ${sources}`,
     resumeFrom: (name) => (known.get(name)?.done ? undefined : (known.get(name)?.cursor as Cursor | undefined)),
@@ -97,10 +99,7 @@ export async function openPostgresCheckpoints(options: {
       if (target) known.set(name, checkpointOf(target, cursor, false));
     },
     async finished(name, state) {
-      await db.pool.query(
-        `UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE run = $4 AND source = $1 AND owner = $2`,
-        [name, owner, state, run],
-      );
+      await ends.end(name, state);
       const target = byName.get(name);
       if (target && state === 'done') known.set(name, checkpointOf(target, known.get(name)?.cursor as Cursor | undefined, true));
     },

@@ -92,12 +92,15 @@ export function postgresSink(db: Database, owner: string, run: string, options: 
     await c.query('BEGIN');
     try {
       const moved = await c.query<{ source: string }>(
-        `WITH ${lockInOrder(tables.sources, 'run = $8 AND source = ANY($2::text[])')}
+        `WITH ${lockInOrder(tables.sources, 's.run = $8 AND s.source = c.source', {
+          from: 'unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)',
+          columns: 'c.seq, c.next, c.cursor, c.n, c.b',
+        })}
          UPDATE ${tables.sources} AS s
-            SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
+            SET next_seq = locked.next, cursor = locked.cursor, persisted = s.persisted + locked.n, dead_lettered = s.dead_lettered + locked.b,
                 state = 'running', updated_at = now()
-           FROM locked, unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
-          WHERE s.run = locked.run AND s.source = locked.source AND c.source = s.source AND s.owner = $1 AND s.next_seq = c.seq
+           FROM locked
+          WHERE s.run = locked.run AND s.source = locked.source AND s.owner = $1 AND s.next_seq = locked.seq
       RETURNING s.source`,
         [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b), run],
       );
