@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dashboardLag } from './cases/dashboard-lag.js';
 import { fileIngest } from './cases/file-ingest.js';
+import { fleet } from './cases/fleet.js';
 import { httpNdjson } from './cases/http-ndjson.js';
 import { install } from './cases/install.js';
 import { postgresSink } from './cases/postgres-sink.js';
@@ -26,6 +27,7 @@ const CASES: BenchCase[] = [
   fileIngest,
   sqliteSink,
   postgresSink,
+  fleet,
   httpNdjson,
   sources10k,
   sources100k,

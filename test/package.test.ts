@@ -19,8 +19,9 @@ function packagesDistLoads(): Set<string> {
   const dist = join(root, 'dist');
   const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
   const found = new Set<string>();
-  // Statements only: a bundle also carries import lines inside its libraries' doc comments.
-  const statement = /^\s*(?:import\s[^;]*?from\s*|import\s*|export\s[^;]*?from\s*)"([^"]+)"|await import\("([^"]+)"\)/gm;
+  // Statements only (at a line's start, or after a `;` in minified code): a bundle also carries
+  // import lines inside its libraries' doc comments.
+  const statement = /(?:^|;)\s*(?:import\s*[^;]*?from\s*|import\s*|export\s*[^;]*?from\s*)"([^"]+)"|await import\("([^"]+)"\)/gm;
   for (const file of files) {
     for (const m of readFileSync(join(dist, file), 'utf8').matchAll(statement)) {
       const spec = m[1] ?? m[2]!;

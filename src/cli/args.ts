@@ -36,6 +36,8 @@ export interface CliOptions {
   /** --sink postgres: the server's URL (else $DATABASE_URL, else libpq's PG* variables). */
   db?: string;
   dbSchema?: string;
+  /** --fleet NAME: share the run NAME with other workers through --sink postgres. */
+  fleet?: string;
 }
 
 export type Invocation =
@@ -142,6 +144,11 @@ export function parseCommandLine(
     .addOption(new Option('--sink <kind>', `where records go (default: ${DEFAULTS.sink})`).choices(['ndjson', 'sqlite', 'postgres', 'none']))
     .option('--db <url>', 'the PostgreSQL server for --sink postgres (default: $DATABASE_URL, else the PG* variables)', pathArg('--db'))
     .option('--db-schema <name>', "the schema for the tables (default: the URL's search_path, else public)", identifierArg('--db-schema'))
+    .option(
+      '--fleet <name>',
+      'with --sink postgres: join the run NAME shared by every worker started with it (here or on other machines); each claims sources as it frees',
+      identifierArg('--fleet'),
+    )
     .addOption(
       new Option('--ui <renderer>', 'dashboard, plain (progress lines) or json (NDJSON events); default: the dashboard on a terminal').choices([
         'dashboard',

@@ -37,6 +37,7 @@ export function watchInterrupts(options: InterruptOptions): () => void {
         rows: [...options.store.getSnapshot().sources],
         checkpoint: (s) => options.checkpoints?.current(s),
         checkpointDir: options.checkpoints?.dir,
+        continueWith: options.checkpoints?.continueWith,
         out: options.out,
       }),
     );

@@ -215,7 +215,16 @@ async function run(options: CliOptions): Promise<number> {
       runInputs(loaded, sources, options.sources ? `--sources ${options.sources}` : 'the bundled demo'),
     );
     await startRecording();
-    const persistence = await openPersistence({ sink: settings.sink, out, resume: settings.resume, configs: loaded.configs, sources, seed, db: settings.db });
+    const persistence = await openPersistence({
+      sink: settings.sink,
+      out,
+      resume: settings.resume,
+      configs: loaded.configs,
+      sources,
+      seed,
+      db: settings.db,
+      fleet: settings.fleet,
+    });
     const pool = settings.offload ? (await import('../pipeline/offload/pool.js')).createOffloadPool() : undefined;
     await ready; // the dashboard's start-up (~0.2 s of CPU) before the run's, not during it
     const offInterrupts = watchInterrupts({
@@ -231,7 +240,7 @@ async function run(options: CliOptions): Promise<number> {
       },
     });
     const pipeline: PipelineRun = startPipeline(
-      persistence.sources,
+      persistence.feed ?? persistence.sources,
       {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
@@ -253,6 +262,7 @@ async function run(options: CliOptions): Promise<number> {
       emit,
     );
     controls = pipeline;
+    persistence.onLost?.((source) => pipeline.cancel(source, 'lease'));
     // A broken pipe at the summary itself has nothing left to stop.
     stopWhenPipeBreaks(() => store.getSnapshot().summary === undefined && pipeline.stop('EPIPE'));
     const offSignals = onSignals((signal) => pipeline.stop(signal));

@@ -36,6 +36,8 @@ export interface RunSettings {
   out: string;
   /** --sink postgres: the server (else $DATABASE_URL, else libpq's PG* variables) and the schema. */
   db: { url?: string; schema?: string };
+  /** --fleet NAME: the fleet run this worker joins (with --sink postgres). */
+  fleet?: string;
   /** Run the offline HTTP server beside the run, on this port (0: a free one). */
   serve?: { port: number };
   lesson?: Lesson;
@@ -75,6 +77,7 @@ export function resolveRunSettings(flags: CliOptions, file: RunDefaults): RunSet
   }
   const sink = flags.sink ?? file.sink ?? DEFAULTS.sink;
   if ((flags.db !== undefined || flags.dbSchema !== undefined) && sink !== 'postgres') throw new UsageError('--db and --db-schema go with --sink postgres');
+  if (flags.fleet !== undefined) refuseForFleet(flags, sink);
   const slowmo = flags.slowmo ?? file.slowmo ?? DEFAULTS.slowmo;
   const stretched = (ms: number | undefined) => (ms === undefined ? undefined : ms * slowmo);
   return {
@@ -89,10 +92,20 @@ export function resolveRunSettings(flags: CliOptions, file: RunDefaults): RunSet
     resume: flags.resume === true,
     out: resolve(flags.out),
     db: { url: flags.db, schema: flags.dbSchema },
+    ...(flags.fleet === undefined ? {} : { fleet: flags.fleet }),
     serve: file.serve,
     lesson: file.lesson,
     contrast: flags.contrast === true,
   };
+}
+
+/** What cannot go with --fleet NAME: a fleet shares its run through PostgreSQL, and always continues it. */
+function refuseForFleet(flags: CliOptions, sink: SinkKind) {
+  if (sink !== 'postgres') throw new UsageError(`--fleet ${flags.fleet} shares the run through PostgreSQL: it goes with --sink postgres (and --db URL)`);
+  if (flags.resume)
+    throw new UsageError(`--fleet ${flags.fleet} always continues the run where each source committed: leave out --resume (another name starts another run)`);
+  if (flags.contrast) throw new UsageError('--contrast runs a lecture scene a second way on one machine: it does not go with --fleet');
+  if (flags.bufferAll) throw new UsageError('--buffer-all shows one process holding everything: it does not go with --fleet');
 }
 
 /** What the terminal is, for the renderer: main.ts asks the process, tests say. */

@@ -1,10 +1,13 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { IngestError } from '../errors.js';
+import { describeError, IngestError } from '../errors.js';
+import type { FleetInfo, FleetTotals } from '../pipeline/events.js';
 import type { CheckpointTarget } from '../pipeline/persistence/checkpoints.js';
 import { ownerIsGone } from '../pipeline/persistence/postgres-checkpoints.js';
 import type { SourceFeed } from '../pipeline/source-feed.js';
 import { type Database, inTransaction } from '../sinks/postgres/database.js';
+import { lockInOrder } from '../sinks/postgres/lock-order.js';
+import { sourceEnds } from '../sinks/postgres/source-ends.js';
 import type { Cursor, Source } from '../sources/source.js';
 import { onAbort } from '../util/wait-list.js';
 import { leaseMs as checkLease } from './lease.js';
@@ -45,6 +48,19 @@ export interface FleetOptions {
   leaseMs?: number;
 }
 
+/** A lane waiting in next(). */
+interface Asking {
+  resolve(source: Source | undefined): void;
+  reject(reason: unknown): void;
+  off(): void;
+}
+
+/** How long a look at this host's gone workers holds (see goneOwners). */
+const GONE_TTL_MS = 1000;
+
+/** How long the claims wait before looking again after the server failed to answer, then give up. */
+const CLAIM_RETRIES = [500, 1000, 2000, 4000];
+
 type ClaimRow = { source: string; kind: string; cursor: Cursor | null; next_seq: number; previous: string | null };
 
 /**
@@ -64,6 +80,7 @@ export class FleetFeed implements SourceFeed {
   private readonly table: string;
   private readonly byName: Map<string, Source>;
   private readonly claims = new Map<string, Claim>();
+  private readonly ends: ReturnType<typeof sourceEnds>;
   private renewTimer: NodeJS.Timeout | undefined;
   private listener: pg.PoolClient | undefined;
   /** Bumped on every notification for this run: a wait that began before it does not sleep. */
@@ -72,6 +89,8 @@ export class FleetFeed implements SourceFeed {
   private closed = false;
   /** The last renewal's failure, if the last one failed (the server away): the pipeline may report it. */
   renewError: unknown;
+  /** Told of sources this worker lost (a renewal found another worker holds them): stop reading them. */
+  onLost: (names: string[]) => void = () => {};
 
   private constructor(options: FleetOptions) {
     this.db = options.db;
@@ -80,6 +99,7 @@ export class FleetFeed implements SourceFeed {
     this.leaseMs = checkLease(options.leaseMs);
     this.table = options.db.table('ingest_sources');
     this.byName = new Map(options.sources.map((s) => [s.name, s]));
+    this.ends = sourceEnds(options.db, options.run, options.owner, (client) => this.notify(client));
   }
 
   /**
@@ -137,7 +157,7 @@ export class FleetFeed implements SourceFeed {
     client.on('notification', (message) => {
       if (message.channel !== FLEET_CHANNEL || message.payload !== expected) return;
       this.changes++;
-      for (const wake of [...this.wakers]) wake();
+      this.wake();
     });
     await client.query(`LISTEN ${FLEET_CHANNEL}`);
     this.listener = client;
@@ -149,18 +169,25 @@ export class FleetFeed implements SourceFeed {
 
   /**
    * Claims the next source nobody holds: queued (new or released), or running under a lease that
-   * has run out, or held by a worker of this host whose process is gone. One statement: the row is
-   * locked as it is chosen and rows other claims have locked are skipped, so concurrent claims
-   * (this worker's lanes, other workers) never get the same source. Undefined when none is free.
+   * has run out, or held by a worker of this host whose process is gone. Undefined when none is free.
    */
   async claim(): Promise<Claim | undefined> {
+    return (await this.claimSome(1))[0];
+  }
+
+  /**
+   * Claims up to `limit` sources in one statement: each row is locked as it is chosen and rows
+   * other claims have locked are skipped, so concurrent claims (other workers) never get the same
+   * source. In the run's order (by name).
+   */
+  private async claimSome(limit: number): Promise<Claim[]> {
     const gone = await this.goneOwners();
     const { rows } = await this.db.pool.query<ClaimRow>(
       `WITH next AS (
          SELECT run, source, owner FROM ${this.table}
           WHERE run = $1 AND (state = 'queued' OR (state = 'running' AND (owner IS NULL OR lease_until < now() OR owner = ANY($4::text[]))))
           ORDER BY source
-          LIMIT 1
+          LIMIT $5
           FOR UPDATE SKIP LOCKED)
        UPDATE ${this.table} AS s
           SET state = 'running', owner = $2, last_owner = $2, lease_until = now() + make_interval(secs => $3),
@@ -168,23 +195,37 @@ export class FleetFeed implements SourceFeed {
          FROM next
         WHERE s.run = next.run AND s.source = next.source
       RETURNING s.source, s.kind, s.cursor, s.next_seq, next.owner AS previous`,
-      [this.run, this.owner, this.leaseMs / 1000, gone],
+      [this.run, this.owner, this.leaseMs / 1000, gone, limit],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    const claim: Claim = {
-      name: row.source,
-      kind: row.kind,
-      cursor: row.cursor ?? undefined,
-      nextSeq: row.next_seq,
-      takenFrom: row.previous ?? undefined,
-    };
-    this.claims.set(claim.name, claim);
-    return claim;
+    const claims = rows
+      .map(
+        (row): Claim => ({
+          name: row.source,
+          kind: row.kind,
+          cursor: row.cursor ?? undefined,
+          nextSeq: row.next_seq,
+          takenFrom: row.previous ?? undefined,
+        }),
+      )
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const claim of claims) this.claims.set(claim.name, claim);
+    return claims;
   }
 
-  /** Owners of this host holding sources of the run whose process has ended (kill -9): they hold nothing. */
+  private gone: { owners: string[]; at: number } | undefined;
+
+  /**
+   * Owners of this host holding sources of the run whose process has ended (kill -9): they hold
+   * nothing. Looked up at most every GONE_TTL_MS: claims come many times a second.
+   */
   private async goneOwners(): Promise<string[]> {
+    if (this.gone && performance.now() - this.gone.at < GONE_TTL_MS) return this.gone.owners;
+    const owners = await this.lookUpGoneOwners();
+    this.gone = { owners, at: performance.now() };
+    return owners;
+  }
+
+  private async lookUpGoneOwners(): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ owner: string }>(
       `SELECT DISTINCT owner FROM ${this.table} WHERE run = $1 AND state = 'running' AND owner LIKE $2 AND lease_until >= now()`,
       [this.run, `${hostname().replace(/[\\%_]/g, '\\$&')}:%`],
@@ -193,34 +234,122 @@ export class FleetFeed implements SourceFeed {
   }
 
   /**
-   * The scheduler's next source: a claim, else (every source held by other workers) a wait until
-   * one is released, finished or its lease runs out, else undefined once every source is final.
-   * Rejects with the signal's reason when it aborts, whatever it is waiting on.
+   * The scheduler's next source: a claim, else (every open source held by other workers) a wait
+   * until one is released, finished or its lease runs out, else undefined once every source is
+   * final. Rejects with the signal's reason when it aborts, whatever it is waiting on.
+   *
+   * Lanes asking at once share one claim (`LIMIT` as many as ask) and one wait: 100 lanes starting
+   * together, or woken together by a finish, cost one statement, not 100.
    */
-  async next(signal: AbortSignal): Promise<Source | undefined> {
-    for (;;) {
-      signal.throwIfAborted();
-      const seen = this.changes;
-      const claim = await this.claim();
-      if (claim) {
-        const source = this.byName.get(claim.name);
-        if (!source)
-          throw new IngestError('E_FLEET', `fleet run ${JSON.stringify(this.run)}: source ${JSON.stringify(claim.name)} is not one of this worker's`);
-        if (signal.aborted) {
-          await this.release([claim.name]); // claimed as the lane stopped: another worker takes it
-          signal.throwIfAborted();
+  next(signal: AbortSignal): Promise<Source | undefined> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.exhausted) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const asking: Asking = { resolve, reject, off: () => {} };
+      asking.off = onAbort(signal, () => {
+        this.asking.delete(asking);
+        reject(signal.reason);
+        if (this.asking.size === 0) this.wake(); // nobody left to wait for
+      });
+      this.asking.add(asking);
+      void this.pump();
+    });
+  }
+
+  private readonly asking = new Set<Asking>();
+  private pumping = false;
+  /** Every source of the run was final when it last looked: no more to hand out. */
+  private exhausted = false;
+
+  /** Claims for whoever is asking, until nobody is; waits for a change while nothing is free. */
+  private async pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    let failures = 0;
+    try {
+      while (this.asking.size > 0 && !this.closed) {
+        const seen = this.changes;
+        try {
+          if (await this.handOut()) continue; // more may be free
+          const { open, soonestMs } = await this.openSources();
+          if (open === 0) {
+            this.exhausted = true;
+            for (const asking of this.take()) asking.resolve(undefined);
+            break;
+          }
+          failures = 0;
+          await this.waitForChange(seen, Math.max(0, Math.min(MAX_POLL_MS, soonestMs ?? MAX_POLL_MS)));
+        } catch (err) {
+          // The server away for a moment (a restart, a failover): look again after a while, then give up.
+          if (err instanceof IngestError || ++failures > CLAIM_RETRIES.length) throw err;
+          await this.waitForChange(seen, CLAIM_RETRIES[failures - 1]!);
         }
-        return source;
       }
-      const { open, soonestMs } = await this.openSources();
-      if (open === 0) return undefined;
-      await this.waitForChange(signal, seen, Math.max(0, Math.min(MAX_POLL_MS, soonestMs ?? MAX_POLL_MS)));
+    } catch (cause) {
+      const error =
+        cause instanceof IngestError
+          ? cause
+          : new IngestError('E_DATABASE', `fleet run ${JSON.stringify(this.run)} in ${this.db.where}: cannot claim sources: ${describeError(cause)}`, {
+              cause,
+            });
+      for (const asking of this.take()) asking.reject(error);
+    } finally {
+      this.pumping = false;
     }
+  }
+
+  /** One claim for everyone asking; true when it got any. Claims nobody is left to take go back. */
+  private async handOut(): Promise<boolean> {
+    const claims = await this.claimSome(this.asking.size);
+    const spare: string[] = [];
+    for (const claim of claims) {
+      const source = this.byName.get(claim.name);
+      if (!source) throw new IngestError('E_FLEET', `fleet run ${JSON.stringify(this.run)}: source ${JSON.stringify(claim.name)} is not one of this worker's`);
+      const [asking] = this.take(1);
+      if (asking) asking.resolve(source);
+      else spare.push(claim.name); // its lane stopped while the claim was on its way: another worker takes it
+    }
+    if (spare.length > 0) await this.release(spare);
+    return claims.length > 0;
+  }
+
+  /** Up to `n` of those asking (all by default), no longer listening for their aborts. */
+  private take(n = Number.POSITIVE_INFINITY): Asking[] {
+    const taken: Asking[] = [];
+    for (const asking of this.asking) {
+      if (taken.length >= n) break;
+      this.asking.delete(asking);
+      asking.off();
+      taken.push(asking);
+    }
+    return taken;
   }
 
   /** Where a claimed source resumes: its committed cursor (what `Source.read`'s `resumeFrom` takes). */
   resumeFrom(name: string): Cursor | undefined {
     return this.claims.get(name)?.cursor;
+  }
+
+  /** For run-start: the run and this worker. */
+  get fleet(): FleetInfo {
+    return { run: this.run, worker: this.owner };
+  }
+
+  /** The worker a held source was taken from, if it was taken over (its lease ran out, its process is gone). */
+  takenFrom(name: string): string | undefined {
+    return this.claims.get(name)?.takenFrom;
+  }
+
+  /** The whole run's totals, in the pipeline's words (its `fleet` events and summary). */
+  async runTotals(): Promise<FleetTotals> {
+    const { totals, workers } = await this.totals();
+    return {
+      sources: totals.sources,
+      states: totals.states,
+      persisted: totals.persisted,
+      deadLettered: totals.deadLettered,
+      workers: workers.map(({ worker, holding, finished, persisted }) => ({ worker, holding, finished, persisted })),
+    };
   }
 
   /** The sources this worker holds, as it knows them (a renewal tells it which it lost). */
@@ -241,24 +370,22 @@ export class FleetFeed implements SourceFeed {
     return { open: row.open, soonestMs: row.soonest_ms === null ? undefined : row.soonest_ms + 20 };
   }
 
-  private waitForChange(signal: AbortSignal, seen: number, ms: number): Promise<void> {
-    if (signal.aborted) return Promise.reject(signal.reason); // onAbort() hears only aborts still to come
-    if (this.changes !== seen) return Promise.resolve(); // announced while this lane was looking
-    return new Promise((resolve, reject) => {
+  /** Until a notification for this run, `ms`, or nobody asking any more (their lanes stopped). */
+  private waitForChange(seen: number, ms: number): Promise<void> {
+    if (this.changes !== seen || this.closed) return Promise.resolve(); // announced while it was looking
+    return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wakers.delete(done);
-        offAbort();
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.wakers.add(done);
-      const offAbort = onAbort(signal, () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        reject(signal.reason);
-      });
     });
+  }
+
+  private wake() {
+    for (const wake of [...this.wakers]) wake();
   }
 
   /**
@@ -269,14 +396,16 @@ export class FleetFeed implements SourceFeed {
   async renew(): Promise<{ held: string[]; lost: string[] }> {
     try {
       const { rows } = await this.db.pool.query<{ source: string }>(
-        `UPDATE ${this.table} SET lease_until = now() + make_interval(secs => $3)
-          WHERE run = $1 AND owner = $2 AND state = 'running' RETURNING source`,
+        `WITH ${lockInOrder(this.table, "run = $1 AND owner = $2 AND state = 'running'")}
+         UPDATE ${this.table} AS s SET lease_until = now() + make_interval(secs => $3)
+           FROM locked WHERE s.run = locked.run AND s.source = locked.source RETURNING s.source`,
         [this.run, this.owner, this.leaseMs / 1000],
       );
       this.renewError = undefined;
       const held = new Set(rows.map((r) => r.source));
       const lost = [...this.claims.keys()].filter((name) => !held.has(name));
       for (const name of lost) this.claims.delete(name);
+      if (lost.length > 0) this.onLost(lost);
       return { held: [...held], lost };
     } catch (err) {
       this.renewError = err;
@@ -293,8 +422,9 @@ export class FleetFeed implements SourceFeed {
     if (names.length === 0) return [];
     const released = await inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ source: string }>(
-        `UPDATE ${this.table} SET state = 'queued', owner = NULL, lease_until = NULL, updated_at = now()
-          WHERE run = $1 AND owner = $2 AND state = 'running' AND source = ANY($3::text[]) RETURNING source`,
+        `WITH ${lockInOrder(this.table, "run = $1 AND owner = $2 AND state = 'running' AND source = ANY($3::text[])")}
+         UPDATE ${this.table} AS s SET state = 'queued', owner = NULL, lease_until = NULL, updated_at = now()
+           FROM locked WHERE s.run = locked.run AND s.source = locked.source RETURNING s.source`,
         [this.run, this.owner, names],
       );
       if (rows.length > 0) await this.notify(client); // delivered at commit, not before
@@ -307,19 +437,13 @@ export class FleetFeed implements SourceFeed {
   /**
    * A source's final state (done, failed, timed-out, ...), written only if this worker still holds
    * it; false when it had lost it. Announced: the last one wakes every waiting worker to leave.
+   * Sources ending together share one transaction (one commit, one notification): a fleet of
+   * short sources would otherwise spend a commit's flush on each.
    */
-  async finish(name: string, state: string, error?: string): Promise<boolean> {
-    if ((OPEN_STATES as readonly string[]).includes(state)) throw new TypeError(`finish() takes a final state, got ${state}`);
+  finish(name: string, state: string, error?: string): Promise<boolean> {
+    if ((OPEN_STATES as readonly string[]).includes(state)) return Promise.reject(new TypeError(`finish() takes a final state, got ${state}`));
     this.claims.delete(name);
-    return inTransaction(this.db, async (client) => {
-      const { rowCount } = await client.query(
-        `UPDATE ${this.table} SET state = $4, error = $5, owner = NULL, lease_until = NULL, updated_at = now()
-          WHERE run = $1 AND source = $2 AND owner = $3`,
-        [this.run, name, this.owner, state, error ?? null],
-      );
-      if (rowCount) await this.notify(client);
-      return rowCount === 1;
-    });
+    return this.ends.end(name, state, error);
   }
 
   /** Whether every source of the run is in a final state. */
@@ -338,7 +462,7 @@ export class FleetFeed implements SourceFeed {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.renewTimer);
-    for (const wake of [...this.wakers]) wake();
+    this.wake();
     const listener = this.listener;
     this.listener = undefined;
     if (listener) {

@@ -69,6 +69,7 @@ interface SourceRecord {
  * rows), without touching anything: the watcher's picture and the fleet's totals in a summary.
  */
 export async function readFleet(db: Database, run: string, options: { sources?: boolean } = {}): Promise<FleetSnapshot> {
+  if (options.sources === false) return readTotals(db, run);
   const { rows } = await db.pool.query<SourceRecord>(
     `SELECT source, state, owner, last_owner, next_seq, persisted::text, dead_lettered::text, claims, error, now() AS at,
             CASE WHEN owner IS NOT NULL THEN (extract(epoch FROM lease_until - now()) * 1000)::float8 END AS lease_left_ms
@@ -112,8 +113,49 @@ export async function readFleet(db: Database, run: string, options: { sources?: 
     at: rows[0]?.at ?? new Date(),
     totals,
     workers: [...workers.values()].sort((a, b) => (a.worker < b.worker ? -1 : 1)),
-    sources: options.sources === false ? [] : sources,
+    sources,
   };
+}
+
+/**
+ * The totals alone, summed by the server (one statement, one snapshot): a worker reads them every
+ * few seconds, and a run of 10,000 sources sent whole took 100 ms a time.
+ */
+async function readTotals(db: Database, run: string): Promise<FleetSnapshot> {
+  const { rows } = await db.pool.query<{
+    state: string;
+    worker: string | null;
+    holding: number;
+    n: number;
+    persisted: string;
+    dead_lettered: string;
+    at: Date;
+  }>(
+    `SELECT state, coalesce(owner, last_owner) AS worker, count(owner)::int AS holding, count(*)::int AS n,
+            sum(persisted)::text AS persisted, sum(dead_lettered)::text AS dead_lettered, now() AS at
+       FROM ${db.table('ingest_sources')} WHERE run = $1 GROUP BY 1, 2`,
+    [run],
+  );
+  const totals: FleetTotals = { sources: 0, states: { queued: 0, running: 0 }, persisted: 0, deadLettered: 0, final: true };
+  const workers = new Map<string, FleetWorkerRow>();
+  for (const r of rows) {
+    const persisted = Number(r.persisted);
+    const deadLettered = Number(r.dead_lettered);
+    totals.sources += r.n;
+    totals.states[r.state] = (totals.states[r.state] ?? 0) + r.n;
+    totals.persisted += persisted;
+    totals.deadLettered += deadLettered;
+    const open = (OPEN_STATES as readonly string[]).includes(r.state);
+    if (open) totals.final = false;
+    if (r.worker === null) continue;
+    const w = workers.get(r.worker) ?? { worker: r.worker, holding: 0, finished: 0, persisted: 0, deadLettered: 0 };
+    workers.set(r.worker, w);
+    w.holding += r.holding;
+    if (!open) w.finished += r.n;
+    w.persisted += persisted;
+    w.deadLettered += deadLettered;
+  }
+  return { run, at: rows[0]?.at ?? new Date(), totals, workers: [...workers.values()].sort((a, b) => (a.worker < b.worker ? -1 : 1)), sources: [] };
 }
 
 /** The runs the tables hold, by name; none when there are no tables yet. */

@@ -56,6 +56,25 @@ export interface Summary {
    */
   sources: SourceResult[];
   sourcesOmitted?: number;
+  /** --fleet: the fleet's totals as the database had them when this worker left, beside its own above. */
+  fleet?: FleetInfo & { totals: FleetTotals };
+}
+
+/** --fleet NAME: the run this worker shares with others, and this worker's name in it (host:pid:random). */
+export interface FleetInfo {
+  run: string;
+  worker: string;
+}
+
+/** The whole fleet run, from the database: every worker's sources, not only this one's. */
+export interface FleetTotals {
+  sources: number;
+  /** Per state (queued and running always present); final states as the pipeline names them. */
+  states: Record<string, number>;
+  persisted: number;
+  deadLettered: number;
+  /** Per worker that holds or held a source: how many it holds now, and how many it took to a final state. */
+  workers: { worker: string; holding: number; finished: number; persisted: number }[];
 }
 
 /** The most sources a summary lists one by one (see Summary.sources). */
@@ -124,6 +143,8 @@ type At<T> = T & { t: number };
  * The shape of the event stream (--json, --record). Raised when an event changes incompatibly,
  * so a script or a replay can tell; new optional fields do not raise it. 1 had no run-start version;
  * 2's summary listed every source, 3's lists at most SUMMARY_SOURCES_MAX (Summary.sourcesOmitted).
+ * A new type of event is new too, not a change: a reader skips a type it does not know (3 gained
+ * `fleet`).
  */
 export const EVENTS_SCHEMA_VERSION = 3;
 
@@ -150,10 +171,16 @@ export type PipelineEvent =
       clockHeld?: true;
       /** --control: the socket where `ingest-tui attach` can watch and steer this run. */
       control?: string;
+      /** --fleet: the run this worker joined. Its sources are not listed (`sources` is empty): they come as it claims them. */
+      fleet?: FleetInfo;
     }>
   /** The run's clock began to run (after run-start's `clockHeld`): the sources were on screen. */
   | At<{ type: 'clock-start' }>
-  | At<{ type: 'source-start'; source: string }>
+  /**
+   * `kind` and `expected`: for a source run-start did not list (a fleet worker's claim);
+   * `takenFrom`: the fleet worker that held it before.
+   */
+  | At<{ type: 'source-start'; source: string; kind?: string; expected?: SourceInfo['expected']; takenFrom?: string }>
   | At<{ type: 'chunk'; source: string; seq: number; records: number; bytes: number; persisted: number; deadLettered: number }>
   | At<{ type: 'retry'; source: string; attempt: number; delayMs: number; reason: string }>
   | At<{ type: 'note'; source: string; text: string }>
@@ -172,6 +199,8 @@ export type PipelineEvent =
    * early for an ETA). See pipeline/progress.ts.
    */
   | At<{ type: 'metrics'; rss: number; heapUsed: number; loopLagP99Ms: number; loopLagMaxMs: number; progress?: number; etaMs?: number }>
+  /** --fleet: the whole run's totals from the database, every few seconds and as it changes hands. */
+  | At<{ type: 'fleet'; totals: FleetTotals }>
   | At<{ type: 'concurrency'; concurrency: number }>
   /** `caption`: why it paused by itself (a lesson's key moment, or a step). */
   | At<{ type: 'paused'; paused: boolean; caption?: string }>

@@ -5,7 +5,16 @@ import type { Chunk, Cursor, Source } from '../sources/source.js';
 import { type CancelKind, CancelReason, timeoutReason } from '../util/cancel-reasons.js';
 import { Clock } from '../util/clock.js';
 import { onAbort, untilAborted, WakingAbortController } from '../util/wait-list.js';
-import { type Emit, EVENTS_SCHEMA_VERSION, type Lesson, type SourceResult, type SourceState, SUMMARY_SOURCES_MAX, type Summary } from './events.js';
+import {
+  type Emit,
+  EVENTS_SCHEMA_VERSION,
+  type FleetTotals,
+  type Lesson,
+  type SourceResult,
+  type SourceState,
+  SUMMARY_SOURCES_MAX,
+  type Summary,
+} from './events.js';
 import { startMetrics } from './metrics.js';
 import { OrderedWrites } from './ordered-writes.js';
 import { createPauseGate } from './pause-gate.js';
@@ -21,8 +30,12 @@ export interface Checkpoints {
   resumeFrom(source: string): Cursor | undefined;
   /** Called once the sink has persisted a chunk: the source's checkpoint may move past it. */
   persisted(source: string, cursor: Cursor): Promise<void>;
-  /** Called when a source has ended and its output is closed; a 'done' source need not run again. */
-  finished?(source: string, state: SourceState): Promise<void>;
+  /**
+   * Called when a source has ended and its output is closed; a 'done' source need not run again.
+   * `stop`: who cancelled it, when it was cancelled (a fleet hands a source stopped by Ctrl-C on to
+   * another worker, and finishes one the user cancelled); `error`: why it failed.
+   */
+  finished?(source: string, state: SourceState, how?: { stop?: CancelKind; error?: string }): Promise<void>;
 }
 
 export interface RunOptions {
@@ -72,7 +85,8 @@ const HOLD_BOUND_MS = 2000;
 export interface PipelineRun {
   /** Resolves with the summary once every source has ended and the sinks are closed. */
   done: Promise<Summary>;
-  cancel(source: string): boolean;
+  /** Cancel one running source: by the user, or (a fleet) because another worker holds it now. */
+  cancel(source: string, kind?: 'user' | 'lease'): boolean;
   setConcurrency(concurrency: number): void;
   setPaused(paused: boolean): void;
   /** Paused: run on until the next thing a source does, then pause again. Running: pause. */
@@ -132,7 +146,11 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
   const writeBehind = options.sink.writeBehind === true;
   // Shared by as many sources as may run at once, not as many as have started so far: the first
   // of 40 starting together must not take the whole window before the others are there.
-  const aheadFor = (sources: number) => Math.max(1, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
+  // A write-behind sink keeps at least the chunk being committed out while the next is read: a
+  // room of 1 would make each source wait for its own commit (100 sources at 100 ms a chunk lost
+  // a third of their pace to a 30 ms commit).
+  const leastAhead = writeBehind ? 2 : 1;
+  const aheadFor = (sources: number) => Math.max(leastAhead, Math.min(transformAhead, Math.floor((8 * transformAhead) / Math.max(1, sources))));
   // A queued source costs nothing here (the feed holds it); a finished one is a row of numbers.
   const table = new SourceTable(feed.size);
   const newResult = (name: string): SourceResult => ({
@@ -285,7 +303,7 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     const t0 = runTime();
     const wallStart = performance.now();
     result.state = 'running';
-    emit({ type: 'source-start', t: now(), source: source.name });
+    emitSourceStart(source);
     // When the cancel or timeout lands: from here the source cleans up. A waiter on the signal's
     // own list (no listener, nothing allocated but it), so 10,000 sources stopping at once cost
     // 10,000 small events and nothing to remove but a link.
@@ -330,6 +348,20 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     await finishSource(source, result, index, state, error);
   }
 
+  /** A source run-start did not list (a fleet's claim) says what kind it is, and whom it was taken from. */
+  function emitSourceStart(source: Source) {
+    if (sources) return emit({ type: 'source-start', t: now(), source: source.name });
+    const takenFrom = feed.takenFrom?.(source.name);
+    emit({
+      type: 'source-start',
+      t: now(),
+      source: source.name,
+      kind: source.kind,
+      ...(source.expected ? { expected: source.expected } : {}),
+      ...(takenFrom ? { takenFrom } : {}),
+    });
+  }
+
   /** Its output closed and its checkpoint told; a source that was done but cannot close them failed. */
   async function finishSource(source: Source, result: SourceResult, index: number, state: SourceState, error: unknown) {
     try {
@@ -341,7 +373,8 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
       }
     }
     try {
-      await options.checkpoints?.finished?.(source.name, state);
+      const how = { stop: error instanceof CancelReason ? error.kind : undefined, error: error === undefined ? undefined : describeError(error) };
+      await options.checkpoints?.finished?.(source.name, state, how);
     } catch (cause) {
       if (state === 'done') {
         state = 'failed';
@@ -361,6 +394,31 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     const { name, chunks, records, bytes, persisted, deadLettered, dropped, ms } = result;
     const event = { type: 'source-end' as const, t: now(), source: name, state, chunks, records, bytes, persisted, deadLettered, dropped, ms };
     emit(result.error === undefined ? event : { ...event, error: result.error });
+  }
+
+  /**
+   * A fleet's totals, read from the database every FLEET_TOTALS_MS while the run lasts (one read
+   * at a time; a read that fails says nothing: the server may be back for the next), and once more
+   * at the end for the summary.
+   */
+  function reportFleetTotals(read: () => Promise<FleetTotals>) {
+    let reading: Promise<unknown> | undefined;
+    const look = () => {
+      reading ??= read()
+        .then((totals) => emit({ type: 'fleet', t: now(), totals }))
+        .catch(() => {})
+        .finally(() => (reading = undefined));
+    };
+    look();
+    const timer = setInterval(look, FLEET_TOTALS_MS);
+    timer.unref();
+    return {
+      async last(): Promise<FleetTotals | undefined> {
+        clearInterval(timer);
+        await reading;
+        return read().catch(() => undefined);
+      },
+    };
   }
 
   /** Once the dashboard has shown the sources (or after the bound): the run's time begins. */
@@ -397,6 +455,7 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
       ...(options.bufferAll ? { bufferAll: true as const } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       ...(holdingStart ? { clockHeld: true as const } : {}),
+      ...(feed.fleet ? { fleet: feed.fleet } : {}),
       baselineRssBytes,
     });
   }
@@ -411,6 +470,7 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     // Started first so run-start carries its RSS baseline: views divide the growth by the sources.
     const metrics = startMetrics(emit, now, options.metricsIntervalMs, () => progress.estimate(runTime(), options.deadlineMs));
     emitRunStart(metrics.baselineRssBytes);
+    const fleetTotals = feed.runTotals && reportFleetTotals(feed.runTotals.bind(feed));
     if (holdingStart) startTheClock();
     const clearDeadline = options.deadlineMs === undefined ? undefined : clock.after(options.deadlineMs, () => stop('deadline'));
     try {
@@ -434,21 +494,24 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     } finally {
       clearDeadline?.();
     }
+    // Before the outputs close: a fleet's database goes with its sink.
+    const fleet = feed.fleet && (await fleetTotals?.last());
     // Every path closes every output; the first failure is reported after all had their chance.
     const closing = await Promise.allSettled([options.sink.flush().then(() => options.sink.close()), options.deadLetters.close()]);
     const totals = metrics.stop();
     const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new IngestError('E_SINK', `cannot close outputs: ${describeError(failed.reason)}`, { cause: failed.reason });
     const summary = summarize(table, now(), concurrency, retries, totals, root.signal.reason);
+    if (feed.fleet && fleet) summary.fleet = { ...feed.fleet, totals: fleet };
     emit({ type: 'summary', t: now(), ...summary });
     return summary;
   }
 
   return {
     done: run(),
-    cancel(name) {
+    cancel(name, kind = 'user') {
       const controller = running.get(name);
-      controller?.abort(new CancelReason('user'));
+      controller?.abort(new CancelReason(kind));
       return controller !== undefined;
     },
     setConcurrency(value) {
@@ -465,6 +528,9 @@ export function startPipeline(input: Source[] | SourceFeed, options: RunOptions,
     stop,
   };
 }
+
+/** How often a fleet worker reads the whole run's totals for its `fleet` events. */
+const FLEET_TOTALS_MS = 2000;
 
 /** A synchronous transform this long is reported as holding the loop even without a cpuCost. */
 const BLOCKING_SHOWN_MS = 20;

@@ -1,4 +1,5 @@
 import type { Source } from '../sources/source.js';
+import type { FleetInfo, FleetTotals } from './events.js';
 import type { Feed } from './scheduler.js';
 
 /**
@@ -13,4 +14,10 @@ import type { Feed } from './scheduler.js';
 export interface SourceFeed extends Feed<Source> {
   next(signal: AbortSignal): Source | undefined | Promise<Source | undefined>;
   readonly size?: number;
+  /** A fleet's feed: the run it shares and this worker, for run-start. */
+  readonly fleet?: FleetInfo;
+  /** The worker a source was taken from, when it was taken over (said in its source-start). */
+  takenFrom?(source: string): string | undefined;
+  /** The whole run's totals (every worker's), for `fleet` events and the summary. */
+  runTotals?(): Promise<FleetTotals>;
 }

@@ -8,7 +8,8 @@ export function timeoutReason(ms: number): DOMException {
   return new DOMException(`timed out after ${formatSeconds(ms)}`, 'TimeoutError');
 }
 
-export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit' | 'EPIPE';
+/** Who stopped a source: 'lease' is a fleet worker that lost its hold on the source to another worker. */
+export type CancelKind = 'user' | 'deadline' | 'SIGINT' | 'SIGTERM' | 'quit' | 'EPIPE' | 'lease';
 
 const cancelMessages: Record<CancelKind, string> = {
   user: 'cancelled by user',
@@ -17,6 +18,7 @@ const cancelMessages: Record<CancelKind, string> = {
   SIGTERM: 'terminated (SIGTERM)',
   quit: 'stopped by user',
   EPIPE: 'stopped: the output pipe was closed (EPIPE)',
+  lease: "handed on: this worker's hold on it ran out and another worker of the fleet holds it now",
 };
 
 /** A cancel that says who stopped the source: `kind` goes into the events and the summary's stoppedBy. */

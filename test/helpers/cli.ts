@@ -16,6 +16,8 @@ export interface Started {
   result: Promise<CliResult>;
   /** Resolves when stderr or stdout has printed text matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** What it has printed so far. */
+  printed(): { stdout: string; stderr: string };
 }
 
 export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
@@ -49,6 +51,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   return {
     child,
     result,
+    printed: () => ({ stdout, stderr }),
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`)), timeoutMs);

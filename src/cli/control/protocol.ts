@@ -69,6 +69,15 @@ const marks = z.object({
 const intervals = z.array(time).max(10_000);
 const stateCounts = z.object(Object.fromEntries(SOURCE_STATES.map((s) => [s, count])) as Record<(typeof SOURCE_STATES)[number], typeof count>);
 
+const fleetInfo = z.object({ run: name, worker: name });
+const fleetTotals = z.object({
+  sources: count,
+  states: z.record(name, count),
+  persisted: count,
+  deadLettered: count,
+  workers: z.array(z.object({ worker: name, holding: count, finished: count, persisted: count })).max(100_000),
+});
+
 const summaryFields = {
   wallMs: count,
   busyMs: count,
@@ -87,6 +96,7 @@ const summaryFields = {
   stoppedBy: name.optional(),
   sources: z.array(sourceResult),
   sourcesOmitted: count.optional(),
+  fleet: fleetInfo.extend({ totals: fleetTotals }).optional(),
 };
 const summary = z.object(summaryFields);
 
@@ -137,9 +147,10 @@ const event = z.discriminatedUnion('type', [
     startedAt: name.optional(),
     clockHeld: z.literal(true).optional(),
     control: text.optional(),
+    fleet: fleetInfo.optional(),
   }),
   at('clock-start', {}),
-  at('source-start', { source: name }),
+  at('source-start', { source: name, kind: name.optional(), expected, takenFrom: name.optional() }),
   at('chunk', { source: name, seq: count, records: count, bytes: count, persisted: count, deadLettered: count }),
   at('retry', { source: name, attempt: count, delayMs: count, reason: text }),
   at('note', { source: name, text }),
@@ -148,6 +159,7 @@ const event = z.discriminatedUnion('type', [
   at('dead-letter', { source: name, seq: count, index: count, reason: text }),
   at('source-end', { source: name, state, ms: count, error: text.optional(), ...counts }),
   at('metrics', { ...metricsFields }),
+  at('fleet', { totals: fleetTotals }),
   at('concurrency', { concurrency: count }),
   at('paused', { paused: z.boolean(), caption: text.optional() }),
   at('stopping', { reason: text, force: z.literal(true).optional() }),
@@ -185,6 +197,7 @@ const snapshot = z.object({
   pauseCaption: text.optional(),
   stopping: text.optional(),
   stoppingAt: time.optional(),
+  fleet: fleetInfo.extend({ totals: fleetTotals.optional() }).optional(),
   sink: name,
   lesson: lesson.optional(),
   sources: z.array(sourceView).readonly(),

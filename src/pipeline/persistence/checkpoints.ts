@@ -42,6 +42,8 @@ export interface CheckpointTarget {
 
 export interface CheckpointStore extends Checkpoints {
   readonly dir: string;
+  /** How to go on after a stop, for the drain receipt; default: --resume with the same --out. */
+  readonly continueWith?: string;
   /** The source's checkpoint on disk: loaded from the last run, or written during this one. */
   current(source: string): Checkpoint | undefined;
   /** Sources done in the previous run do not run again: they end at once with zero records. */

@@ -8,6 +8,7 @@ import { noneSink, type Sink } from '../../sinks/sink.js';
 import { SQLITE_SIDECARS, sqliteSink } from '../../sinks/sqlite.js';
 import type { Source } from '../../sources/source.js';
 import type { SourceConfig } from '../config.js';
+import type { SourceFeed } from '../source-feed.js';
 import { CHECKPOINT_DIR, type CheckpointStore, type CheckpointTarget, checkpointFile, openCheckpoints, sourceFingerprint } from './checkpoints.js';
 import type { PlannedWrite } from './output-guard.js';
 import { MANIFEST_FILE } from './ownership.js';
@@ -24,6 +25,10 @@ export interface Persistence {
   seal(): Promise<void>;
   /** Where the records go, for run-start and the screen (a database: its URL without the password). */
   where?: string;
+  /** --fleet: where the lanes take their sources from (claims in the run's table), instead of `sources`. */
+  feed?: SourceFeed;
+  /** --fleet: tells of a source another worker holds now (its lease ran out): the run stops reading it. */
+  onLost?(listener: (source: string) => void): void;
 }
 
 /**
@@ -39,8 +44,8 @@ export async function openPersistence(options: {
   seed: number;
   /** --sink postgres: the server (--db, else $DATABASE_URL, else libpq's PG* variables) and schema. */
   db?: { url?: string; schema?: string };
-  /** The run's name in the database (--fleet NAME). */
-  run?: string;
+  /** --fleet NAME: join the fleet run of that name (needs --sink postgres). */
+  fleet?: string;
 }): Promise<Persistence> {
   const { out, sources } = options;
   if (options.sink === 'none') {
@@ -48,6 +53,7 @@ export async function openPersistence(options: {
     return { sink: noneSink(), deadLetters: discardDeadLetters, sources, seal: async () => {} };
   }
   const targets = options.configs.map((c) => ({ name: c.name, kind: c.kind, fingerprint: sourceFingerprint(c.config, options.seed) }));
+  if (options.sink === 'postgres' && options.fleet !== undefined) return openFleetPersistence({ ...options, fleet: options.fleet, targets });
   if (options.sink === 'postgres') return openDatabasePersistence({ ...options, targets });
   const sink = createSink(options.sink, out);
   try {
@@ -71,24 +77,32 @@ async function openDatabasePersistence(options: {
   resume: boolean;
   targets: CheckpointTarget[];
   db?: { url?: string; schema?: string };
-  run?: string;
 }): Promise<Persistence> {
-  const [{ connectDatabase }, { ensureTables, DEFAULT_RUN }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }] = await Promise.all([
-    import('../../sinks/postgres/database.js'),
-    import('../../sinks/postgres/tables.js'),
-    import('../../sinks/postgres/sink.js'),
-    import('./postgres-checkpoints.js'),
-  ]);
+  const [{ connectDatabase }, { ensureTables, DEFAULT_RUN }, { postgresSink }, { openPostgresCheckpoints, LEASE_SECONDS }, { lockInOrder }] = await Promise.all(
+    [
+      import('../../sinks/postgres/database.js'),
+      import('../../sinks/postgres/tables.js'),
+      import('../../sinks/postgres/sink.js'),
+      import('./postgres-checkpoints.js'),
+      import('../../sinks/postgres/lock-order.js'),
+    ],
+  );
   const db = await connectDatabase(options.db ?? {});
   try {
     await ensureTables(db);
     const owner = workerId();
-    const run = options.run ?? DEFAULT_RUN;
+    const run = DEFAULT_RUN;
     const checkpoints = await openPostgresCheckpoints({ db, owner, run, targets: options.targets, resume: options.resume });
     const sources = db.table('ingest_sources');
     const renew = setInterval(
       () => {
-        db.pool.query(`UPDATE ${sources} SET lease_until = now() + make_interval(secs => $2) WHERE owner = $1`, [owner, LEASE_SECONDS]).catch(() => {});
+        db.pool
+          .query(
+            `WITH ${lockInOrder(sources, 'owner = $1')}
+             UPDATE ${sources} AS s SET lease_until = now() + make_interval(secs => $2) FROM locked WHERE s.run = locked.run AND s.source = locked.source`,
+            [owner, LEASE_SECONDS],
+          )
+          .catch(() => {});
       },
       (LEASE_SECONDS * 1000) / 3,
     );
@@ -100,6 +114,64 @@ async function openDatabasePersistence(options: {
       sources: checkpoints.skipDone(options.sources),
       seal: async () => clearInterval(renew),
       where: `${db.where} (schema ${db.schema})`,
+    };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * --fleet NAME: this worker joins the run NAME in the database (registering its sources if it is
+ * the first), and its lanes claim sources from it as they free (FleetFeed). Rows and cursors commit
+ * together through the same sink as a run of one; a source's end is told to the run (see
+ * fleetCheckpoints). The feed is closed before the sink closes the database.
+ */
+async function openFleetPersistence(options: {
+  sources: Source[];
+  targets: CheckpointTarget[];
+  db?: { url?: string; schema?: string };
+  fleet: string;
+}): Promise<Persistence> {
+  const [{ connectDatabase }, { ensureTables }, { postgresSink }, { FleetFeed }, { fleetCheckpoints }, { leaseMsFromEnv }] = await Promise.all([
+    import('../../sinks/postgres/database.js'),
+    import('../../sinks/postgres/tables.js'),
+    import('../../sinks/postgres/sink.js'),
+    import('../../fleet/feed.js'),
+    import('../../fleet/checkpoints.js'),
+    import('../../fleet/lease.js'),
+  ]);
+  const leaseMs = leaseMsFromEnv(); // a bad INGEST_TUI_LEASE is refused before connecting
+  // One connection for the sink's transactions, one for the feed's LISTEN, the rest for claims,
+  // renewals and totals: however many lanes, they share one claim at a time (FleetFeed.next).
+  const db = await connectDatabase({ ...(options.db ?? {}), max: 5 });
+  try {
+    await ensureTables(db);
+    const owner = workerId();
+    const feed = await FleetFeed.join({ db, run: options.fleet, owner, sources: options.sources, targets: options.targets, leaseMs });
+    const lost = new Set<(source: string) => void>();
+    const tell = (source: string) => {
+      for (const listener of lost) listener(source);
+    };
+    feed.onLost = (names) => names.forEach(tell);
+    const sink = postgresSink(db, owner, options.fleet, { onLost: tell });
+    const where = `${db.where} (schema ${db.schema})`;
+    return {
+      sink: {
+        ...sink,
+        async close() {
+          await feed.release().catch(() => {}); // anything still held (a run that failed): for another worker now
+          await feed.close();
+          await sink.close();
+        },
+      },
+      deadLetters: discardDeadLetters,
+      checkpoints: fleetCheckpoints(feed, options.targets, db.where),
+      sources: options.sources,
+      feed,
+      onLost: (listener) => lost.add(listener),
+      seal: async () => {},
+      where,
     };
   } catch (err) {
     await db.close().catch(() => {});

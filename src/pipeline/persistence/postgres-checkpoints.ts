@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { IngestError } from '../../errors.js';
 import { type Database, inTransaction } from '../../sinks/postgres/database.js';
+import { sourceEnds } from '../../sinks/postgres/source-ends.js';
 import type { Cursor } from '../../sources/source.js';
 import { CHECKPOINT_FORMAT, type Checkpoint, type CheckpointStore, type CheckpointTarget, skipped } from './checkpoints.js';
 
@@ -40,7 +41,7 @@ export async function openPostgresCheckpoints(options: {
   await inTransaction(db, async (client) => {
     const { rows } = await client.query<Row>(
       `SELECT source, kind, fingerprint, state, cursor, owner, lease_until, (owner IS NOT NULL AND lease_until > now()) AS live_lease
-         FROM ${sources} WHERE run = $1 AND source = ANY($2::text[]) FOR UPDATE`,
+         FROM ${sources} WHERE run = $1 AND source = ANY($2::text[]) ORDER BY source FOR UPDATE`,
       [run, names],
     );
     const byName = new Map(rows.map((r) => [r.source, r]));
@@ -88,6 +89,7 @@ export async function openPostgresCheckpoints(options: {
   });
 
   const byName = new Map(targets.map((t) => [t.name, t]));
+  const ends = sourceEnds(db, run, owner);
   return {
     dir: `${db.where}, table ${sources}`,
     resumeFrom: (name) => (known.get(name)?.done ? undefined : (known.get(name)?.cursor as Cursor | undefined)),
@@ -97,10 +99,7 @@ export async function openPostgresCheckpoints(options: {
       if (target) known.set(name, checkpointOf(target, cursor, false));
     },
     async finished(name, state) {
-      await db.pool.query(
-        `UPDATE ${sources} SET state = $3, owner = NULL, lease_until = NULL, updated_at = now() WHERE run = $4 AND source = $1 AND owner = $2`,
-        [name, owner, state, run],
-      );
+      await ends.end(name, state);
       const target = byName.get(name);
       if (target && state === 'done') known.set(name, checkpointOf(target, known.get(name)?.cursor as Cursor | undefined, true));
     },

@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { describeError, IngestError } from '../../errors.js';
 import type { Sink, SinkChunk } from '../sink.js';
 import type { Database } from './database.js';
+import { lockInOrder } from './lock-order.js';
 
 interface Pending {
   source: string;
@@ -27,7 +28,7 @@ const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\
  * them over) commits nothing more: its chunk fails instead of doubling a record. Every row carries
  * the run (`run`: --fleet NAME, else DEFAULT_RUN), part of each table's key.
  */
-export function postgresSink(db: Database, owner: string, run: string): Sink {
+export function postgresSink(db: Database, owner: string, run: string, options: { onLost?: (source: string) => void } = {}): Sink {
   let queue: Pending[] = [];
   let writing = false;
   let scheduled = false;
@@ -62,11 +63,15 @@ export function postgresSink(db: Database, owner: string, run: string): Sink {
     await c.query('BEGIN');
     try {
       const moved = await c.query<{ source: string }>(
-        `UPDATE ${tables.sources} AS s
-            SET next_seq = c.next, cursor = c.cursor, persisted = s.persisted + c.n, dead_lettered = s.dead_lettered + c.b,
+        `WITH ${lockInOrder(tables.sources, 's.run = $8 AND s.source = c.source', {
+          from: 'unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)',
+          columns: 'c.seq, c.next, c.cursor, c.n, c.b',
+        })}
+         UPDATE ${tables.sources} AS s
+            SET next_seq = locked.next, cursor = locked.cursor, persisted = s.persisted + locked.n, dead_lettered = s.dead_lettered + locked.b,
                 state = 'running', updated_at = now()
-           FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::int[], $7::int[]) AS c(source, seq, next, cursor, n, b)
-          WHERE s.run = $8 AND s.source = c.source AND s.owner = $1 AND s.next_seq = c.seq
+           FROM locked
+          WHERE s.run = locked.run AND s.source = locked.source AND s.owner = $1 AND s.next_seq = locked.seq
       RETURNING s.source`,
         [owner, names, m.map((x) => x.from), m.map((x) => x.to), m.map((x) => x.cursor), m.map((x) => x.n), m.map((x) => x.b), run],
       );
@@ -126,13 +131,16 @@ export function postgresSink(db: Database, owner: string, run: string): Sink {
           const gone = new Set(lost);
           for (const p of batch) {
             if (!gone.has(p)) p.resolve();
-            else
+            else {
+              // Before the chunk fails: the pipeline stops the source as handed on, not as failed.
+              options.onLost?.(p.source);
               p.reject(
                 new IngestError(
                   'E_SINK',
                   `${p.source} is no longer this worker's in ${db.where} (its lease ran out and another worker holds it): nothing committed`,
                 ),
               );
+            }
           }
         },
         (cause) => {

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { safeText } from '../../util/sanitize.js';
 import { bytes, count, duration, perSecond, progressText, stateSymbol } from '../format.js';
+import { fleetText } from '../model/fleet-text.js';
 import { busyMs, type Snapshot } from '../model/store.js';
 import { useTheme } from '../theme.js';
 import { sparkline } from './bars.js';
@@ -62,8 +63,11 @@ export function Header({ snapshot, now, rates, lines, replay, width }: HeaderPro
           <Text bold>{snapshot.concurrency}</Text>
           {' · '}
           <Text color={theme.state.running}>{count(c.running)} running</Text>
-          {` · ${count(c.queued)} queued · ${count(snapshot.sources.length - c.queued - c.running)}/${count(snapshot.sources.length)} finished`}
-          {!summary && progressText(snapshot.metrics) && <Text bold>{` · ${progressText(snapshot.metrics)}`}</Text>}
+          {snapshot.fleet
+            ? ` · ${count(snapshot.sources.length - c.queued - c.running)} finished here`
+            : ` · ${count(c.queued)} queued · ${count(snapshot.sources.length - c.queued - c.running)}/${count(snapshot.sources.length)} finished`}
+          {!summary && !snapshot.fleet && progressText(snapshot.metrics) && <Text bold>{` · ${progressText(snapshot.metrics)}`}</Text>}
+          {snapshot.fleet && <Text color={theme.accent}>{` · ${fleetText(snapshot.fleet)}`}</Text>}
         </Text>
       )}
       {lines >= 4 && (

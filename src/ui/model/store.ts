@@ -1,5 +1,7 @@
 import {
   type ContrastResult,
+  type FleetInfo,
+  type FleetTotals,
   type Lesson,
   type PipelineEvent,
   SOURCE_STATES,
@@ -83,6 +85,8 @@ export interface Snapshot {
   sink: string;
   /** What the run teaches, when its directory says (a lecture scenario). */
   lesson?: Lesson;
+  /** --fleet: the run this worker shares, and the whole fleet's totals once read from the database. */
+  fleet?: FleetInfo & { totals?: FleetTotals };
   /** Every source in configured order. The views are live objects: read them while rendering. */
   sources: readonly SourceView[];
   counts: Record<SourceState, number>;
@@ -210,6 +214,15 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
     view.state = next;
   }
 
+  /** A source, queued: listed by run-start, or first heard of as it starts (a fleet worker's claim). */
+  function announce(name: string, kind: string, expected?: SourceView['expected']) {
+    const view = queuedView(name, kind, expected);
+    views.push(view);
+    byName.set(name, view);
+    counts.queued += 1;
+    return view;
+  }
+
   function apply(event: PipelineEvent) {
     state.t = Math.max(state.t, event.t);
     switch (event.type) {
@@ -225,17 +238,14 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
           ...(event.bufferAll ? { bufferAll: true } : {}),
           ...(event.deadlineMs !== undefined ? { deadlineMs: event.deadlineMs } : {}),
           ...(event.clockHeld ? { starting: true } : {}),
+          ...(event.fleet ? { fleet: { ...event.fleet } } : {}),
         };
-        for (const s of event.sources) {
-          const view = queuedView(s.name, s.kind, s.expected);
-          views.push(view);
-          byName.set(s.name, view);
-          counts.queued += 1;
-        }
+        for (const s of event.sources) announce(s.name, s.kind, s.expected);
         break;
       case 'source-start': {
-        const view = byName.get(event.source);
+        const view = byName.get(event.source) ?? (event.kind === undefined ? undefined : announce(event.source, event.kind, event.expected));
         if (view) {
+          if (event.takenFrom !== undefined) view.lastNote = `taken over from ${event.takenFrom}`;
           setState(view, 'running');
           view.startedAt = event.t;
           if (counts.running > state.peakRunning) {
@@ -345,6 +355,9 @@ export function createStore({ intervalMs = 100 }: { intervalMs?: number } = {}) 
           lagHistory.push(event.loopLagP99Ms);
           inLastEntry = 1;
         }
+        break;
+      case 'fleet':
+        if (state.fleet) state.fleet = { ...state.fleet, totals: event.totals };
         break;
       case 'concurrency':
         state.concurrency = event.concurrency;

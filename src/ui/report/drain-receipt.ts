@@ -17,6 +17,8 @@ export interface Receipt {
   rows: ReceiptRow[];
   checkpoint(source: string): Checkpoint | undefined;
   checkpointDir?: string;
+  /** How to go on instead of --resume --out (a fleet: the same command). */
+  continueWith?: string;
   out?: string;
 }
 
@@ -51,6 +53,7 @@ export function formatReceipt(receipt: Receipt): string {
   if (shown.length < ran.length) lines.push(`  … and ${count(ran.length - shown.length)} more sources`);
   const queued = receipt.rows.length - ran.length;
   if (queued > 0) lines.push(`  ${count(queued)} queued source${queued === 1 ? '' : 's'} never started`);
-  if (receipt.checkpointDir) lines.push(`checkpoints in ${safeText(receipt.checkpointDir)} · continue with: --resume --out ${safeText(receipt.out ?? '')}`);
+  const continueWith = receipt.continueWith ?? `--resume --out ${receipt.out ?? ''}`;
+  if (receipt.checkpointDir) lines.push(`checkpoints in ${safeText(receipt.checkpointDir)} · continue with: ${safeText(continueWith)}`);
   return `${lines.join('\n')}\n`;
 }

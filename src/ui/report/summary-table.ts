@@ -53,6 +53,34 @@ function totals(summary: Summary, busy = true): [string, string[]][] {
       ],
     ],
     ['memory', [`peak RSS ${bytes(summary.peakRssBytes)}${perSource(summary)}`, `max event-loop lag ${duration(summary.maxLoopLagMs)}`]],
+    ...(summary.fleet ? fleetTotals(summary.fleet, summary.persisted) : []),
+  ];
+}
+
+/** MAX_WORKERS at most are named one by one under the fleet's totals. */
+const MAX_WORKERS = 8;
+
+/** --fleet: the whole run beside this worker's own numbers above. */
+function fleetTotals(fleet: NonNullable<Summary['fleet']>, mine: number): [string, string[]][] {
+  const t = fleet.totals;
+  const states = Object.entries(t.states)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${count(n)} ${stateLabel[state as keyof typeof stateLabel] ?? safeText(state, 20)}`);
+  const workers = [...t.workers].sort((a, b) => b.finished - a.finished);
+  const named = workers
+    .slice(0, MAX_WORKERS)
+    .map((w) => `${safeText(w.worker, 80)}${w.worker === fleet.worker ? ' (this one)' : ''} ${count(w.finished)} finished`);
+  return [
+    [
+      'fleet',
+      [
+        `run ${safeText(fleet.run, 64)}: ${count(t.sources)} sources`,
+        ...states,
+        `${count(t.persisted)} persisted (this worker ${count(mine)})`,
+        `${count(t.deadLettered)} dead-lettered`,
+      ],
+    ],
+    ['workers', [...named, ...(workers.length > MAX_WORKERS ? [`and ${count(workers.length - MAX_WORKERS)} more`] : [])]],
   ];
 }
 

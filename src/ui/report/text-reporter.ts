@@ -1,6 +1,7 @@
 import type { EventBus, PipelineEvent } from '../../pipeline/events.js';
 import { safeText } from '../../util/sanitize.js';
 import { bytes, count, duration, progressText, rate, stateLabel, stateSymbol } from '../format.js';
+import { fleetText } from '../model/fleet-text.js';
 import { busyMs, type Store } from '../model/store.js';
 import { formatSummary } from './summary-table.js';
 
@@ -20,7 +21,9 @@ export interface TextReporterOptions {
 export function attachTextReporter(bus: EventBus, store: Store, options: TextReporterOptions = {}) {
   const err = options.err ?? process.stderr;
   const out = options.out ?? process.stdout;
-  let chatty = true;
+  /** Each source's start and end said; undefined: a fleet's, decided by how many this worker has seen. */
+  let chatty: boolean | undefined = true;
+  const isChatty = () => chatty ?? store.getSnapshot().sources.length <= CHATTY_LIMIT;
   const at = (t: number) => `[${(t / 1000).toFixed(2).padStart(6)}s]`;
   const say = (t: number, text: string) => err.write(`${at(t)} ${text}\n`);
 
@@ -31,17 +34,27 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
     const finished = c.done + c.failed + c['timed-out'] + c.cancelled;
     const whole = progressText(snap.metrics);
     const lag = snap.metrics ? ` · rss ${bytes(snap.metrics.rss)} · lag p99 ${duration(snap.metrics.loopLagP99Ms)}` : '';
-    say(
-      snap.t,
-      `${whole ? `${whole} · ` : ''}${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`,
-    );
+    const records = `${count(snap.records)} records (${count(rate(snap.records, snap.t))}/s) · busy ${duration(busyMs(snap))}${lag}`;
+    if (snap.fleet) say(snap.t, `${count(c.running)} running · ${count(finished)} finished here · ${records} · ${fleetText(snap.fleet)}`);
+    else
+      say(
+        snap.t,
+        `${whole ? `${whole} · ` : ''}${count(c.running)} running · ${count(c.queued)} queued · ${count(finished)}/${count(snap.sources.length)} finished · ${records}`,
+      );
   }, options.progressEveryMs ?? 1000);
   progress.unref();
 
   const onEvent = (event: PipelineEvent) => {
     switch (event.type) {
       case 'run-start':
-        chatty = event.sources.length <= CHATTY_LIMIT;
+        chatty = event.fleet ? undefined : event.sources.length <= CHATTY_LIMIT;
+        if (event.fleet) {
+          say(
+            event.t,
+            `ingest-tui: fleet run ${safeText(event.fleet.run)} as worker ${safeText(event.fleet.worker)} · concurrency ${event.concurrency} · sink ${event.sink}${event.out ? ` → ${safeText(event.out)}` : ''}`,
+          );
+          break;
+        }
         say(
           event.t,
           `ingest-tui: ${count(event.sources.length)} source${event.sources.length === 1 ? '' : 's'} · concurrency ${event.concurrency} · sink ${event.sink}${event.out && event.sink !== 'none' ? ` → ${safeText(event.out)}` : ''}`,
@@ -52,16 +65,17 @@ export function attachTextReporter(bus: EventBus, store: Store, options: TextRep
         }
         break;
       case 'source-start':
-        if (chatty) say(event.t, `${stateSymbol.running} ${safeText(event.source)} started`);
+        if (isChatty())
+          say(event.t, `${stateSymbol.running} ${safeText(event.source)} started${event.takenFrom ? ` (taken over from ${safeText(event.takenFrom)})` : ''}`);
         break;
       case 'note':
-        if (chatty) say(event.t, `  ${safeText(event.source)}: ${safeText(event.text)}`);
+        if (isChatty()) say(event.t, `  ${safeText(event.source)}: ${safeText(event.text)}`);
         break;
       case 'retry':
-        if (chatty) say(event.t, `↻ ${safeText(event.source)} retry ${event.attempt} in ${duration(event.delayMs)}: ${safeText(event.reason)}`);
+        if (isChatty()) say(event.t, `↻ ${safeText(event.source)} retry ${event.attempt} in ${duration(event.delayMs)}: ${safeText(event.reason)}`);
         break;
       case 'source-end':
-        if (chatty || event.state !== 'done') {
+        if (isChatty() || event.state !== 'done') {
           const detail = `${counted(event.chunks, 'chunk')} · ${counted(event.records, 'record')} · ${bytes(event.bytes)} in ${duration(event.ms)}`;
           say(
             event.t,
