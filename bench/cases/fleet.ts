@@ -54,7 +54,11 @@ async function fleetOf(
 /** Alternating runs of each side (a, b, a, b…), the median wall of each. */
 async function medianOf<K extends string>(runs: number, sides: Record<K, () => Promise<Measured & { records: number }>>) {
   const all = {} as Record<K, (Measured & { records: number })[]>;
-  for (let i = 0; i < runs; i++) for (const key of Object.keys(sides) as K[]) (all[key] ??= []).push(await sides[key]());
+  for (let i = 0; i < runs; i++)
+    for (const key of Object.keys(sides) as K[]) {
+      all[key] ??= [];
+      all[key].push(await sides[key]());
+    }
   const median = {} as Record<K, Measured & { records: number }>;
   for (const key of Object.keys(all) as K[]) {
     const sorted = [...all[key]].sort((a, b) => a.wallMs - b.wallMs);
