@@ -1,26 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { sourcesFile } from '../lib/data.js';
 import { ingestTui, metricsAndSummary, summaryOf } from '../lib/ingest-tui.js';
 import type { Measured } from '../lib/measure.js';
-import { type BenchCase, type BenchContext, FeatureNotAvailable, MiB, type Row } from '../lib/types.js';
-
-const SOCKET = '/var/run/postgresql';
-
-function psql(sql: string) {
-  const r = spawnSync('psql', ['-h', SOCKET, '-d', 'postgres', '-Atc', sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new FeatureNotAvailable(`no PostgreSQL server to measure against (${(r.stderr || r.error?.message || '').trim().split('\n')[0]})`);
-  return r.stdout.trim();
-}
-let databases = 0;
-async function inFreshDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const name = `ingest_bench_fleet_${process.pid}_${++databases}`;
-  psql(`CREATE DATABASE ${name}`);
-  try {
-    return await run(`postgresql:///${name}?host=${SOCKET}`);
-  } finally {
-    psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-}
+import { inFreshDatabase, psql } from '../lib/postgres.js';
+import { type BenchCase, type BenchContext, MiB, type Row } from '../lib/types.js';
 
 /**
  * `workers` processes started together on one fleet run, measured as one: from the first spawn

@@ -1,30 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bestOf } from '../lib/best.js';
 import { ndjsonFile, sourcesFile } from '../lib/data.js';
 import { ingestTui } from '../lib/ingest-tui.js';
 import { expectOk, measure } from '../lib/measure.js';
-import { type BenchCase, FeatureNotAvailable, MiB } from '../lib/types.js';
+import { inFreshDatabase, psql } from '../lib/postgres.js';
+import { type BenchCase, MiB } from '../lib/types.js';
 
 const raw = fileURLToPath(new URL('../baselines/postgres-copy.mjs', import.meta.url));
-const SOCKET = '/var/run/postgresql';
-
-/** A database of its own for each run, made and dropped with psql (peer auth on the local socket). */
-function psql(sql: string) {
-  const r = spawnSync('psql', ['-h', SOCKET, '-d', 'postgres', '-Atc', sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new FeatureNotAvailable(`no PostgreSQL server to measure against (${(r.stderr || r.error?.message || '').trim().split('\n')[0]})`);
-  return r.stdout.trim();
-}
-let databases = 0;
-async function inFreshDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const name = `ingest_bench_${process.pid}_${++databases}`;
-  psql(`CREATE DATABASE ${name}`);
-  try {
-    return await run(`postgresql:///${name}?host=${SOCKET}`);
-  } finally {
-    psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-}
 
 /** File → transform → PostgreSQL (COPY, one transaction per group of chunks with their checkpoints) vs one bare COPY. */
 export const postgresSink: BenchCase = {

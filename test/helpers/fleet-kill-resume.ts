@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { type CliResult, runCli, type Started, startCli } from './cli.js';
+import { type Comparison, compare } from './kill-resume.js';
 
 /**
  * The kill/resume loop's fleet mode, shared by test/fleet/fleet.cli.test.ts and
@@ -41,33 +42,6 @@ export async function readRun(url: string, run: string): Promise<Map<string, str
   }
 }
 
-export interface FleetComparison {
-  expected: number;
-  found: number;
-  lost: number;
-  doubled: number;
-  /** Present but not in the reference, or with other content. */
-  wrong: number;
-}
-
-export function compareRuns(reference: Map<string, string[]>, actual: Map<string, string[]>): FleetComparison {
-  let lost = 0;
-  let doubled = 0;
-  let wrong = 0;
-  let found = 0;
-  for (const [key, [text]] of reference) {
-    const got = actual.get(key);
-    if (!got) lost += 1;
-    else if (got[0] !== text) wrong += 1;
-  }
-  for (const [key, texts] of actual) {
-    found += texts.length;
-    doubled += texts.length - 1;
-    if (!reference.has(key)) wrong += 1;
-  }
-  return { expected: reference.size, found, lost, doubled, wrong };
-}
-
 /** The reference: the same sources run by one process alone (--sink postgres, no fleet: run "default"). */
 export async function referenceRun(sources: string, url: string): Promise<Map<string, string[]>> {
   const ref = await runCli(['--sources', sources, '--sink', 'postgres', '--db', url, '--json']);
@@ -75,7 +49,7 @@ export async function referenceRun(sources: string, url: string): Promise<Map<st
   return readRun(url, 'default');
 }
 
-export interface FleetRoundResult extends FleetComparison {
+export interface FleetRoundResult extends Comparison {
   /** Workers started in all (three, and one more for each stop). */
   workers: number;
   stops: string[];
@@ -134,5 +108,5 @@ export async function fleetKillResumeRound(options: {
     problems.push('a worker did not end within 2 min');
     for (const cli of live) cli.child.kill('SIGKILL');
   }
-  return { workers, stops, problems, ...compareRuns(options.reference, await readRun(url, run)) };
+  return { workers, stops, problems, ...compare(options.reference, await readRun(url, run)) };
 }

@@ -73,7 +73,7 @@ export interface Comparison {
   wrong: number;
 }
 
-function compare(reference: Map<string, string[]>, actual: Map<string, string[]>): Comparison {
+export function compare(reference: Map<string, string[]>, actual: Map<string, string[]>): Comparison {
   let lost = 0;
   let doubled = 0;
   let wrong = 0;
