@@ -1,6 +1,7 @@
 // The PostgreSQL sink's baseline: the same NDJSON file streamed through one bare COPY into the same
-// table (source, seq, idx, record jsonb, keyed on the first three), in one transaction. No
-// transform, no checkpoint, no group commit: what the database can take in, from Node.
+// table shape as the sink's (tables v2: run, source, seq, idx, record jsonb, ingested_at, keyed on
+// the first four), in one transaction. No transform, no checkpoint, no group commit: what the
+// database can take in, from Node.
 // Usage: node postgres-copy.mjs FILE DATABASE_URL CHUNK_RECORDS
 import { createReadStream } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -13,10 +14,10 @@ pg.defaults.user ||= userInfo().username;
 if (!process.env.PGHOST) pg.defaults.host = '/var/run/postgresql';
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-await client.query(`CREATE TABLE IF NOT EXISTS ingest_records (source text NOT NULL, seq integer NOT NULL, idx integer NOT NULL,
-  record jsonb NOT NULL, ingested_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, seq, idx))`);
+await client.query(`CREATE TABLE IF NOT EXISTS ingest_records (run text NOT NULL, source text NOT NULL, seq integer NOT NULL, idx integer NOT NULL,
+  record jsonb NOT NULL, ingested_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run, source, seq, idx))`);
 await client.query('BEGIN');
-const copy = client.query(copyFrom('COPY ingest_records (source, seq, idx, record) FROM STDIN'));
+const copy = client.query(copyFrom('COPY ingest_records (run, source, seq, idx, record) FROM STDIN'));
 const per = Number(chunkRecords);
 let n = 0;
 let carry = '';
@@ -26,13 +27,13 @@ for await (const block of createReadStream(file, { encoding: 'utf8', highWaterMa
   carry = lines.pop();
   for (const line of lines) {
     if (!line) continue;
-    out += `events\t${Math.floor(n / per)}\t${n % per}\t${line.replace(/\\/g, '\\\\')}\n`;
+    out += `default\tevents\t${Math.floor(n / per)}\t${n % per}\t${line.replace(/\\/g, '\\\\')}\n`;
     n++;
   }
   if (!copy.write(out)) await new Promise((resolve) => copy.once('drain', resolve));
   out = '';
 }
-copy.end(carry ? `events\t${Math.floor(n / per)}\t${n % per}\t${carry.replace(/\\/g, '\\\\')}\n` : '');
+copy.end(carry ? `default\tevents\t${Math.floor(n / per)}\t${n % per}\t${carry.replace(/\\/g, '\\\\')}\n` : '');
 await finished(copy);
 await client.query('COMMIT');
 await client.end();

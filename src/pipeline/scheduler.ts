@@ -49,7 +49,7 @@ export class Lanes<T> {
   private limit: number;
   /** Lanes alive: running a source or waiting on the feed for one. */
   private lanes = 0;
-  private taken = 0;
+  private takenSoFar = 0;
   private exhausted = false;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
@@ -66,6 +66,11 @@ export class Lanes<T> {
 
   get concurrency() {
     return this.limit;
+  }
+
+  /** Sources taken from the feed so far. */
+  get taken() {
+    return this.takenSoFar;
   }
 
   /** Lanes now: running a source or about to take one. */
@@ -101,7 +106,7 @@ export class Lanes<T> {
       const sliceMs = this.options.sliceMs ?? 5;
       let sliceEnd = performance.now() + sliceMs;
       const size = this.options.feed.size;
-      while (!this.exhausted && !this.failed && this.lanes < this.limit && (size === undefined || this.taken + this.pendingTakes < size)) {
+      while (!this.exhausted && !this.failed && this.lanes < this.limit && (size === undefined || this.takenSoFar + this.pendingTakes < size)) {
         if (performance.now() > sliceEnd) {
           await yieldToLoop();
           sliceEnd = performance.now() + sliceMs;
@@ -132,7 +137,7 @@ export class Lanes<T> {
       this.lanes -= 1;
       this.rejectDone(error);
     };
-    while (this.taken < size && !this.failed) {
+    while (this.takenSoFar < size && !this.failed) {
       if (performance.now() > sliceEnd) {
         await yieldToLoop();
         sliceEnd = performance.now() + sliceMs;
@@ -141,7 +146,7 @@ export class Lanes<T> {
       const item = next instanceof Promise ? await next : next;
       if (item === undefined) break;
       this.lanes += 1;
-      this.options.run(item, this.taken++).then(ended, failed);
+      this.options.run(item, this.takenSoFar++).then(ended, failed);
     }
     this.exhausted = true;
   }
@@ -170,7 +175,7 @@ export class Lanes<T> {
           this.exhausted = true;
           break;
         }
-        await this.options.run(item, this.taken++);
+        await this.options.run(item, this.takenSoFar++);
         // Lowered meanwhile: this lane ends, the others run on.
         if (this.lanes > this.limit) break;
       }
@@ -188,7 +193,7 @@ export class Lanes<T> {
     if (this.lanes > 0 || !this.startedAll || this.failed) return;
     // No lane left: the feed is empty (or every source taken), or the count went to zero lanes
     // without it being empty, which a limit of at least 1 never allows.
-    if (this.exhausted || this.taken === this.options.feed.size) this.resolveDone();
+    if (this.exhausted || this.takenSoFar === this.options.feed.size) this.resolveDone();
     else void this.spawn().then(() => this.settleIfIdle());
   }
 }

@@ -1,4 +1,4 @@
-import { type Waiter, type WaitList, waitList } from './wait-list.js';
+import { knownWaitList, type Waiter, type WaitList, waitList } from './wait-list.js';
 
 /**
  * Simulated time: what sources wait on (`sleep`), and what times them out. A run has its own
@@ -107,17 +107,17 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The clock of signals that carry none: it never stands still. */
 const wallClock = new Clock();
-const kClock = Symbol('clock');
-type WithClock = AbortSignal & { [kClock]?: Clock };
 
-/** Gives a signal (and so the source that holds it) a clock to sleep on. */
+/** Gives a signal (and so the source that holds it) a clock to sleep on; it rides on the signal's wait list. */
 export function attachClock(signal: AbortSignal, clock: Clock): void {
-  (signal as WithClock)[kClock] = clock;
+  waitList(signal).clock = clock;
 }
+
+const clockOf = (signal: AbortSignal) => knownWaitList(signal)?.clock ?? wallClock;
 
 /** Waits `ms` on the signal's clock (the run's, for a source), rejecting when it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return ((signal as WithClock)[kClock] ?? wallClock).sleep(ms, signal);
+  return clockOf(signal).sleep(ms, signal);
 }
 
 /**
@@ -125,7 +125,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * cancel, which must finish (asyncio: `except CancelledError: await cleanup(); raise`).
  */
 export function sleepThroughAbort(ms: number, signal: AbortSignal): Promise<void> {
-  return ((signal as WithClock)[kClock] ?? wallClock).wait(ms);
+  return clockOf(signal).wait(ms);
 }
 
 /** Something due at a millisecond: a sleeping source, or an alarm. */

@@ -86,6 +86,33 @@ describe('--sink postgres (a real server)', () => {
     );
   });
 
+  it("records holding COPY's specials land as they were; one holding \\u0000 fails its source's chunk only", async (t) => {
+    const db = await freshDatabase(t);
+    if (!db) return;
+    const odd = [{ value: 'tab\there' }, { value: 'back\\slash \\t' }, { value: 'new\nline\r' }, { value: 'plain' }, { value: 'é😀' }];
+    const dir = tempDir();
+    writeFiles(dir, {
+      'odd.ndjson': `${odd.map((r) => JSON.stringify(r)).join('\n')}\n`,
+      'nul.ndjson': `${JSON.stringify({ value: 'a' })}\n${JSON.stringify({ value: 'b\u0000' })}\n`,
+      'sources.json': [
+        { name: 'odd', kind: 'file', path: join(dir, 'odd.ndjson') },
+        { name: 'nul', kind: 'file', path: join(dir, 'nul.ndjson') },
+      ],
+    });
+    const r = await runCli(['--sources', join(dir, 'sources.json'), '--sink', 'postgres', '--db', db.url, '--json']);
+    assert.notEqual(r.code, 0, 'the source holding \\u0000 failed');
+    const rows = await db.query(`SELECT source, record->>'value' AS value FROM ingest_records ORDER BY source, seq, idx`);
+    assert.deepEqual(
+      rows,
+      odd.map((o) => ({ source: 'odd', value: o.value })),
+    );
+    const sources = await db.query('SELECT source, state, next_seq FROM ingest_sources ORDER BY source');
+    assert.deepEqual(sources, [
+      { source: 'nul', state: 'failed', next_seq: 0 },
+      { source: 'odd', state: 'done', next_seq: 1 },
+    ]);
+  });
+
   it('hostile source names and schema go in quoted, never as SQL', async (t) => {
     const db = await freshDatabase(t);
     if (!db) return;

@@ -64,4 +64,25 @@ describe('abort wait list', () => {
     assert.deepEqual(order, ['listener', 'callback']);
     await assert.rejects(sleep(0, controller.signal), (err) => err === reason);
   });
+
+  it('a controller serves another source only when nothing is left on it: no abort, no wait, no listener', async () => {
+    const clean = new WakingAbortController();
+    await sleep(0, clean.signal);
+    assert.equal(clean.reusable, true);
+
+    const waiting = new WakingAbortController();
+    const off = onAbort(waiting.signal, () => {});
+    assert.equal(waiting.reusable, false, 'a wait still on it');
+    off();
+    assert.equal(waiting.reusable, true);
+
+    const listened = new WakingAbortController();
+    listened.signal.addEventListener('abort', () => {});
+    assert.equal(listened.reusable, false, "someone else's listener");
+
+    const aborted = new WakingAbortController();
+    aborted.abort(new Error('stop'));
+    assert.equal(aborted.aborted, true);
+    assert.equal(aborted.reusable, false);
+  });
 });

@@ -9,12 +9,40 @@ import { lockInOrder } from './lock-order.js';
 interface Pending {
   source: string;
   chunk: SinkChunk;
+  /** The chunk's rows in COPY's text format, built when it was handed over (see copyText). */
+  rows: string;
   resolve(): void;
   reject(err: unknown): void;
 }
 
-/** A row of COPY's text format: tabs between columns; backslash, tab, CR and LF escaped. */
-const copyField = (text: string) => text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+/** What COPY's text format escapes: backslash, tab, CR and LF. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const escapeChar = (c: string) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r');
+
+/** A field of COPY's text format. Most JSON lines hold none of its specials: one scan, no copy. */
+const copyField = (text: string) => (COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, escapeChar) : text);
+
+/**
+ * The chunk's rows as COPY text, or the index of a line holding \u0000 (jsonb cannot store it).
+ * Built when the chunk is handed over, while an earlier transaction is on the server, so the
+ * commit only streams it. A line without a backslash cannot hold the escape \u0000, so only
+ * lines COPY escapes anyway are searched for it (not every line, as a separate scan did).
+ */
+function copyText(prefix: string, chunk: SinkChunk): string | number {
+  let text = '';
+  const { lines } = chunk;
+  for (let idx = 0; idx < lines.length; idx++) {
+    const line = lines[idx]!;
+    let field = line;
+    if (COPY_SPECIAL.test(line)) {
+      if (line.includes('\\u0000')) return idx;
+      field = line.replace(COPY_SPECIALS, escapeChar);
+    }
+    text += `${prefix}${chunk.seq}\t${idx}\t${field}\n`;
+  }
+  return text;
+}
 
 /**
  * --sink postgres: a chunk's rows, its dead letters and its source's checkpoint commit in one
@@ -34,6 +62,7 @@ export function postgresSink(db: Database, owner: string, run: string, options: 
   let scheduled = false;
   let client: pg.PoolClient | undefined;
   const idle: Array<() => void> = [];
+  const runField = copyField(run);
   const tables = { records: db.table('ingest_records'), deadLetters: db.table('ingest_dead_letters'), sources: db.table('ingest_sources') };
 
   /** The next transaction: every chunk queued, in order (a source's come in seq order). */
@@ -104,21 +133,13 @@ export function postgresSink(db: Database, owner: string, run: string, options: 
     }
   }
 
+  /** One COPY for the batch: each chunk's prebuilt text is one write (about 100 KB for 500 records). */
   async function copyRows(c: pg.PoolClient, batch: Pending[]) {
     const stream = c.query(copyFrom(`COPY ${tables.records} (run, source, seq, idx, record) FROM STDIN`));
-    let text = '';
-    const runField = copyField(run);
-    for (const { source, chunk } of batch) {
-      const name = `${runField}\t${copyField(source)}`;
-      for (let idx = 0; idx < chunk.lines.length; idx++) {
-        text += `${name}\t${chunk.seq}\t${idx}\t${copyField(chunk.lines[idx]!)}\n`;
-        if (text.length >= 256 * 1024) {
-          if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
-          text = '';
-        }
-      }
+    for (const { rows } of batch) {
+      if (rows && !stream.write(rows)) await new Promise((resolve) => stream.once('drain', resolve));
     }
-    stream.end(text);
+    stream.end();
     await finished(stream);
   }
 
@@ -165,12 +186,12 @@ export function postgresSink(db: Database, owner: string, run: string, options: 
     writeBehind: true,
     open: async () => {},
     write(source, chunk) {
+      const rows = copyText(`${runField}\t${copyField(source)}\t`, chunk);
       // jsonb cannot hold U+0000: refuse this source's chunk rather than fail everyone's transaction.
-      const nul = chunk.lines.findIndex((line) => line.includes('\\u0000'));
-      if (nul !== -1)
-        return Promise.reject(new IngestError('E_SINK', `record ${nul} of chunk ${chunk.seq} holds \\u0000, which PostgreSQL's jsonb cannot store`));
+      if (typeof rows === 'number')
+        return Promise.reject(new IngestError('E_SINK', `record ${rows} of chunk ${chunk.seq} holds \\u0000, which PostgreSQL's jsonb cannot store`));
       return new Promise<void>((resolve, reject) => {
-        queue.push({ source, chunk, resolve, reject });
+        queue.push({ source, chunk, rows, resolve, reject });
         // Wait one turn so chunks written together by many sources share a transaction.
         if (!writing && !scheduled) {
           scheduled = true;
