@@ -42,7 +42,7 @@ export class LineFile {
     return new LineFile(path, flags, handle);
   }
 
-  write(text: string): Promise<void> {
+  write(text: string | Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.stream.write(text, (err) => (err ? reject(err) : resolve()));

@@ -30,15 +30,16 @@ export function ndjsonSink(outDir: string): Sink {
 
   const write = async (source: string, chunk: SinkChunk) => {
     if (chunk.lines.length === 0) return;
-    const text = `${chunk.lines.join('\n')}\n`;
+    // Encoded once: the stream would encode the string again, and Buffer.byteLength scan it again.
+    const bytes = Buffer.from(`${chunk.lines.join('\n')}\n`);
     const file = fileFor(source);
     try {
-      await file.write(text);
+      await file.write(bytes);
     } catch (err) {
       torn.add(source);
       throw err;
     }
-    lengths.set(source, lengths.get(source)! + Buffer.byteLength(text));
+    lengths.set(source, lengths.get(source)! + bytes.length);
   };
 
   const end = async (source: string) => {

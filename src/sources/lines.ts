@@ -83,9 +83,10 @@ export class LineSplitter {
     }
     if (end !== -1) {
       // A newline is never part of a multi-byte character: the lines are valid if all of them are.
-      const valid = isUtf8(block.subarray(start, block.lastIndexOf(NEWLINE)));
-      for (; end !== -1; end = block.indexOf(NEWLINE, start)) {
-        this.add(this.decoded(block, start, end, valid), end + 1 - start, done);
+      const last = block.lastIndexOf(NEWLINE);
+      if (isUtf8(block.subarray(start, last))) start = this.addDecoded(block, start, last, done);
+      for (; end !== -1 && start <= last; end = block.indexOf(NEWLINE, start)) {
+        this.add(this.decoded(block, start, end, false), end + 1 - start, done);
         start = end + 1;
       }
     }
@@ -135,6 +136,25 @@ export class LineSplitter {
     if (size > this.max) return this.tooLarge(Buffer.concat([...pieces, last], Math.min(size, EXCERPT_BYTES)), size);
     const bytes = Buffer.concat([...pieces, last], size);
     return this.decoded(bytes, 0, size, false);
+  }
+
+  /**
+   * The lines of valid UTF-8 in block[start, last]: decoded in one call, as the text's slices
+   * (decoding each line by itself cost a native call per line). The byte offsets still come from
+   * the block, for the lines' sizes. Returns where the next line starts.
+   */
+  private addDecoded(block: Buffer, start: number, last: number, done: LineChunk[]): number {
+    const text = block.toString('utf8', start, last + 1);
+    let at = 0;
+    for (let end = start; start <= last; start = end + 1) {
+      end = block.indexOf(NEWLINE, start);
+      const to = text.indexOf('\n', at);
+      const size = end - start;
+      const line = size > this.max ? this.tooLarge(block.subarray(start, end), size) : text.slice(at, to).trim();
+      this.add(line === '' ? undefined : line, size + 1, done);
+      at = to + 1;
+    }
+    return start;
   }
 
   private decoded(block: Buffer, start: number, end: number, valid: boolean): Line | undefined {
